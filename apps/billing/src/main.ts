@@ -1,0 +1,5 @@
+import 'reflect-metadata';
+import { bootstrap } from '@app/platform';
+import { billingDomain } from '@app/billing';
+
+await bootstrap({ name: 'billing', domains: [billingDomain] });

@@ -1,0 +1,32 @@
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import { SnakeNamingStrategy } from './naming.strategy.js';
+
+export interface DatabaseSettings {
+  url: string;
+  poolSize: number;
+  logging: boolean;
+  /** Entities are registered by the domain modules (autoLoadEntities) in the apps; the CLI globs them. */
+  entities?: DataSourceOptions['entities'];
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** Compiled migrations: dist/libs/database/src → dist/migrations. */
+export const MIGRATIONS_GLOB = join(here, '..', '..', '..', 'migrations', '*.js');
+
+export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: settings.url,
+    synchronize: false,
+    migrationsRun: false,
+    migrations: [MIGRATIONS_GLOB],
+    migrationsTableName: 'migrations',
+    entities: settings.entities ?? [],
+    namingStrategy: new SnakeNamingStrategy(),
+    logging: settings.logging ? ['error', 'warn', 'migration'] : ['error', 'migration'],
+    extra: { max: settings.poolSize, connectionTimeoutMillis: 5_000 },
+    applicationName: 'platforma',
+  };
+}

@@ -1,0 +1,4 @@
+export { DatabaseModule } from './database.module.js';
+export { dataSourceOptions, type DatabaseSettings } from './data-source.options.js';
+export { SnakeNamingStrategy } from './naming.strategy.js';
+export { transaction, isRetryableTransactionError } from './transaction.js';

@@ -1,0 +1,289 @@
+import { Logger } from '@nestjs/common';
+import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
+import type { Consumer, EachMessagePayload, Kafka } from 'kafkajs';
+import { lastValueFrom } from 'rxjs';
+import type { DataSource } from 'typeorm';
+import { isEventType, type EventEnvelope, type EventType } from '@app/contracts';
+import { transaction } from '@app/database';
+import { decodeEnvelope, headerString, HEADER, MalformedRecordError } from '../envelope/envelope.codec.js';
+import { createKafka } from '../kafka/kafka.factory.js';
+import type { EventProducer } from '../kafka/event-producer.js';
+import type { MessagingSettings } from '../messaging.settings.js';
+import type { DomainDescriptor } from '../domain.js';
+import type { Outbox } from '../outbox/outbox.service.js';
+import { quoteSchema } from '../outbox/unit-of-work.js';
+import type { EventSchemas } from '../validation/event-schemas.service.js';
+import { EventContext } from './event-context.js';
+import { isInfrastructureError, PermanentEventError } from './errors.js';
+import { DLQ_HEADER } from './dlq.headers.js';
+
+export interface RetryPolicy {
+  /** Attempts for an ordinary handler error before the event is dead-lettered. */
+  maxAttempts: number;
+  initialBackoffMs: number;
+  maxBackoffMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxAttempts: 5,
+  initialBackoffMs: 200,
+  maxBackoffMs: 5_000,
+};
+
+export interface ConsumerCounters {
+  handled: number;
+  duplicates: number;
+  deadLettered: number;
+  retries: number;
+}
+
+class RejectedEvent extends Error {
+  constructor(
+    message: string,
+    readonly attempts: number,
+    readonly firstFailure: Date,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The Nest Kafka transport, rebuilt for zero loss. Each domain gets one of these with its own consumer group and
+ * transport id. Per record: decode, validate (upcasting the previous version), then run the handler inside a
+ * transaction that also inserts the inbox row and the handler's outbox rows; the offset moves on only after that
+ * commit, or after the record reached its DLQ.
+ */
+export class EventConsumerServer extends Server implements CustomTransportStrategy {
+  private readonly log: Logger;
+  private readonly kafka: Kafka;
+  private consumer?: Consumer;
+  private closing = false;
+  readonly counters: ConsumerCounters = { handled: 0, duplicates: 0, deadLettered: 0, retries: 0 };
+
+  constructor(
+    private readonly domain: DomainDescriptor,
+    private readonly settings: MessagingSettings,
+    private readonly dataSource: DataSource,
+    private readonly outbox: Outbox,
+    private readonly schemas: EventSchemas,
+    private readonly producer: EventProducer,
+    private readonly retry: RetryPolicy = DEFAULT_RETRY_POLICY,
+  ) {
+    super();
+    this.log = new Logger(`Consumer:${domain.name}`);
+    this.kafka = createKafka(settings, domain.name);
+    this.setTransportId(domain.transport);
+  }
+
+  get groupId(): string {
+    return this.settings.topicPrefix + this.domain.groupId;
+  }
+
+  /** Event types with a handler in this domain. */
+  subscribedTypes(): EventType[] {
+    return [...this.messageHandlers.keys()].filter(isEventType);
+  }
+
+  async listen(callback: (error?: unknown) => void): Promise<void> {
+    try {
+      const unknown = [...this.messageHandlers.keys()].filter((p) => !isEventType(p));
+      if (unknown.length > 0) {
+        throw new Error(
+          `${this.domain.name} handles patterns that are not catalog events: ${unknown.join(', ')}`,
+        );
+      }
+      const chained = [...this.messageHandlers].filter(([, h]) => h.next);
+      if (chained.length > 0) {
+        // Two handlers of one event in one domain would share a single inbox row: one event, one handler.
+        throw new Error(`${this.domain.name} has several handlers for ${chained.map(([p]) => p).join(', ')}`);
+      }
+      const types = this.subscribedTypes();
+      if (types.length > 0) {
+        await this.start(types);
+      }
+      callback();
+    } catch (error) {
+      callback(error);
+    }
+  }
+
+  private async start(types: EventType[]): Promise<void> {
+    const sessionTimeout = this.settings.sessionTimeoutMs ?? 30_000;
+    const consumer = this.kafka.consumer({
+      groupId: this.groupId,
+      sessionTimeout,
+      rebalanceTimeout: 60_000,
+      heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 3)),
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: 100,
+      retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 10_000 },
+    });
+    this.consumer = consumer;
+    await consumer.connect();
+    // A new group reads the backlog: events published before a module first started must not be skipped.
+    await consumer.subscribe({
+      topics: types.map((t) => this.settings.topicPrefix + t),
+      fromBeginning: true,
+    });
+    await consumer.run({
+      autoCommit: true,
+      partitionsConsumedConcurrently: this.settings.partitionsConcurrency,
+      eachMessage: (payload) => this.handleRecord(payload),
+    });
+    this.log.log(`consuming ${types.length} topic(s) as ${this.groupId}`);
+  }
+
+  /**
+   * A record ends handled, skipped as a duplicate, or in the DLQ, so its partition moves on. It throws (leaving the
+   * offset uncommitted for the partition's next owner) only when shutdown interrupts its retries or the DLQ write
+   * fails.
+   */
+  private async handleRecord(payload: EachMessagePayload): Promise<void> {
+    const { topic, partition, message } = payload;
+    const position = { topic, partition, offset: message.offset };
+    const beat = setInterval(() => void payload.heartbeat().catch(() => undefined), 1_000);
+    try {
+      const envelope = this.accept(payload);
+      await this.runWithRetries(envelope, position);
+    } catch (error) {
+      if (error instanceof RejectedEvent) {
+        await this.deadLetter(payload, error, error.attempts, error.firstFailure);
+      } else if (error instanceof MalformedRecordError) {
+        await this.deadLetter(payload, error, 1, new Date());
+      } else {
+        throw error;
+      }
+    } finally {
+      clearInterval(beat);
+    }
+  }
+
+  private accept(payload: EachMessagePayload): EventEnvelope {
+    const raw = decodeEnvelope(payload.message);
+    const expected = payload.topic.slice(this.settings.topicPrefix.length);
+    if (raw.type !== expected) {
+      throw new MalformedRecordError(`event type ${raw.type} does not belong on topic ${payload.topic}`);
+    }
+    const checked = this.schemas.accept(raw.type, raw.version, raw.data);
+    if (!checked.ok) {
+      const what = checked.failure === 'invalid_payload' ? 'schema validation failed' : 'not accepted';
+      throw new MalformedRecordError(`${what}: ${checked.errors.join('; ')}`);
+    }
+    return { ...raw, version: this.schemas.latestVersion(raw.type), data: checked.data } as EventEnvelope;
+  }
+
+  private async runWithRetries(envelope: EventEnvelope, position: EventContext['position']): Promise<void> {
+    let backoff = this.retry.initialBackoffMs;
+    let firstFailure: Date | undefined;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.processOnce(envelope, position, attempt);
+        return;
+      } catch (error) {
+        firstFailure ??= new Date();
+        if (error instanceof PermanentEventError || error instanceof MalformedRecordError) {
+          throw new RejectedEvent(`rejected: ${error.message}`, attempt, firstFailure);
+        }
+        const infrastructure = isInfrastructureError(error);
+        if (!infrastructure && attempt >= this.retry.maxAttempts) {
+          throw new RejectedEvent(
+            `failed ${attempt} times: ${(error as Error).message}`,
+            attempt,
+            firstFailure,
+          );
+        }
+        if (this.closing) {
+          // Leave the offset uncommitted; the next owner of the partition retries it.
+          throw error;
+        }
+        this.counters.retries++;
+        this.log.warn(
+          `${envelope.type} ${envelope.id} attempt ${attempt} failed: ${(error as Error).message}`,
+        );
+        await new Promise((resolve) => setTimeout(resolve, backoff));
+        backoff = Math.min(backoff * 2, this.retry.maxBackoffMs);
+      }
+    }
+  }
+
+  private async processOnce(envelope: EventEnvelope, position: EventContext['position'], attempt: number) {
+    const handler = this.getHandlerByPattern(envelope.type);
+    if (!handler) {
+      throw new PermanentEventError(`no handler for ${envelope.type} in ${this.domain.name}`);
+    }
+    const inbox = `${quoteSchema(this.domain.schema)}.inbox`;
+    const handled = await transaction(this.dataSource, async (manager) => {
+      const inserted: unknown[] = await manager.query(
+        `INSERT INTO ${inbox} (consumer_group, event_id, event_type, topic, partition, "offset")
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING event_id`,
+        [
+          this.domain.groupId,
+          envelope.id,
+          envelope.type,
+          position.topic,
+          position.partition,
+          position.offset,
+        ],
+      );
+      if (inserted.length === 0) {
+        return false;
+      }
+      const uow = this.outbox.unitOfWork(manager, {
+        tenantId: envelope.tenantid,
+        correlationId: envelope.correlationid,
+        causationId: envelope.id,
+        traceparent: envelope.traceparent,
+      });
+      const context = new EventContext(envelope, position, uow, attempt);
+      const result: unknown = await handler(envelope.data, context);
+      await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+      return true;
+    });
+    if (handled) {
+      this.counters.handled++;
+    } else {
+      this.counters.duplicates++;
+    }
+  }
+
+  private async deadLetter(payload: EachMessagePayload, error: Error, attempts: number, firstFailure: Date) {
+    const { topic, partition, message } = payload;
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(message.headers ?? {})) {
+      const text = headerString(message.headers, name);
+      if (value !== undefined && text !== undefined) {
+        headers[name] = text;
+      }
+    }
+    Object.assign(headers, {
+      [DLQ_HEADER.originalTopic]: topic,
+      [DLQ_HEADER.originalPartition]: String(partition),
+      [DLQ_HEADER.originalOffset]: message.offset,
+      [DLQ_HEADER.error]: error.message.slice(0, 2_000),
+      [DLQ_HEADER.attempts]: String(attempts),
+      [DLQ_HEADER.firstFailureTime]: firstFailure.toISOString(),
+      [DLQ_HEADER.consumerGroup]: this.domain.groupId,
+    });
+    const key = message.key?.toString() ?? headers[HEADER.tenantid] ?? 'unknown';
+    this.log.error(`dead-lettering ${topic}/${partition}@${message.offset}: ${error.message}`);
+    // The DLQ write must succeed before the offset moves on; kafkajs retries the record if this throws.
+    await this.producer.send([{ topic: `${topic}.dlq`, key, value: message.value, headers }]);
+    this.counters.deadLettered++;
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    const consumer = this.consumer;
+    this.consumer = undefined;
+    // kafkajs waits for in-flight eachMessage calls, commits resolved offsets, then leaves the group.
+    await consumer?.disconnect();
+  }
+
+  on(): never {
+    throw new Error('EventConsumerServer does not emit transport events');
+  }
+
+  unwrap<T>(): T {
+    return this.consumer as T;
+  }
+}

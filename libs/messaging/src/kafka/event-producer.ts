@@ -1,0 +1,72 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { CompressionTypes, type Kafka, type Producer } from 'kafkajs';
+import { createKafka } from './kafka.factory.js';
+import { MESSAGING_SETTINGS, type MessagingSettings } from '../messaging.settings.js';
+
+export interface OutgoingRecord {
+  topic: string;
+  key: string;
+  value: string | Buffer | null;
+  headers: Record<string, string>;
+}
+
+/**
+ * The process's one producer: idempotent (no duplicates from its own retries), acks from all in-sync replicas,
+ * one request in flight so records of a key keep their order across retries.
+ */
+@Injectable()
+export class EventProducer implements OnApplicationShutdown {
+  private readonly kafka: Kafka;
+  private producer?: Promise<Producer>;
+
+  constructor(@Inject(MESSAGING_SETTINGS) settings: MessagingSettings) {
+    this.kafka = createKafka(settings, 'producer');
+  }
+
+  /** Resolves once the broker acknowledged every record; rejects otherwise (the caller retries). */
+  async send(records: OutgoingRecord[]): Promise<void> {
+    if (records.length === 0) {
+      return;
+    }
+    const byTopic = new Map<string, OutgoingRecord[]>();
+    for (const r of records) {
+      const list = byTopic.get(r.topic) ?? [];
+      list.push(r);
+      byTopic.set(r.topic, list);
+    }
+    const producer = await this.connected();
+    await producer.sendBatch({
+      acks: -1,
+      compression: CompressionTypes.None,
+      topicMessages: [...byTopic].map(([topic, list]) => ({
+        topic,
+        messages: list.map((r) => ({ key: r.key, value: r.value, headers: r.headers })),
+      })),
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const producer = await this.producer?.catch(() => undefined);
+    this.producer = undefined;
+    await producer?.disconnect();
+  }
+
+  private connected(): Promise<Producer> {
+    if (!this.producer) {
+      const producer = this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2_000 },
+      });
+      this.producer = producer.connect().then(
+        () => producer,
+        (error: unknown) => {
+          this.producer = undefined;
+          throw error;
+        },
+      );
+    }
+    return this.producer;
+  }
+}

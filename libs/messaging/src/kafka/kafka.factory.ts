@@ -1,0 +1,48 @@
+import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import { Logger } from '@nestjs/common';
+import type { MessagingSettings } from '../messaging.settings.js';
+
+const levels: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'log',
+  [logLevel.DEBUG]: 'debug',
+};
+
+/** kafkajs logs through Nest's logger so one log stream carries everything. */
+const logCreator =
+  () =>
+  ({ namespace, level, log }: LogEntry): void => {
+    const { message, ...extra } = log;
+    const logger = new Logger(`kafkajs:${namespace}`);
+    const text = `${message} ${JSON.stringify(extra)}`;
+    // A broker error response is retried by kafkajs itself (e.g. no leader yet right after topic creation); the
+    // operation that finally fails is what gets reported, by the caller.
+    const demoted = namespace === 'Connection' && message.startsWith('Response ');
+    switch (demoted ? 'debug' : (levels[level] ?? 'debug')) {
+      case 'error':
+        logger.error(text);
+        break;
+      case 'warn':
+        logger.warn(text);
+        break;
+      case 'log':
+        logger.log(text);
+        break;
+      case 'debug':
+        logger.debug(text);
+        break;
+    }
+  };
+
+export function createKafka(settings: MessagingSettings, clientSuffix: string): Kafka {
+  return new Kafka({
+    clientId: `${settings.clientId}.${clientSuffix}`,
+    brokers: settings.brokers,
+    connectionTimeout: 3_000,
+    requestTimeout: 30_000,
+    retry: { initialRetryTime: 100, retries: 8, maxRetryTime: 5_000 },
+    logLevel: logLevel.WARN,
+    logCreator,
+  });
+}

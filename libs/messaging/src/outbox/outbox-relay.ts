@@ -1,0 +1,213 @@
+import { Logger } from '@nestjs/common';
+import pg from 'pg';
+import type { EventProducer } from '../kafka/event-producer.js';
+import type { DomainDescriptor } from '../domain.js';
+import { quoteSchema } from './unit-of-work.js';
+
+export interface RelayOptions {
+  batchSize: number;
+  /** Fallback when a notification is lost (e.g. the LISTEN connection was re-established). */
+  pollIntervalMs: number;
+  maxBackoffMs: number;
+  /** Published rows are kept this long for inspection, then purged. */
+  retentionHours: number;
+}
+
+export const DEFAULT_RELAY_OPTIONS: RelayOptions = {
+  batchSize: 500,
+  pollIntervalMs: 500,
+  maxBackoffMs: 5_000,
+  retentionHours: 24,
+};
+
+interface OutboxRow {
+  id: string;
+  topic: string;
+  key: string;
+  headers: Record<string, string>;
+  payload: string;
+}
+
+export const outboxChannel = (schema: string): string => `platforma_outbox_${schema}`;
+
+/**
+ * Moves committed outbox rows of one domain to Kafka, oldest first. One relay per schema is the leader (a
+ * PostgreSQL advisory lock held by its session), so rows of one tenant are never published by two processes at
+ * once; the others stand by and take over when the leader's connection drops. A row is marked published only after
+ * the broker acknowledged it, so a crash republishes (consumers deduplicate) and never loses.
+ */
+export class OutboxRelay {
+  private readonly logger: Logger;
+  private client?: pg.Client;
+  private leader = false;
+  private stopping = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+  private pending = true;
+  private idle = false;
+  private lastPurge = 0;
+  private readonly table: string;
+
+  constructor(
+    private readonly domain: DomainDescriptor,
+    private readonly connectionString: string,
+    private readonly producer: EventProducer,
+    private readonly options: RelayOptions = DEFAULT_RELAY_OPTIONS,
+  ) {
+    this.logger = new Logger(`OutboxRelay:${domain.name}`);
+    this.table = `${quoteSchema(domain.schema)}.outbox`;
+  }
+
+  start(): void {
+    this.stopping = false;
+    this.loop ??= this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.loop;
+    this.loop = undefined;
+    await this.disconnect();
+  }
+
+  get isLeader(): boolean {
+    return this.leader;
+  }
+
+  private async run(): Promise<void> {
+    let backoff = 100;
+    while (!this.stopping) {
+      try {
+        const client = await this.connect();
+        if (!this.leader) {
+          const { rows } = await client.query<{ locked: boolean }>(
+            'SELECT pg_try_advisory_lock(hashtext($1)) AS locked',
+            [`platforma.outbox.${this.domain.schema}`],
+          );
+          this.leader = rows[0]?.locked === true;
+          if (!this.leader) {
+            await this.delay(this.options.pollIntervalMs * 2);
+            continue;
+          }
+          this.logger.log('leading the relay');
+        }
+        this.pending = false;
+        const published = await this.drain(client);
+        await this.purge(client);
+        backoff = 100;
+        if (published < this.options.batchSize) {
+          await this.sleep(this.options.pollIntervalMs);
+        }
+      } catch (error) {
+        this.logger.warn(`relay error, retrying in ${backoff} ms: ${(error as Error).message}`);
+        await this.disconnect();
+        await this.delay(backoff);
+        backoff = Math.min(backoff * 2, this.options.maxBackoffMs);
+      }
+    }
+  }
+
+  private async drain(client: pg.Client): Promise<number> {
+    const { rows } = await client.query<OutboxRow>(
+      `SELECT id, topic, key, headers, payload FROM ${this.table}
+       WHERE published_at IS NULL ORDER BY id LIMIT $1`,
+      [this.options.batchSize],
+    );
+    if (rows.length === 0) {
+      return 0;
+    }
+    try {
+      await this.producer.send(
+        rows.map((r) => ({ topic: r.topic, key: r.key, value: r.payload, headers: r.headers })),
+      );
+    } catch (error) {
+      await client
+        .query(
+          `UPDATE ${this.table} SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])`,
+          [rows.map((r) => r.id), (error as Error).message.slice(0, 1000)],
+        )
+        .catch(() => undefined);
+      throw error;
+    }
+    await client.query(
+      `UPDATE ${this.table} SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])`,
+      [rows.map((r) => r.id)],
+    );
+    return rows.length;
+  }
+
+  private async purge(client: pg.Client): Promise<void> {
+    if (Date.now() - this.lastPurge < 60_000) {
+      return;
+    }
+    this.lastPurge = Date.now();
+    await client.query(`DELETE FROM ${this.table} WHERE published_at < now() - make_interval(hours => $1)`, [
+      this.options.retentionHours,
+    ]);
+  }
+
+  private async connect(): Promise<pg.Client> {
+    if (this.client) {
+      return this.client;
+    }
+    const client = new pg.Client({
+      connectionString: this.connectionString,
+      application_name: 'platforma-relay',
+    });
+    client.on('error', (error) => {
+      this.logger.warn(`LISTEN connection lost: ${error.message}`);
+      void this.disconnect();
+      this.wakeIfIdle();
+    });
+    client.on('notification', () => {
+      this.pending = true;
+      this.wakeIfIdle();
+    });
+    await client.connect();
+    await client.query(`LISTEN ${outboxChannel(this.domain.schema)}`);
+    this.client = client;
+    return client;
+  }
+
+  private async disconnect(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    this.leader = false;
+    await client?.end().catch(() => undefined);
+  }
+
+  /** Waits for a notification, the poll interval or stop(), whichever comes first. */
+  private async sleep(ms: number): Promise<void> {
+    if (this.pending) {
+      return;
+    }
+    this.idle = true;
+    await this.delay(ms);
+    this.idle = false;
+  }
+
+  private wakeIfIdle(): void {
+    if (this.idle) {
+      this.wake?.();
+    }
+  }
+
+  /** Waits for ms or stop(); a notification only cuts short the idle wait (sleep), not a backoff. */
+  private delay(ms: number): Promise<void> {
+    if (this.stopping) {
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = undefined;
+        done();
+      };
+    });
+  }
+}

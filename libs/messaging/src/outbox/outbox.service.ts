@@ -1,0 +1,23 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { transaction } from '@app/database';
+import type { DomainDescriptor } from '../domain.js';
+import type { EventSchemas } from '../validation/event-schemas.service.js';
+import { UnitOfWork, type CausalContext } from './unit-of-work.js';
+
+/** A domain's only way to publish: its state change and its events in one transaction. */
+export class Outbox {
+  constructor(
+    readonly domain: DomainDescriptor,
+    private readonly dataSource: DataSource,
+    private readonly schemas: EventSchemas,
+    private readonly topicPrefix: string,
+  ) {}
+
+  transaction<T>(work: (uow: UnitOfWork) => Promise<T>, causal: CausalContext = {}): Promise<T> {
+    return transaction(this.dataSource, (manager) => work(this.unitOfWork(manager, causal)));
+  }
+
+  unitOfWork(manager: EntityManager, causal: CausalContext = {}): UnitOfWork {
+    return new UnitOfWork(manager, this.domain, this.schemas, this.topicPrefix, causal);
+  }
+}

@@ -1,0 +1,109 @@
+import type { EntityManager } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import type { EventData, EventEnvelope, EventType } from '@app/contracts';
+import { encodeEnvelope } from '../envelope/envelope.codec.js';
+import type { EventSchemas } from '../validation/event-schemas.service.js';
+import type { DomainDescriptor } from '../domain.js';
+
+export interface PublishMeta {
+  tenantId: string;
+  /** The aggregate the event is about (order id, invoice id, …). */
+  subject: string;
+  correlationId?: string;
+  causationId?: string;
+}
+
+/** Defaults a consumer's unit of work inherits from the event it is handling. */
+export interface CausalContext {
+  tenantId?: string;
+  correlationId?: string;
+  causationId?: string;
+  traceparent?: string;
+}
+
+/** Thrown by publish() for an event that does not match its schema: the transaction rolls back, nothing is written. */
+export class InvalidEventError extends Error {
+  override readonly name = 'InvalidEventError';
+  constructor(
+    readonly type: string,
+    readonly errors: string[],
+  ) {
+    super(`Refusing to publish invalid ${type}: ${errors.join('; ')}`);
+  }
+}
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+
+export function quoteSchema(schema: string): string {
+  if (!IDENTIFIER.test(schema)) {
+    throw new Error(`Invalid schema name ${schema}`);
+  }
+  return `"${schema}"`;
+}
+
+/**
+ * The state change and its events commit together: publish() writes an outbox row through the same
+ * EntityManager the caller writes its rows with.
+ */
+export class UnitOfWork {
+  constructor(
+    readonly manager: EntityManager,
+    private readonly domain: DomainDescriptor,
+    private readonly schemas: EventSchemas,
+    private readonly topicPrefix: string,
+    private readonly causal: CausalContext = {},
+  ) {}
+
+  async publish<T extends EventType>(
+    type: T,
+    data: EventData<T>,
+    meta: Partial<PublishMeta> & { subject: string },
+  ): Promise<EventEnvelope<T>> {
+    const tenantId = meta.tenantId ?? this.causal.tenantId;
+    if (!tenantId) {
+      throw new InvalidEventError(type, ['a tenant id is required: it is the record key']);
+    }
+    const version = this.schemas.latestVersion(type);
+    const result = this.schemas.validate(type, version, data);
+    if (!result.ok) {
+      throw new InvalidEventError(type, result.errors);
+    }
+    const id = uuidv7();
+    const envelope: EventEnvelope<T> = {
+      id,
+      type,
+      specversion: '1.0',
+      source: this.domain.name,
+      time: new Date().toISOString(),
+      subject: meta.subject,
+      version,
+      tenantid: tenantId,
+      correlationid: meta.correlationId ?? this.causal.correlationId ?? id,
+      causationid: meta.causationId ?? this.causal.causationId,
+      traceparent: this.causal.traceparent,
+      data: result.data as EventData<T>,
+    };
+    const record = encodeEnvelope(envelope);
+    await this.manager.query(
+      `INSERT INTO ${quoteSchema(this.domain.schema)}.outbox (event_id, topic, key, headers, payload)
+       VALUES ($1, $2, $3, $4, $5)`,
+      [id, this.topicPrefix + type, record.key, JSON.stringify(record.headers), record.value],
+    );
+    return envelope;
+  }
+
+  /** Re-publishes a record exactly as it was (DLQ redrive); the caller's transaction records why. */
+  async publishRaw(
+    topic: string,
+    key: string,
+    headers: Record<string, string>,
+    value: string,
+  ): Promise<void> {
+    const eventId = headers.ce_id;
+    await this.manager.query(
+      `INSERT INTO ${quoteSchema(this.domain.schema)}.outbox (event_id, topic, key, headers, payload)
+       VALUES ($1, $2, $3, $4, $5)`,
+      [eventId ?? uuidv7(), topic, key, JSON.stringify(headers), value],
+    );
+  }
+}

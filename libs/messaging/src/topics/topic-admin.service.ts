@@ -1,0 +1,133 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import type { Admin, Kafka } from 'kafkajs';
+import { EVENT_TYPES, dlqTopicName, topicName } from '@app/contracts';
+import { createKafka } from '../kafka/kafka.factory.js';
+import { MESSAGING_SETTINGS, type MessagingSettings } from '../messaging.settings.js';
+
+export interface TopicReport {
+  created: string[];
+  existing: string[];
+  /** Topics that exist with another partition count than configured: reported, never altered silently. */
+  mismatched: { topic: string; partitions: number; expected: number }[];
+}
+
+/** Creates the catalog's topics (auto-creation is off on the broker) and answers the readiness probe. */
+@Injectable()
+export class TopicAdmin implements OnModuleDestroy {
+  private readonly logger = new Logger(TopicAdmin.name);
+  private readonly kafka: Kafka;
+  private admin?: Promise<Admin>;
+
+  constructor(@Inject(MESSAGING_SETTINGS) private readonly settings: MessagingSettings) {
+    this.kafka = createKafka(settings, 'admin');
+  }
+
+  catalogTopics(): string[] {
+    const prefix = this.settings.topicPrefix;
+    return EVENT_TYPES.flatMap((type) => [topicName(type, prefix), dlqTopicName(type, prefix)]);
+  }
+
+  async ensureTopics(topics: string[] = this.catalogTopics()): Promise<TopicReport> {
+    const admin = await this.connected();
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((t) => !existing.has(t));
+    if (missing.length > 0) {
+      await admin.createTopics({
+        waitForLeaders: false,
+        topics: missing.map((topic) => ({
+          topic,
+          numPartitions: this.settings.partitions,
+          replicationFactor: this.settings.replicationFactor,
+        })),
+      });
+      await this.waitForLeaders(admin, missing);
+    }
+    const present = topics.filter((t) => existing.has(t));
+    const mismatched: TopicReport['mismatched'] = [];
+    if (present.length > 0) {
+      const { topics: described } = await admin.fetchTopicMetadata({ topics: present });
+      for (const t of described) {
+        if (t.partitions.length !== this.settings.partitions) {
+          mismatched.push({
+            topic: t.name,
+            partitions: t.partitions.length,
+            expected: this.settings.partitions,
+          });
+        }
+      }
+    }
+    for (const m of mismatched) {
+      this.logger.warn(`Topic ${m.topic} has ${m.partitions} partitions, configured ${m.expected}`);
+    }
+    return { created: missing, existing: present, mismatched };
+  }
+
+  /**
+   * kafkajs's own wait gives up after a few seconds, which a busy broker creating dozens of topics can exceed: poll
+   * the metadata until every partition has a leader, for up to a minute.
+   */
+  private async waitForLeaders(admin: Admin, topics: string[], timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        const { topics: described } = await admin.fetchTopicMetadata({ topics });
+        const leaderless = described.filter((t) => t.partitions.some((p) => p.leader < 0));
+        if (described.length === topics.length && leaderless.length === 0) {
+          return;
+        }
+      } catch (error) {
+        if (Date.now() > deadline) {
+          throw error;
+        }
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`topics have no leader after ${timeoutMs} ms`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  /** Readiness: the cluster answers metadata requests and has a controller. */
+  async ping(): Promise<{ brokers: number; controller: number | null }> {
+    const admin = await this.connected();
+    const cluster = await admin.describeCluster();
+    return { brokers: cluster.brokers.length, controller: cluster.controller };
+  }
+
+  async deleteTopics(topics: string[]): Promise<void> {
+    const admin = await this.connected();
+    const existing = new Set(await admin.listTopics());
+    const present = topics.filter((t) => existing.has(t));
+    if (present.length > 0) {
+      await admin.deleteTopics({ topics: present, timeout: 30_000 });
+    }
+  }
+
+  /** Rewinds a group (which must have no live members) to the start of a topic. */
+  async resetOffsetsToEarliest(groupId: string, topic: string): Promise<void> {
+    const admin = await this.connected();
+    await admin.resetOffsets({ groupId, topic, earliest: true });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.admin) {
+      const admin = await this.admin.catch(() => undefined);
+      this.admin = undefined;
+      await admin?.disconnect();
+    }
+  }
+
+  private connected(): Promise<Admin> {
+    if (!this.admin) {
+      const admin = this.kafka.admin();
+      this.admin = admin.connect().then(
+        () => admin,
+        (error: unknown) => {
+          this.admin = undefined;
+          throw error;
+        },
+      );
+    }
+    return this.admin;
+  }
+}

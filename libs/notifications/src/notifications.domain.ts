@@ -1,0 +1,3 @@
+import { defineDomain } from '@app/messaging';
+
+export const NOTIFICATIONS = defineDomain('notifications');

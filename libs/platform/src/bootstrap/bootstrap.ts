@@ -1,0 +1,67 @@
+import { type INestApplication, Logger, type LogLevel, type Type, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ConsumerFactory, type DomainDescriptor, TopicAdmin } from '@app/messaging';
+import { AppConfig } from '../config/app.config.js';
+import { ConfigError, loadConfig } from '../config/load-config.js';
+import { ProblemFilter } from '../http/problem.filter.js';
+import { PlatformModule } from './platform.module.js';
+
+export interface DomainRegistration {
+  domain: DomainDescriptor;
+  module: Type;
+}
+
+export interface AppDefinition {
+  /** 'platforma' for the monolith, the module name for a split app. */
+  name: string;
+  domains: DomainRegistration[];
+}
+
+const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+/**
+ * Builds the hybrid app (HTTP + one Kafka consumer per domain) without listening, so tests can drive it too. The
+ * environment is validated before Nest starts, so a bad variable fails fast with its name.
+ */
+export async function createPlatformApp(
+  definition: AppDefinition,
+  env = process.env,
+): Promise<INestApplication> {
+  const config = loadConfig(env);
+  const app = await NestFactory.create(
+    PlatformModule.forDomains(
+      definition.domains.map((d) => d.module),
+      config,
+    ),
+    { logger: LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL) + 1), abortOnError: false },
+  );
+  app.useGlobalFilters(new ProblemFilter());
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.enableShutdownHooks();
+  // Topics first: broker auto-creation is off and consumers subscribe at start-up.
+  await app.get(TopicAdmin).ensureTopics();
+  const consumers = app.get(ConsumerFactory);
+  for (const { domain } of definition.domains) {
+    app.connectMicroservice({ strategy: consumers.create(domain) }, { inheritAppConfig: true });
+  }
+  await app.startAllMicroservices();
+  return app;
+}
+
+/** Entry point of the monolith and of every split app. */
+export async function bootstrap(definition: AppDefinition): Promise<void> {
+  const logger = new Logger(definition.name);
+  try {
+    const app = await createPlatformApp(definition);
+    const config = app.get(AppConfig);
+    await app.listen(config.PORT, config.HOST);
+    logger.log(`${definition.name} listening on ${config.HOST}:${config.PORT}`);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${definition.name}: ${error.message}\n`);
+    } else {
+      logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    }
+    process.exit(1);
+  }
+}

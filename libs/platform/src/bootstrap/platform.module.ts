@@ -1,0 +1,28 @@
+import { type DynamicModule, Module, type Type } from '@nestjs/common';
+import { DatabaseModule } from '@app/database';
+import { MessagingModule } from '@app/messaging';
+import { AppConfig } from '../config/app.config.js';
+import { ConfigModule } from '../config/config.module.js';
+import { loadConfig } from '../config/load-config.js';
+import { HealthModule } from '../health/health.module.js';
+
+/** What every process has, whatever domains it hosts: config, one DataSource, messaging, health. */
+@Module({})
+export class PlatformModule {
+  static forDomains(domainModules: Type[], config: AppConfig = loadConfig()): DynamicModule {
+    return {
+      module: PlatformModule,
+      imports: [
+        ConfigModule,
+        DatabaseModule.forRoot(() => ({
+          url: config.DATABASE_URL,
+          poolSize: config.DATABASE_POOL_SIZE,
+          logging: config.DATABASE_LOGGING,
+        })),
+        MessagingModule.forRoot(() => config.messaging),
+        HealthModule,
+        ...domainModules,
+      ],
+    };
+  }
+}

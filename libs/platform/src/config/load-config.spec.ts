@@ -1,0 +1,34 @@
+import { AppConfig } from './app.config.js';
+import { ConfigError, loadConfig } from './load-config.js';
+
+describe(loadConfig.name, () => {
+  it('gives working local defaults for an empty environment', () => {
+    const config = loadConfig({});
+    expect(config).toBeInstanceOf(AppConfig);
+    expect(config.PORT).toBe(3000);
+    expect(config.kafkaBrokers).toEqual(['127.0.0.1:9092']);
+    expect(config.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/platforma');
+  });
+
+  it('converts types', () => {
+    const config = loadConfig({ PORT: '8080', DATABASE_LOGGING: 'true', KAFKA_BROKERS: 'a:1,b:2' });
+    expect(config.PORT).toBe(8080);
+    expect(config.DATABASE_LOGGING).toBe(true);
+    expect(config.kafkaBrokers).toEqual(['a:1', 'b:2']);
+  });
+
+  it('names every bad variable', () => {
+    expect(() => loadConfig({ PORT: '70000', NODE_ENV: 'staging' })).toThrow(ConfigError);
+    try {
+      loadConfig({ PORT: '70000', NODE_ENV: 'staging' });
+    } catch (error) {
+      expect((error as ConfigError).variables.sort()).toEqual(['NODE_ENV', 'PORT']);
+      expect((error as Error).message).toContain('PORT="70000"');
+    }
+  });
+
+  it('never prints a secret value', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://user:hunter2@db/x' })).toThrow(/DATABASE_URL=<secret>/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://user:hunter2@db/x' })).not.toThrow(/hunter2/);
+  });
+});

@@ -1,0 +1,39 @@
+import 'reflect-metadata';
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+import { AppConfig, isSecretVariable } from './app.config.js';
+
+/** Thrown at boot when the environment is wrong; the message names every bad variable. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variables: string[],
+    details: string[],
+  ) {
+    super(`Invalid environment: ${details.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const describe = (error: ValidationError, raw: Record<string, string | undefined>): string => {
+  const shown = isSecretVariable(error.property) ? '<secret>' : JSON.stringify(raw[error.property]);
+  const reasons = Object.values(error.constraints ?? {}).join(', ');
+  return `${error.property}=${shown}: ${reasons}`;
+};
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const known = Object.keys(new AppConfig());
+  // Empty strings mean "unset", so a blank line in .env falls back to the default instead of failing.
+  const provided = Object.fromEntries(known.flatMap((k) => (env[k] ? [[k, env[k]]] : [])));
+  const config = plainToInstance(AppConfig, provided, {
+    enableImplicitConversion: true,
+    exposeDefaultValues: true,
+  });
+  const errors = validateSync(config, { whitelist: true, forbidUnknownValues: true });
+  if (errors.length > 0) {
+    throw new ConfigError(
+      errors.map((e) => e.property),
+      errors.map((e) => describe(e, env)),
+    );
+  }
+  return config;
+}

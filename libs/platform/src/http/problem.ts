@@ -1,0 +1,26 @@
+/** RFC 9457 problem details, the body of every HTTP error PLATFORMA returns. */
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  code: string;
+  errors?: { field: string; message: string }[];
+}
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+export const PROBLEM_TYPE_BASE = 'https://platforma.dev/problems/';
+
+/** An error a domain raises on purpose: its code becomes the stable problem type. */
+export class DomainProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly title: string,
+    readonly detail?: string,
+  ) {
+    super(detail ?? title);
+    this.name = 'DomainProblem';
+  }
+}

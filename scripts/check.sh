@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The quality gate: eslint (type-aware, zero warnings), tsc, prettier.
+LOG_TAG=check
+. "$(dirname "$0")/lib/toolchain.sh"
+ensure_node
+ensure_deps
+cd "$ROOT"
+log "eslint"
+npx eslint --max-warnings 0 .
+log "tsc --noEmit"
+npx tsc --noEmit -p tsconfig.json
+log "prettier --check"
+npx prettier --check --log-level warn .
+log "clean"

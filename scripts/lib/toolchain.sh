@@ -1,0 +1,63 @@
+# shellcheck shell=bash
+# Sourced by every project script: puts Node >= 24 on PATH (installing it into .tools/ when the system's is older)
+# and keeps node_modules in step with package-lock.json.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+export ROOT
+NODE_MAJOR_REQUIRED=24
+
+log() { printf '[%s] %s\n' "${LOG_TAG:-platforma}" "$*"; }
+
+node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+
+ensure_node() {
+  if [ "$(node_major)" -ge "$NODE_MAJOR_REQUIRED" ]; then
+    return
+  fi
+  local arch pkg dir bin
+  case "$(uname -m)" in
+    x86_64) arch=x64 ;;
+    aarch64 | arm64) arch=arm64 ;;
+    *) log "unsupported CPU $(uname -m): install Node >= $NODE_MAJOR_REQUIRED yourself" && exit 1 ;;
+  esac
+  pkg="node-linux-$arch"
+  dir="$ROOT/.tools/node"
+  bin="$dir/node_modules/$pkg/bin"
+  if [ ! -x "$bin/node" ]; then
+    command -v npm >/dev/null || { log "npm is needed to install Node $NODE_MAJOR_REQUIRED" && exit 1; }
+    log "system Node is $(node --version 2>/dev/null || echo absent); installing Node $NODE_MAJOR_REQUIRED into .tools/node"
+    mkdir -p "$dir"
+    [ -f "$dir/package.json" ] || echo '{ "private": true }' >"$dir/package.json"
+    npm install --prefix "$dir" --no-save --no-package-lock --no-audit --no-fund --loglevel=error "$pkg@$NODE_MAJOR_REQUIRED"
+  fi
+  export PATH="$bin:$PATH"
+  hash -r
+}
+
+ensure_deps() {
+  local stamp="$ROOT/node_modules/.platforma-lock.sha256" want
+  want="$(sha256sum "$ROOT/package-lock.json" | cut -d' ' -f1)-$(node --version)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    return
+  fi
+  log "installing dependencies (npm ci)"
+  (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$want" >"$stamp"
+}
+
+# Loads .env (if any) so scripts and the app see the same variables.
+load_env() {
+  if [ -f "$ROOT/.env" ]; then
+    set -a
+    # shellcheck disable=SC1091
+    . "$ROOT/.env"
+    set +a
+  fi
+}
+
+bootstrap_toolchain() {
+  ensure_node
+  ensure_deps
+  load_env
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# `npm test`: everything a fresh machine needs, then every suite — check, unit, integration against the real broker
+# and PostgreSQL that this script starts.
+LOG_TAG=test
+. "$(dirname "$0")/lib/toolchain.sh"
+bootstrap_toolchain
+cd "$ROOT"
+started_kafka=0
+if ! bash scripts/kafka/kafka.sh status >/dev/null 2>&1; then
+  started_kafka=1
+fi
+finish() {
+  # In CI leave nothing behind; on a developer machine keep a broker this run did not start.
+  if [ "${CI:-}" = true ] && [ "$started_kafka" = 1 ]; then
+    bash scripts/kafka/kafka.sh stop || true
+  fi
+}
+trap finish EXIT
+
+bash scripts/check.sh
+bash scripts/infra.sh up
+bash scripts/build.sh
+export NODE_OPTIONS="--experimental-vm-modules --enable-source-maps ${NODE_OPTIONS:-}"
+log "unit tests"
+npx jest -c jest.config.js --ci
+log "integration tests (real Kafka and PostgreSQL)"
+npx jest -c test/jest-integration.config.js --ci --runInBand

@@ -1,0 +1,18 @@
+// Integration and e2e suites: real Kafka broker and PostgreSQL, started by the global setup if they are not up.
+import { swcJestTransform, moduleNameMapper } from './jest.shared.js';
+
+export default {
+  displayName: 'integration',
+  rootDir: '..',
+  roots: ['<rootDir>/libs', '<rootDir>/src', '<rootDir>/apps', '<rootDir>/test'],
+  testMatch: ['**/*.integration-spec.ts', '**/*.e2e-spec.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: swcJestTransform,
+  moduleNameMapper,
+  testEnvironment: 'node',
+  globalSetup: '<rootDir>/test/setup/global-setup.ts',
+  setupFiles: ['<rootDir>/test/setup/test-env.ts'],
+  testTimeout: 60_000,
+  maxWorkers: 1,
+};

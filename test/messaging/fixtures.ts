@@ -1,0 +1,89 @@
+import { Controller, Module } from '@nestjs/common';
+import { Ctx, Payload } from '@nestjs/microservices';
+import { exampleEvent, type EventData } from '@app/contracts';
+import {
+  defineDomain,
+  type EventContext,
+  MessagingModule,
+  OnEvent,
+  PermanentEventError,
+} from '@app/messaging';
+
+// Two stand-in domains with the real schemas' outbox and inbox, whose handlers record every effect in a table
+// without a unique key — so a duplicate effect would show as a second row.
+export const ORDERS = defineDomain('orders');
+export const BILLING = defineDomain('billing');
+
+export const EFFECTS_DDL = `
+  CREATE TABLE IF NOT EXISTS public.messaging_test_effect (
+    id bigserial PRIMARY KEY,
+    consumer text NOT NULL,
+    event_id uuid NOT NULL,
+    tenant text NOT NULL,
+    hostname text NOT NULL,
+    handled_at timestamptz NOT NULL DEFAULT clock_timestamp()
+  )`;
+
+/** Handler invocations per event id, including ones whose transaction rolled back. */
+export const invocations = new Map<string, number>();
+/** Hostnames refused once (then accepted), to exercise the DLQ redrive. */
+export const refuseOnce = new Set<string>();
+
+const LONG_HANDLER_MS = 10_000;
+
+async function record(
+  consumer: string,
+  data: EventData<'order.created'>,
+  ctx: EventContext<'order.created'>,
+) {
+  invocations.set(ctx.envelope.id, (invocations.get(ctx.envelope.id) ?? 0) + 1);
+  const host = data.hostname;
+  if (host.startsWith('poison')) {
+    throw new PermanentEventError(`hostname ${host} is refused`);
+  }
+  if (refuseOnce.delete(host)) {
+    throw new PermanentEventError(`hostname ${host} is refused this time`);
+  }
+  if (host.startsWith('flaky') && ctx.attempt < 3) {
+    throw new Error(`transient failure on attempt ${ctx.attempt}`);
+  }
+  if (host.startsWith('slow')) {
+    await new Promise((resolve) => setTimeout(resolve, LONG_HANDLER_MS));
+  }
+  await ctx.manager.query(
+    'INSERT INTO public.messaging_test_effect (consumer, event_id, tenant, hostname) VALUES ($1, $2, $3, $4)',
+    [consumer, ctx.envelope.id, ctx.tenantId, host],
+  );
+}
+
+@Controller()
+class OrderCreatedInOrders {
+  @OnEvent('order.created', ORDERS)
+  async handle(@Payload() data: EventData<'order.created'>, @Ctx() ctx: EventContext<'order.created'>) {
+    await record('orders', data, ctx);
+    // Publishing from a handler: same transaction as the inbox row and the effect.
+    if (data.hostname.startsWith('chain')) {
+      await ctx.publish(
+        'order.confirmed',
+        { ...exampleEvent('order.confirmed'), orderId: data.orderId },
+        {
+          subject: data.orderId,
+        },
+      );
+    }
+  }
+}
+
+@Controller()
+class OrderCreatedInBilling {
+  @OnEvent('order.created', BILLING)
+  async handle(@Payload() data: EventData<'order.created'>, @Ctx() ctx: EventContext<'order.created'>) {
+    await record('billing', data, ctx);
+  }
+}
+
+@Module({ imports: [MessagingModule.forDomain(ORDERS)], controllers: [OrderCreatedInOrders] })
+export class TestOrdersModule {}
+
+@Module({ imports: [MessagingModule.forDomain(BILLING)], controllers: [OrderCreatedInBilling] })
+export class TestBillingModule {}
