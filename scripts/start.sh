@@ -12,6 +12,9 @@ if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
   log "PLATFORMA is already running (pid $(cat "$pidfile")) on port $port"
   exit 0
 fi
+# shellcheck source=lib/dev-secrets.sh
+. "$ROOT/scripts/lib/dev-secrets.sh"
+ensure_dev_secrets
 bash scripts/infra.sh up
 bash scripts/build.sh
 SKIP_BUILD=1 bash scripts/typeorm.sh migration:run

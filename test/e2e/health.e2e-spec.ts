@@ -1,25 +1,21 @@
 import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { TopicAdmin } from '@app/messaging';
 import { createPlatformApp } from '@app/platform';
 import { MONOLITH } from '../../src/app.module.js';
-import { uniquePrefix } from '../support/isolation.js';
+import { closeIsolatedApp, uniquePrefix } from '../support/isolation.js';
 
 describe('monolith health', () => {
+  const prefix = uniquePrefix('health');
   let app: INestApplication;
 
   beforeAll(async () => {
-    app = await createPlatformApp(MONOLITH, { ...process.env, KAFKA_TOPIC_PREFIX: uniquePrefix('health') });
+    app = await createPlatformApp(MONOLITH, { ...process.env, KAFKA_TOPIC_PREFIX: prefix });
     await app.init();
   });
 
   afterAll(async () => {
-    const topics = app.get(TopicAdmin);
-    const created = topics.catalogTopics();
-    await app.close();
-    await topics.deleteTopics(created);
-    await topics.onModuleDestroy();
+    await closeIsolatedApp(app, prefix);
   });
 
   it('reports live', async () => {

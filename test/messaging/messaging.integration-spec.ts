@@ -18,7 +18,7 @@ import {
 } from '@app/messaging';
 import { createPlatformApp } from '@app/platform';
 import { waitFor } from '../support/processes.js';
-import { uniquePrefix } from '../support/isolation.js';
+import { closeIsolatedApp, uniquePrefix } from '../support/isolation.js';
 import {
   BILLING,
   EFFECTS_DDL,
@@ -64,11 +64,7 @@ describe('messaging backbone (real Kafka and PostgreSQL)', () => {
   });
 
   afterAll(async () => {
-    const topics = app.get(TopicAdmin);
-    const all = topics.catalogTopics();
-    await app.close();
-    await topics.deleteTopics(all);
-    await topics.onModuleDestroy();
+    await closeIsolatedApp(app, prefix);
   });
 
   const orderData = (hostname: string) => ({

@@ -4,7 +4,7 @@ import { exampleEvent } from '@app/contracts';
 import { dataSourceOptions } from '@app/database';
 import { EventSchemas, type MessagingSettings, Outbox, TopicAdmin, TopicReader } from '@app/messaging';
 import { spawnNode, waitFor, type Spawned } from '../support/processes.js';
-import { uniquePrefix } from '../support/isolation.js';
+import { dropOutboxRows, uniquePrefix } from '../support/isolation.js';
 import { ORDERS } from './fixtures.js';
 
 // The relay of the real orders app, SIGKILLed while it publishes a backlog, then restarted: every event arrives and
@@ -51,6 +51,7 @@ describe('outbox relay', () => {
   afterAll(async () => {
     proc?.child.kill('SIGKILL');
     await db.destroy();
+    await dropOutboxRows(process.env.DATABASE_URL ?? '', prefix);
     await admin.deleteTopics(admin.catalogTopics());
     await admin.onModuleDestroy();
   });
@@ -122,5 +123,46 @@ describe('outbox relay', () => {
     for (const set of partitionsPerTenant.values()) {
       expect(set.size).toBe(1);
     }
+  });
+
+  it('defers records the broker refuses without holding back other topics, then publishes them in order', async () => {
+    const outbox = new Outbox(ORDERS, db, new EventSchemas(), prefix);
+    const missing = `${prefix}not-yet-created`;
+    const tenant = randomUUID();
+    const refusedIds: string[] = [];
+    const other = await outbox.transaction(async (uow) => {
+      for (let i = 0; i < 3; i++) {
+        const id = randomUUID();
+        refusedIds.push(id);
+        await uow.publishRaw(missing, tenant, { ce_id: id }, JSON.stringify({ i }));
+      }
+      const data = { ...exampleEvent('order.created'), orderId: randomUUID() };
+      return uow.publish('order.created', data, { tenantId: tenant, subject: data.orderId });
+    });
+    proc = startApp();
+    await waitFor(
+      async () => ((await publishedCount([other.id])) === 1 ? true : undefined),
+      'the record on an existing topic',
+      60_000,
+    );
+    const deferred: { attempts: number; last_error: string | null }[] = await db.query(
+      'SELECT attempts, last_error FROM orders.outbox WHERE event_id = ANY($1) AND published_at IS NULL',
+      [refusedIds],
+    );
+    expect(deferred).toHaveLength(3);
+    expect(deferred.every((r) => r.attempts >= 1 && (r.last_error ?? '').length > 0)).toBe(true);
+
+    await admin.ensureTopics([missing]);
+    await waitFor(
+      async () => ((await publishedCount(refusedIds)) === 3 ? true : undefined),
+      'the deferred records once their topic exists',
+      90_000,
+      250,
+    );
+    proc.child.kill('SIGTERM');
+    await proc.exited;
+    const records = await new TopicReader(settings).readAll(missing);
+    expect(records.map((r) => r.headers.ce_id)).toEqual(refusedIds);
+    await admin.deleteTopics([missing]);
   });
 });

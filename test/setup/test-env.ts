@@ -1,7 +1,16 @@
-// Every integration suite talks to the test database and a broker on loopback unless told otherwise.
+// Every integration suite talks to the test database and a broker on loopback unless told otherwise, with a signing
+// key pair and an operator admin key of its own.
 import 'reflect-metadata';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 
 process.env.NODE_ENV ??= 'test';
 process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/platforma_test';
 process.env.KAFKA_BROKERS ??= '127.0.0.1:9092';
 process.env.LOG_LEVEL ??= 'warn';
+process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
+if (!process.env.JWT_PUBLIC_KEY) {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  process.env.JWT_PUBLIC_KEY = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  process.env.JWT_PRIVATE_KEY = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+}
+process.env.BOOTSTRAP_ADMIN_API_KEY ??= `pk_${randomBytes(6).toString('hex')}_${randomBytes(32).toString('base64url')}`;

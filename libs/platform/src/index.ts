@@ -9,3 +9,6 @@ export {
   type AppDefinition,
   type DomainRegistration,
 } from './bootstrap/bootstrap.js';
+export { Public, Roles, CurrentPrincipal, type AuthenticatedRequest } from './auth/auth.decorators.js';
+export { TokenService, InvalidTokenError } from './auth/token.service.js';
+export { type Principal, type Role, ROLES, PLATFORM_TENANT_ID } from './auth/principal.js';

@@ -33,6 +33,14 @@ export const planPublished = defineEvent({
           ),
           { minItems: 1, description: 'Recurring prices; one per billing cycle and currency.' },
         ),
+        images: Type.Optional(
+          Type.Array(slug('OS image code.'), {
+            uniqueItems: true,
+            default: [],
+            description:
+              'OS images the plan can be ordered with (added in v1.1; empty means not restricted).',
+          }),
+        ),
       },
       example: {
         planId: EXAMPLE.planId,
@@ -42,6 +50,7 @@ export const planPublished = defineEvent({
         memoryMb: 4096,
         diskGb: 80,
         regions: ['eu-central-1', 'us-east-1'],
+        images: ['ubuntu-24.04', 'debian-13'],
         prices: [
           { billingCycle: 'monthly', amountMinor: 1299, currency: 'EUR' },
           { billingCycle: 'yearly', amountMinor: 12990, currency: 'EUR' },

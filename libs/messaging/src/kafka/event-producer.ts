@@ -3,6 +3,30 @@ import { CompressionTypes, type Kafka, type Producer } from 'kafkajs';
 import { createKafka } from './kafka.factory.js';
 import { MESSAGING_SETTINGS, type MessagingSettings } from '../messaging.settings.js';
 
+/** Broker answers about the records themselves, not about reaching the broker: retrying at once will not help. */
+const REFUSALS = new Set([
+  'UNKNOWN_TOPIC_OR_PARTITION',
+  'TOPIC_AUTHORIZATION_FAILED',
+  'MESSAGE_TOO_LARGE',
+  'RECORD_LIST_TOO_LARGE',
+  'INVALID_RECORD',
+  'CORRUPT_MESSAGE',
+  'INVALID_TOPIC_EXCEPTION',
+]);
+
+/** True when the broker refused the records (wrong topic, too large, …) rather than being unreachable. */
+export function isRecordRefusal(error: unknown): boolean {
+  const next = (e: object): unknown =>
+    (e as { originalError?: unknown }).originalError ?? (e as { cause?: unknown }).cause;
+  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 10; e = next(e), depth++) {
+    const type = (e as { type?: unknown }).type;
+    if (typeof type === 'string' && REFUSALS.has(type)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 export interface OutgoingRecord {
   topic: string;
   key: string;

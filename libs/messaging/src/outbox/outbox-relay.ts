@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import pg from 'pg';
-import type { EventProducer } from '../kafka/event-producer.js';
+import { type EventProducer, isRecordRefusal } from '../kafka/event-producer.js';
 import type { DomainDescriptor } from '../domain.js';
 import { quoteSchema } from './unit-of-work.js';
 
@@ -9,6 +9,8 @@ export interface RelayOptions {
   /** Fallback when a notification is lost (e.g. the LISTEN connection was re-established). */
   pollIntervalMs: number;
   maxBackoffMs: number;
+  /** Longest wait before a refused record is tried again. */
+  maxDeferMs: number;
   /** Published rows are kept this long for inspection, then purged. */
   retentionHours: number;
 }
@@ -17,11 +19,13 @@ export const DEFAULT_RELAY_OPTIONS: RelayOptions = {
   batchSize: 500,
   pollIntervalMs: 500,
   maxBackoffMs: 5_000,
+  maxDeferMs: 60_000,
   retentionHours: 24,
 };
 
 interface OutboxRow {
   id: string;
+  attempts: number;
   topic: string;
   key: string;
   headers: Record<string, string>;
@@ -108,33 +112,66 @@ export class OutboxRelay {
     }
   }
 
+  /**
+   * Publishes the oldest pending rows. Rows of a topic the broker refuses are deferred with backoff; later rows of
+   * the same topic and key wait behind them (their order is kept), everything else goes on.
+   */
   private async drain(client: pg.Client): Promise<number> {
     const { rows } = await client.query<OutboxRow>(
-      `SELECT id, topic, key, headers, payload FROM ${this.table}
-       WHERE published_at IS NULL ORDER BY id LIMIT $1`,
+      `SELECT o.id, o.topic, o.key, o.headers, o.payload, o.attempts FROM ${this.table} o
+       WHERE o.published_at IS NULL
+         AND NOT EXISTS (
+           SELECT 1 FROM ${this.table} d
+           WHERE d.published_at IS NULL AND d.topic = o.topic AND d.key = o.key AND d.id <= o.id
+             AND d.next_attempt_at > now())
+       ORDER BY o.id LIMIT $1`,
       [this.options.batchSize],
     );
     if (rows.length === 0) {
       return 0;
     }
+    const toRecord = (r: OutboxRow) => ({ topic: r.topic, key: r.key, value: r.payload, headers: r.headers });
+    let published = rows;
     try {
-      await this.producer.send(
-        rows.map((r) => ({ topic: r.topic, key: r.key, value: r.payload, headers: r.headers })),
-      );
+      await this.producer.send(rows.map(toRecord));
     } catch (error) {
-      await client
-        .query(
-          `UPDATE ${this.table} SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])`,
-          [rows.map((r) => r.id), (error as Error).message.slice(0, 1000)],
-        )
-        .catch(() => undefined);
-      throw error;
+      if (!isRecordRefusal(error)) {
+        throw error; // the broker is unreachable: the whole relay backs off and retries the same rows
+      }
+      published = [];
+      for (const group of Map.groupBy(rows, (r) => r.topic).values()) {
+        try {
+          await this.producer.send(group.map(toRecord));
+          published.push(...group);
+        } catch (groupError) {
+          if (!isRecordRefusal(groupError)) {
+            throw groupError;
+          }
+          await this.defer(client, group, groupError as Error);
+        }
+      }
     }
-    await client.query(
-      `UPDATE ${this.table} SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])`,
-      [rows.map((r) => r.id)],
+    if (published.length > 0) {
+      await client.query(
+        `UPDATE ${this.table} SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])`,
+        [published.map((r) => r.id)],
+      );
+    }
+    return published.length === rows.length ? rows.length : 0;
+  }
+
+  private async defer(client: pg.Client, rows: OutboxRow[], error: Error): Promise<void> {
+    const attempts = Math.max(...rows.map((r) => r.attempts)) + 1;
+    const delayMs = Math.min(2 ** attempts * 100, this.options.maxDeferMs);
+    this.logger.warn(
+      `deferring ${rows.length} record(s) for ${rows[0]?.topic} by ${delayMs} ms (attempt ${attempts}): ${error.message}`,
     );
-    return rows.length;
+    await client.query(
+      `UPDATE ${this.table}
+       SET attempts = attempts + 1, last_error = $2, next_attempt_at = now() + make_interval(secs => $3)
+       WHERE id = ANY($1::bigint[])`,
+      [rows.map((r) => r.id), error.message.slice(0, 1000), delayMs / 1000],
+    );
   }
 
   private async purge(client: pg.Client): Promise<void> {

@@ -1,5 +1,8 @@
 import { type INestApplication, Logger, type LogLevel, type Type, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
 import { ConsumerFactory, type DomainDescriptor, TopicAdmin } from '@app/messaging';
 import { AppConfig } from '../config/app.config.js';
 import { ConfigError, loadConfig } from '../config/load-config.js';
@@ -28,16 +31,27 @@ export async function createPlatformApp(
   env = process.env,
 ): Promise<INestApplication> {
   const config = loadConfig(env);
-  const app = await NestFactory.create(
+  const app = await NestFactory.create<NestExpressApplication>(
     PlatformModule.forDomains(
       definition.domains.map((d) => d.module),
       config,
     ),
-    { logger: LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL) + 1), abortOnError: false },
+    { logger: LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL) + 1), abortOnError: false, bodyParser: false },
   );
+  app.use(helmet());
+  app.useBodyParser('json', { limit: config.HTTP_BODY_LIMIT });
   app.useGlobalFilters(new ProblemFilter());
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.enableShutdownHooks();
+  const openApi = new DocumentBuilder()
+    .setTitle('PLATFORMA')
+    .setDescription('Storefront and admin API of PLATFORMA. Errors are RFC 9457 problem+json.')
+    .setVersion('1')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), {
+    jsonDocumentUrl: 'docs-json',
+  });
   // Topics first: broker auto-creation is off and consumers subscribe at start-up.
   await app.get(TopicAdmin).ensureTopics();
   const consumers = app.get(ConsumerFactory);

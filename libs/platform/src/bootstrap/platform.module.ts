@@ -5,6 +5,7 @@ import { AppConfig } from '../config/app.config.js';
 import { ConfigModule } from '../config/config.module.js';
 import { loadConfig } from '../config/load-config.js';
 import { HealthModule } from '../health/health.module.js';
+import { AuthModule } from '../auth/auth.module.js';
 
 /** What every process has, whatever domains it hosts: config, one DataSource, messaging, health. */
 @Module({})
@@ -13,13 +14,14 @@ export class PlatformModule {
     return {
       module: PlatformModule,
       imports: [
-        ConfigModule,
+        ConfigModule.forRoot(config),
         DatabaseModule.forRoot(() => ({
           url: config.DATABASE_URL,
           poolSize: config.DATABASE_POOL_SIZE,
           logging: config.DATABASE_LOGGING,
         })),
         MessagingModule.forRoot(() => config.messaging),
+        AuthModule,
         HealthModule,
         ...domainModules,
       ],

@@ -10,6 +10,9 @@ export const isSecretVariable = (name: string): boolean => SECRET_KEYS.has(name)
 const toBoolean = ({ value }: { value: unknown }): unknown =>
   value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
 
+const pem = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.replace(/\\n/g, '\n') : value;
+
 /**
  * The environment, validated once at boot. Every variable is documented in .env.example with a default that
  * works on a developer machine; production overrides them.
@@ -75,6 +78,50 @@ export class AppConfig {
   @Min(6_000)
   @Max(300_000)
   KAFKA_SESSION_TIMEOUT_MS: number = 30_000;
+
+  /** Ed25519 public key (SPKI PEM; literal \\n allowed) every app verifies access tokens with. */
+  @Transform(pem)
+  @Matches(/^-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----\s*$/, {
+    message: 'JWT_PUBLIC_KEY must be a PEM public key (npm start generates a development pair)',
+  })
+  JWT_PUBLIC_KEY: string = '';
+
+  /** Ed25519 private key (PKCS#8 PEM), needed only where the accounts module runs. */
+  @Secret()
+  @Transform(pem)
+  @Matches(/^(-----BEGIN PRIVATE KEY-----[\s\S]+-----END PRIVATE KEY-----\s*)?$/, {
+    message: 'JWT_PRIVATE_KEY must be a PEM private key',
+  })
+  JWT_PRIVATE_KEY: string = '';
+
+  @IsString()
+  @MinLength(1)
+  JWT_ISSUER: string = 'platforma';
+
+  @IsInt()
+  @Min(60)
+  @Max(86_400)
+  JWT_TTL_SECONDS: number = 900;
+
+  /** API key of the operator's admin user, created at first boot when set. */
+  @Secret()
+  @Matches(/^(pk_[A-Za-z0-9]+_[A-Za-z0-9_-]{32,})?$/, {
+    message: 'BOOTSTRAP_ADMIN_API_KEY must look like pk_<id>_<secret of 32+ characters>',
+  })
+  BOOTSTRAP_ADMIN_API_KEY: string = '';
+
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  RATE_LIMIT_PER_MINUTE: number = 600;
+
+  @Matches(/^\d+(b|kb|mb)$/, { message: 'HTTP_BODY_LIMIT must be a size such as 100kb' })
+  HTTP_BODY_LIMIT: string = '100kb';
+
+  @IsInt()
+  @Min(1)
+  @Max(720)
+  IDEMPOTENCY_KEY_TTL_HOURS: number = 24;
 
   get kafkaBrokers(): string[] {
     return this.KAFKA_BROKERS.split(',');

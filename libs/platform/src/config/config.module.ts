@@ -1,10 +1,15 @@
-import { Global, Module } from '@nestjs/common';
+import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { AppConfig } from './app.config.js';
-import { loadConfig } from './load-config.js';
 
+/** The one validated config object of the process, injectable everywhere as AppConfig. */
 @Global()
-@Module({
-  providers: [{ provide: AppConfig, useFactory: (): AppConfig => loadConfig() }],
-  exports: [AppConfig],
-})
-export class ConfigModule {}
+@Module({})
+export class ConfigModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: ConfigModule,
+      providers: [{ provide: AppConfig, useValue: config }],
+      exports: [AppConfig],
+    };
+  }
+}

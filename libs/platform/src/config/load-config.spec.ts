@@ -1,9 +1,14 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { AppConfig } from './app.config.js';
 import { ConfigError, loadConfig } from './load-config.js';
 
+const JWT_PUBLIC_KEY = generateKeyPairSync('ed25519')
+  .publicKey.export({ type: 'spki', format: 'pem' })
+  .toString();
+
 describe(loadConfig.name, () => {
   it('gives working local defaults for an empty environment', () => {
-    const config = loadConfig({});
+    const config = loadConfig({ JWT_PUBLIC_KEY });
     expect(config).toBeInstanceOf(AppConfig);
     expect(config.PORT).toBe(3000);
     expect(config.kafkaBrokers).toEqual(['127.0.0.1:9092']);
@@ -11,16 +16,21 @@ describe(loadConfig.name, () => {
   });
 
   it('converts types', () => {
-    const config = loadConfig({ PORT: '8080', DATABASE_LOGGING: 'true', KAFKA_BROKERS: 'a:1,b:2' });
+    const config = loadConfig({
+      JWT_PUBLIC_KEY,
+      PORT: '8080',
+      DATABASE_LOGGING: 'true',
+      KAFKA_BROKERS: 'a:1,b:2',
+    });
     expect(config.PORT).toBe(8080);
     expect(config.DATABASE_LOGGING).toBe(true);
     expect(config.kafkaBrokers).toEqual(['a:1', 'b:2']);
   });
 
   it('names every bad variable', () => {
-    expect(() => loadConfig({ PORT: '70000', NODE_ENV: 'staging' })).toThrow(ConfigError);
+    expect(() => loadConfig({ JWT_PUBLIC_KEY, PORT: '70000', NODE_ENV: 'staging' })).toThrow(ConfigError);
     try {
-      loadConfig({ PORT: '70000', NODE_ENV: 'staging' });
+      loadConfig({ JWT_PUBLIC_KEY, PORT: '70000', NODE_ENV: 'staging' });
     } catch (error) {
       expect((error as ConfigError).variables.sort()).toEqual(['NODE_ENV', 'PORT']);
       expect((error as Error).message).toContain('PORT="70000"');
@@ -28,7 +38,17 @@ describe(loadConfig.name, () => {
   });
 
   it('never prints a secret value', () => {
-    expect(() => loadConfig({ DATABASE_URL: 'mysql://user:hunter2@db/x' })).toThrow(/DATABASE_URL=<secret>/);
-    expect(() => loadConfig({ DATABASE_URL: 'mysql://user:hunter2@db/x' })).not.toThrow(/hunter2/);
+    expect(() => loadConfig({ JWT_PUBLIC_KEY, DATABASE_URL: 'mysql://user:hunter2@db/x' })).toThrow(
+      /DATABASE_URL=<secret>/,
+    );
+    expect(() => loadConfig({ JWT_PUBLIC_KEY, DATABASE_URL: 'mysql://user:hunter2@db/x' })).not.toThrow(
+      /hunter2/,
+    );
+  });
+
+  it('needs the token verification key and accepts it with escaped newlines', () => {
+    expect(() => loadConfig({})).toThrow(/JWT_PUBLIC_KEY/);
+    const escaped = JWT_PUBLIC_KEY.replace(/\n/g, '\\n');
+    expect(loadConfig({ JWT_PUBLIC_KEY: escaped }).JWT_PUBLIC_KEY).toBe(JWT_PUBLIC_KEY);
   });
 });

@@ -5,8 +5,12 @@ import {
   type HealthCheckResult,
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
+import { SkipRateLimit } from '../auth/rate-limit.guard.js';
+import { Public } from '../auth/auth.decorators.js';
 import { KafkaHealthIndicator } from './kafka.health.js';
 
+@Public()
+@SkipRateLimit()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -1,0 +1,16 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+
+export const SUSPENSION_REASONS = ['non_payment', 'abuse', 'fraud', 'customer_request'] as const;
+
+export class SuspendAccountDto {
+  @ApiProperty({ enum: SUSPENSION_REASONS })
+  @IsIn(SUSPENSION_REASONS)
+  reason!: (typeof SUSPENSION_REASONS)[number];
+
+  @ApiProperty({ required: false })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  note?: string;
+}

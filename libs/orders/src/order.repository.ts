@@ -1,0 +1,123 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type DataSource, type EntityManager, LessThan } from 'typeorm';
+import { Order } from './entities/order.entity.js';
+import { OrderStep } from './entities/order-step.entity.js';
+import { PlanView } from './entities/plan-view.entity.js';
+import type { OrderStatus } from './order.state.js';
+
+export interface StoredResponse {
+  requestHash: string;
+  status: number;
+  body: unknown;
+}
+
+/** All database I/O of the orders module; every query that reads orders is scoped by tenant. */
+@Injectable()
+export class OrderRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  get manager(): EntityManager {
+    return this.dataSource.manager;
+  }
+
+  findForTenant(tenantId: string, id: string, manager = this.manager): Promise<Order | null> {
+    return manager.findOneBy(Order, { tenantId, id });
+  }
+
+  lockForTenant(manager: EntityManager, tenantId: string, id: string): Promise<Order | null> {
+    return manager.findOne(Order, { where: { tenantId, id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  steps(orderId: string, manager = this.manager): Promise<OrderStep[]> {
+    return manager.find(OrderStep, { where: { orderId }, order: { id: 'ASC' } });
+  }
+
+  list(tenantId: string, limit: number, status?: OrderStatus, before?: string): Promise<Order[]> {
+    return this.manager.find(Order, {
+      where: { tenantId, ...(status ? { status } : {}), ...(before ? { id: LessThan(before) } : {}) },
+      order: { id: 'DESC' },
+      take: limit,
+    });
+  }
+
+  async insert(manager: EntityManager, order: Order, step: Partial<OrderStep>): Promise<void> {
+    await manager.insert(Order, order);
+    await manager.insert(OrderStep, { orderId: order.id, status: order.status, ...step });
+  }
+
+  async move(
+    manager: EntityManager,
+    order: Order,
+    status: OrderStatus,
+    step: Partial<OrderStep>,
+  ): Promise<void> {
+    order.status = status;
+    order.updatedAt = new Date();
+    await manager.update(Order, { id: order.id }, { status, updatedAt: order.updatedAt });
+    await manager.insert(OrderStep, { orderId: order.id, status, ...step });
+  }
+
+  plan(planId: string, manager = this.manager): Promise<PlanView | null> {
+    return manager.findOneBy(PlanView, { planId });
+  }
+
+  async isSuspended(manager: EntityManager, tenantId: string): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      'SELECT 1 FROM orders.suspended_tenant WHERE tenant_id = $1',
+      [tenantId],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * Claims an idempotency key inside the caller's transaction. A concurrent request with the same key waits on the
+   * row lock and then sees the first one's stored response. Keys older than ttlHours count as unused.
+   */
+  async claimKey(
+    manager: EntityManager,
+    tenantId: string,
+    key: string,
+    requestHash: string,
+    ttlHours: number,
+  ): Promise<StoredResponse | undefined> {
+    await manager.query(
+      `DELETE FROM orders.idempotency_key
+       WHERE tenant_id = $1 AND key = $2 AND created_at < now() - make_interval(hours => $3)`,
+      [tenantId, key, ttlHours],
+    );
+    const inserted: unknown[] = await manager.query(
+      `INSERT INTO orders.idempotency_key (tenant_id, key, request_hash, response_status, response_body)
+       VALUES ($1, $2, $3, 0, '{}') ON CONFLICT DO NOTHING RETURNING key`,
+      [tenantId, key, requestHash],
+    );
+    if (inserted.length > 0) {
+      return undefined;
+    }
+    const rows: { request_hash: string; response_status: number; response_body: unknown }[] =
+      await manager.query(
+        `SELECT request_hash, response_status, response_body FROM orders.idempotency_key
+       WHERE tenant_id = $1 AND key = $2`,
+        [tenantId, key],
+      );
+    const row = rows[0];
+    if (!row) {
+      throw new Error('idempotency key vanished while claimed');
+    }
+    return { requestHash: row.request_hash, status: row.response_status, body: row.response_body };
+  }
+
+  async storeResponse(manager: EntityManager, tenantId: string, key: string, status: number, body: unknown) {
+    await manager.query(
+      `UPDATE orders.idempotency_key SET response_status = $3, response_body = $4 WHERE tenant_id = $1 AND key = $2`,
+      [tenantId, key, status, JSON.stringify(body)],
+    );
+  }
+
+  async purgeKeys(ttlHours: number): Promise<void> {
+    await this.manager.query(
+      'DELETE FROM orders.idempotency_key WHERE created_at < now() - make_interval(hours => $1)',
+      [ttlHours],
+    );
+  }
+}

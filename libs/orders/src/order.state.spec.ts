@@ -1,0 +1,28 @@
+import { customerMayCancel, isTerminal, nextStatus, ORDER_STATUSES } from './order.state.js';
+
+describe('order state machine', () => {
+  it('walks the happy path', () => {
+    expect(nextStatus('pending', 'invoice.generated')).toBe('awaiting_payment');
+    expect(nextStatus('awaiting_payment', 'payment.received')).toBe('confirmed');
+    expect(nextStatus('confirmed', 'provisioning.started')).toBe('provisioning');
+    expect(nextStatus('provisioning', 'provisioning.completed')).toBe('completed');
+  });
+
+  it('refuses out-of-order moves', () => {
+    expect(nextStatus('pending', 'payment.received')).toBeUndefined();
+    expect(nextStatus('awaiting_payment', 'provisioning.completed')).toBeUndefined();
+    expect(nextStatus('completed', 'cancel')).toBeUndefined();
+  });
+
+  it('has exactly three terminal states, none of which moves', () => {
+    const terminal = ORDER_STATUSES.filter(isTerminal);
+    expect(terminal).toEqual(['completed', 'cancelled', 'failed']);
+    for (const status of terminal) {
+      expect(nextStatus(status, 'fail')).toBeUndefined();
+    }
+  });
+
+  it('lets customers cancel only before payment', () => {
+    expect(ORDER_STATUSES.filter(customerMayCancel)).toEqual(['pending', 'awaiting_payment']);
+  });
+});
