@@ -3,3 +3,10 @@ import { BillingModule } from './billing.module.js';
 
 export { BILLING, BillingModule };
 export const billingDomain = { domain: BILLING, module: BillingModule };
+export {
+  PAYMENT_GATEWAY,
+  TransientGatewayError,
+  type ChargeResult,
+  type PaymentGateway,
+} from './gateway/payment-gateway.js';
+export { signWebhook } from './webhooks/webhook-signature.js';

@@ -1,6 +1,7 @@
 import type { Static, TObject } from 'typebox';
 import { ACCOUNT_EVENTS } from './events/accounts.events.js';
 import { BILLING_EVENTS } from './events/billing.events.js';
+import { COMMAND_EVENTS } from './events/commands.events.js';
 import type { EventDefinition, TypedEventDefinition } from './events/event-definition.js';
 import { NOTIFICATION_EVENTS } from './events/notifications.events.js';
 import { ORDER_EVENTS } from './events/orders.events.js';
@@ -19,6 +20,7 @@ export const EVENT_DEFINITIONS = [
   ...SERVICE_EVENTS,
   ...NOTIFICATION_EVENTS,
   ...SAGA_EVENTS,
+  ...COMMAND_EVENTS,
 ] as const;
 
 type Definition = (typeof EVENT_DEFINITIONS)[number];

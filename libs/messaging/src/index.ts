@@ -6,7 +6,7 @@ export { UnitOfWork, InvalidEventError, type PublishMeta } from './outbox/unit-o
 export { outboxChannel, type RelayOptions } from './outbox/outbox-relay.js';
 export { RelayHost } from './outbox/relay-host.service.js';
 export { EventContext } from './consumer/event-context.js';
-export { PermanentEventError } from './consumer/errors.js';
+export { PermanentEventError, RetryLaterError } from './consumer/errors.js';
 export { ConsumerFactory } from './consumer/consumer.factory.js';
 export { EventConsumerServer, type RetryPolicy } from './consumer/event-consumer.server.js';
 export { DLQ_HEADER } from './consumer/dlq.headers.js';

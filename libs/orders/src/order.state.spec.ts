@@ -1,4 +1,4 @@
-import { customerMayCancel, isTerminal, nextStatus, ORDER_STATUSES } from './order.state.js';
+import { advance, customerMayCancel, isTerminal, nextStatus, ORDER_STATUSES } from './order.state.js';
 
 describe('order state machine', () => {
   it('walks the happy path', () => {
@@ -24,5 +24,13 @@ describe('order state machine', () => {
 
   it('lets customers cancel only before payment', () => {
     expect(ORDER_STATUSES.filter(customerMayCancel)).toEqual(['pending', 'awaiting_payment']);
+  });
+
+  it('moves forward past a step whose event is late, never back, never out of a terminal state', () => {
+    expect(advance('awaiting_payment', 'provisioning.started')).toBe('provisioning');
+    expect(advance('confirmed', 'provisioning.completed')).toBe('completed');
+    expect(advance('provisioning', 'payment.received')).toBeUndefined();
+    expect(advance('cancelled', 'provisioning.completed')).toBeUndefined();
+    expect(advance('provisioning', 'cancel')).toBe('cancelled');
   });
 });

@@ -36,6 +36,40 @@ export function nextStatus(status: OrderStatus, trigger: OrderTrigger): OrderSta
   return TRANSITIONS[status][trigger];
 }
 
+const RANK: Record<OrderStatus, number> = {
+  pending: 0,
+  awaiting_payment: 1,
+  confirmed: 2,
+  provisioning: 3,
+  completed: 4,
+  cancelled: 5,
+  failed: 5,
+};
+
+/**
+ * Where an event moves the order. Events of different topics may arrive out of causal order (provisioning.started
+ * before payment.received), so a progress event moves the order forward to its target, skipping steps, and never
+ * back; terminal orders stay put.
+ */
+export function advance(status: OrderStatus, trigger: OrderTrigger): OrderStatus | undefined {
+  if (isTerminal(status)) {
+    return undefined;
+  }
+  const direct = nextStatus(status, trigger);
+  if (direct) {
+    return direct;
+  }
+  const target = FORWARD_TARGET[trigger];
+  return target && RANK[target] > RANK[status] ? target : undefined;
+}
+
+const FORWARD_TARGET: Partial<Record<OrderTrigger, OrderStatus>> = {
+  'invoice.generated': 'awaiting_payment',
+  'payment.received': 'confirmed',
+  'provisioning.started': 'provisioning',
+  'provisioning.completed': 'completed',
+};
+
 export function isTerminal(status: OrderStatus): boolean {
   return Object.keys(TRANSITIONS[status]).length === 0;
 }

@@ -5,6 +5,12 @@ import { Order } from './entities/order.entity.js';
 import { OrderStep } from './entities/order-step.entity.js';
 import { PlanView } from './entities/plan-view.entity.js';
 import { AccountSuspendedListener } from './listeners/account-suspended.listener.js';
+import { CancelRequestedListener } from './listeners/cancel-requested.listener.js';
+import { InvoiceGeneratedListener } from './listeners/invoice-generated.listener.js';
+import { PaymentReceivedListener } from './listeners/payment-received.listener.js';
+import { ProvisioningCompletedListener } from './listeners/provisioning-completed.listener.js';
+import { ProvisioningStartedListener } from './listeners/provisioning-started.listener.js';
+import { OrderProgress } from './order-progress.service.js';
 import { PlanPublishedListener } from './listeners/plan-published.listener.js';
 import { PlanRetiredListener } from './listeners/plan-retired.listener.js';
 import { OrderRepository } from './order.repository.js';
@@ -14,7 +20,17 @@ import { OrdersService } from './orders.service.js';
 
 @Module({
   imports: [MessagingModule.forDomain(ORDERS), TypeOrmModule.forFeature([Order, OrderStep, PlanView])],
-  controllers: [OrdersController, PlanPublishedListener, PlanRetiredListener, AccountSuspendedListener],
-  providers: [OrderRepository, OrdersService],
+  controllers: [
+    OrdersController,
+    PlanPublishedListener,
+    PlanRetiredListener,
+    AccountSuspendedListener,
+    InvoiceGeneratedListener,
+    PaymentReceivedListener,
+    ProvisioningStartedListener,
+    ProvisioningCompletedListener,
+    CancelRequestedListener,
+  ],
+  providers: [OrderRepository, OrdersService, OrderProgress],
 })
 export class OrdersModule {}

@@ -10,8 +10,8 @@ export const notificationRequested = defineEvent({
   source: 'saga',
   subject: 'notificationId',
   description:
-    'Asks the notifications module to send a templated message. Variables are never secret: a message that must ' +
-    'contain credentials names them by credentialsSecretId and notifications reads the secret store when sending.',
+    'Asks the notifications module to send a templated message. Variables are never secret: VPS credentials reach ' +
+    'the customer through a one-time retrieval link (credentialsUrl), never in a message or an event.',
   versions: [
     firstVersion({
       properties: {

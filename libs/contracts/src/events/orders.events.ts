@@ -63,7 +63,13 @@ export const orderConfirmed = defineEvent({
   ],
 });
 
-const ORDER_CANCEL_REASONS = ['customer_request', 'payment_timeout', 'payment_failed', 'operator'] as const;
+export const ORDER_CANCEL_REASONS = [
+  'customer_request',
+  'payment_timeout',
+  'payment_failed',
+  'operator',
+  'provisioning_failed',
+] as const;
 
 export const orderCancelled = defineEvent({
   type: 'order.cancelled',

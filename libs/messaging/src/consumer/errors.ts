@@ -33,3 +33,11 @@ export function isInfrastructureError(error: unknown): boolean {
     message,
   );
 }
+
+/**
+ * The event arrived before something it depends on (e.g. a reply before the saga saw the order): another topic will
+ * catch up, so it is retried with backoff for as long as it takes instead of being dead-lettered.
+ */
+export class RetryLaterError extends Error {
+  override readonly name = 'RetryLaterError';
+}

@@ -14,7 +14,7 @@ import type { Outbox } from '../outbox/outbox.service.js';
 import { quoteSchema } from '../outbox/unit-of-work.js';
 import type { EventSchemas } from '../validation/event-schemas.service.js';
 import { EventContext } from './event-context.js';
-import { isInfrastructureError, PermanentEventError } from './errors.js';
+import { isInfrastructureError, PermanentEventError, RetryLaterError } from './errors.js';
 import { DLQ_HEADER } from './dlq.headers.js';
 
 export interface RetryPolicy {
@@ -22,12 +22,15 @@ export interface RetryPolicy {
   maxAttempts: number;
   initialBackoffMs: number;
   maxBackoffMs: number;
+  /** How long a RetryLaterError keeps being retried before its event is dead-lettered. */
+  retryLaterForMs: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxAttempts: 5,
   initialBackoffMs: 200,
   maxBackoffMs: 5_000,
+  retryLaterForMs: 300_000,
 };
 
 export interface ConsumerCounters {
@@ -184,8 +187,13 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
         if (error instanceof PermanentEventError || error instanceof MalformedRecordError) {
           throw new RejectedEvent(`rejected: ${error.message}`, attempt, firstFailure);
         }
+        // A database outage is nobody's event's fault: retried until it ends. An event that came too early is
+        // retried while its dependency may still arrive (retryLaterForMs), then dead-lettered with the reason.
         const infrastructure = isInfrastructureError(error);
-        if (!infrastructure && attempt >= this.retry.maxAttempts) {
+        const waitingForDependency =
+          error instanceof RetryLaterError &&
+          Date.now() - firstFailure.getTime() < this.retry.retryLaterForMs;
+        if (!infrastructure && !waitingForDependency && attempt >= this.retry.maxAttempts) {
           throw new RejectedEvent(
             `failed ${attempt} times: ${(error as Error).message}`,
             attempt,

@@ -56,6 +56,8 @@ export class OutboxRelay {
     private readonly domain: DomainDescriptor,
     private readonly connectionString: string,
     private readonly producer: EventProducer,
+    /** Only rows bound for this prefix's topics: environments sharing a database stay independent. */
+    private readonly topicPrefix: string,
     private readonly options: RelayOptions = DEFAULT_RELAY_OPTIONS,
   ) {
     this.logger = new Logger(`OutboxRelay:${domain.name}`);
@@ -87,7 +89,7 @@ export class OutboxRelay {
         if (!this.leader) {
           const { rows } = await client.query<{ locked: boolean }>(
             'SELECT pg_try_advisory_lock(hashtext($1)) AS locked',
-            [`platforma.outbox.${this.domain.schema}`],
+            [`platforma.outbox.${this.domain.schema}.${this.topicPrefix}`],
           );
           this.leader = rows[0]?.locked === true;
           if (!this.leader) {
@@ -119,13 +121,13 @@ export class OutboxRelay {
   private async drain(client: pg.Client): Promise<number> {
     const { rows } = await client.query<OutboxRow>(
       `SELECT o.id, o.topic, o.key, o.headers, o.payload, o.attempts FROM ${this.table} o
-       WHERE o.published_at IS NULL
+       WHERE o.published_at IS NULL AND starts_with(o.topic, $2)
          AND NOT EXISTS (
            SELECT 1 FROM ${this.table} d
            WHERE d.published_at IS NULL AND d.topic = o.topic AND d.key = o.key AND d.id <= o.id
              AND d.next_attempt_at > now())
        ORDER BY o.id LIMIT $1`,
-      [this.options.batchSize],
+      [this.options.batchSize, this.topicPrefix],
     );
     if (rows.length === 0) {
       return 0;

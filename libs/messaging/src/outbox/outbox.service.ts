@@ -10,7 +10,7 @@ export class Outbox {
     readonly domain: DomainDescriptor,
     private readonly dataSource: DataSource,
     private readonly schemas: EventSchemas,
-    private readonly topicPrefix: string,
+    readonly topicPrefix: string,
   ) {}
 
   transaction<T>(work: (uow: UnitOfWork) => Promise<T>, causal: CausalContext = {}): Promise<T> {

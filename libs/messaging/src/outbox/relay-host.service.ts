@@ -39,7 +39,7 @@ export class RelayHost implements OnApplicationBootstrap, OnApplicationShutdown 
       throw new Error('The outbox relay needs the DataSource url');
     }
     for (const [name, outbox] of this.outboxes) {
-      const relay = new OutboxRelay(outbox.domain, url, this.producer, this.options);
+      const relay = new OutboxRelay(outbox.domain, url, this.producer, outbox.topicPrefix, this.options);
       this.relays.set(name, relay);
       relay.start();
     }

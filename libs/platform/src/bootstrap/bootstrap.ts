@@ -36,7 +36,12 @@ export async function createPlatformApp(
       definition.domains.map((d) => d.module),
       config,
     ),
-    { logger: LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL) + 1), abortOnError: false, bodyParser: false },
+    {
+      logger: LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL) + 1),
+      abortOnError: false,
+      bodyParser: false,
+      rawBody: true,
+    },
   );
   app.use(helmet());
   app.useBodyParser('json', { limit: config.HTTP_BODY_LIMIT });

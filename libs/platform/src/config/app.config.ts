@@ -123,6 +123,58 @@ export class AppConfig {
   @Max(720)
   IDEMPOTENCY_KEY_TTL_HOURS: number = 24;
 
+  /** Tax by customer country in basis points (1900 = 19 %), JSON; countries not listed pay DEFAULT_TAX_RATE_BP. */
+  @Matches(/^\{\s*("[A-Z]{2}"\s*:\s*\d{1,4}\s*,?\s*)*\}$/, {
+    message: 'TAX_RATES_BP must be a JSON object of country code to basis points, e.g. {"DE":1900}',
+  })
+  TAX_RATES_BP: string = '{"DE":1900,"FR":2000,"NL":2100,"AT":2000,"US":0,"GB":2000}';
+
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  DEFAULT_TAX_RATE_BP: number = 0;
+
+  /** Shared secret of the payment provider's webhook signatures (HMAC-SHA256). */
+  @Secret()
+  @MinLength(16, { message: 'PAYMENT_WEBHOOK_SECRET must be at least 16 characters' })
+  PAYMENT_WEBHOOK_SECRET: string = 'whsec_development_only_change_me';
+
+  @IsInt()
+  @Min(1)
+  @Max(3_600)
+  PAYMENT_WEBHOOK_TOLERANCE_SECONDS: number = 300;
+
+  /** How long the order saga waits for payment before it cancels the order. */
+  @IsInt()
+  @Min(1)
+  @Max(2_592_000)
+  PAYMENT_WINDOW_SECONDS: number = 86_400;
+
+  /** How long the order saga waits for a VPS before it treats provisioning as failed. */
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  PROVISIONING_DEADLINE_SECONDS: number = 900;
+
+  /** Delay of each simulated provisioning step (the simulator is the default driver). */
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  PROVISIONING_SIMULATOR_STEP_MS: number = 500;
+
+  /** 32-byte key (base64) sealing VPS credentials at rest (AES-256-GCM). */
+  @Secret()
+  @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'SECRETS_KEY must be 32 bytes in base64' })
+  SECRETS_KEY: string = 'ZGV2ZWxvcG1lbnQtb25seS1rZXktMzItYnl0ZXMhISE=';
+
+  /** Where customers reach this API; used in links sent to them. */
+  @Matches(/^https?:\/\/\S+$/, { message: 'PUBLIC_BASE_URL must be an http(s) URL' })
+  PUBLIC_BASE_URL: string = 'http://127.0.0.1:3000';
+
+  get taxRates(): Record<string, number> {
+    return JSON.parse(this.TAX_RATES_BP) as Record<string, number>;
+  }
+
   get kafkaBrokers(): string[] {
     return this.KAFKA_BROKERS.split(',');
   }

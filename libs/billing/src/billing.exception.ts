@@ -1,0 +1,36 @@
+import { DomainProblem } from '@app/platform';
+
+export enum BillingErrorCode {
+  InvoiceNotFound = 'invoice-not-found',
+  InvoiceNotPayable = 'invoice-not-payable',
+  PaymentDeclined = 'payment-declined',
+  PaymentProviderUnavailable = 'payment-provider-unavailable',
+  InvalidSignature = 'invalid-signature',
+  SignatureExpired = 'signature-expired',
+  WebhookReplayed = 'webhook-replayed',
+  WebhookAmountMismatch = 'webhook-amount-mismatch',
+}
+
+const STATUS: Record<BillingErrorCode, [number, string]> = {
+  [BillingErrorCode.InvoiceNotFound]: [404, 'No such invoice'],
+  [BillingErrorCode.InvoiceNotPayable]: [409, 'The invoice is not open for payment'],
+  [BillingErrorCode.PaymentDeclined]: [402, 'The payment was declined'],
+  [BillingErrorCode.PaymentProviderUnavailable]: [
+    503,
+    'The payment provider is unavailable; try again later',
+  ],
+  [BillingErrorCode.InvalidSignature]: [401, 'The webhook signature is missing or not valid'],
+  [BillingErrorCode.SignatureExpired]: [401, 'The webhook signature is too old or too far in the future'],
+  [BillingErrorCode.WebhookReplayed]: [409, 'This webhook event was already processed'],
+  [BillingErrorCode.WebhookAmountMismatch]: [
+    422,
+    'The webhook amount or currency does not match the invoice',
+  ],
+};
+
+export class BillingException extends DomainProblem {
+  constructor(code: BillingErrorCode, detail?: string) {
+    const [status, title] = STATUS[code];
+    super(status, code, title, detail);
+  }
+}

@@ -1,0 +1,25 @@
+import { Controller } from '@nestjs/common';
+import { Ctx, Payload } from '@nestjs/microservices';
+import type { EventData } from '@app/contracts';
+import { type EventContext, OnEvent } from '@app/messaging';
+import { OrderProgress } from '../order-progress.service.js';
+import { ORDERS } from '../orders.domain.js';
+
+/** Paid: the order is confirmed (order.confirmed), even when provisioning news overtook the payment. */
+@Controller()
+export class PaymentReceivedListener {
+  constructor(private readonly progress: OrderProgress) {}
+
+  @OnEvent('payment.received', ORDERS)
+  async handle(@Payload() data: EventData<'payment.received'>, @Ctx() ctx: EventContext<'payment.received'>) {
+    const moved = await this.progress.apply(ctx, data.orderId, 'payment.received');
+    const overtaken = !moved && (await this.progress.isActive(ctx, data.orderId));
+    if (moved || overtaken) {
+      await ctx.publish(
+        'order.confirmed',
+        { orderId: data.orderId, invoiceId: data.invoiceId, paymentId: data.paymentId },
+        { subject: data.orderId },
+      );
+    }
+  }
+}

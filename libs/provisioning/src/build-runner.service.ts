@@ -1,0 +1,204 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Outbox, type UnitOfWork } from '@app/messaging';
+import { AppConfig } from '@app/platform';
+import { type BuildStep, nextStep, percentAt } from './build.state.js';
+import { CredentialsService } from './credentials.service.js';
+import { type Machine, PROVISIONING_DRIVER, type ProvisioningDriver } from './driver/provisioning.driver.js';
+import type { BuildJob } from './entities/build-job.entity.js';
+import type { ServiceRecord } from './entities/service-record.entity.js';
+import { machineOf } from './machine.js';
+import { ServiceRepository } from './service.repository.js';
+
+/** What the driver said during one tick, gathered before anything is written. */
+type Drive =
+  | { kind: 'pending'; checkAfterMs: number }
+  | { kind: 'next'; step: BuildStep }
+  | { kind: 'built'; ipv4: string; ipv6: string | null }
+  | { kind: 'failed'; reason: string; message: string; retryable: boolean };
+
+const BACKOFF_FIRST_MS = 500;
+// No give-up: the saga's provisioning deadline bounds a build, and its release cancels the job.
+const BACKOFF_MAX_MS = 30_000;
+
+/** provisioning.failed wants a snake_case code; a driver's own reason is coerced rather than refused. */
+function reasonCode(reason: string): string {
+  const code = reason
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, '_')
+    .replace(/^[^a-z]+/, '')
+    .slice(0, 64);
+  return code || 'driver_failure';
+}
+
+/**
+ * Runs build jobs one step per transaction: claim a due job, tell the driver to run its step, and record the
+ * outcome with its event (progress, completed or failed) in the same commit. A process that dies mid-step leaves
+ * the job as it was before the step; whoever claims it next runs the step again.
+ */
+@Injectable()
+export class BuildRunner {
+  private readonly logger = new Logger(BuildRunner.name);
+
+  constructor(
+    private readonly services: ServiceRepository,
+    private readonly outbox: Outbox,
+    @Inject(PROVISIONING_DRIVER) private readonly driver: ProvisioningDriver,
+    private readonly credentials: CredentialsService,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Runs one step of the most overdue job; false when no job is due. */
+  runDueJob(): Promise<boolean> {
+    return this.services.inTransaction(async (manager) => {
+      const claimed = await this.services.claimDueJob(manager, this.config.KAFKA_TOPIC_PREFIX);
+      if (!claimed) {
+        return false;
+      }
+      const { job, service } = claimed;
+      const uow = this.outbox.unitOfWork(manager, {
+        tenantId: job.tenantId,
+        correlationId: job.correlationId,
+        causationId: job.causationId ?? undefined,
+        traceparent: job.traceparent ?? undefined,
+      });
+      await this.advance(uow, job, service);
+      return true;
+    });
+  }
+
+  private async advance(uow: UnitOfWork, job: BuildJob, service: ServiceRecord): Promise<void> {
+    if (!job.stepAnnounced) {
+      await uow.publish(
+        'provisioning.progress',
+        { serviceId: service.id, orderId: service.orderId, percent: percentAt(job.step), step: job.step },
+        { subject: service.id },
+      );
+      job.stepAnnounced = true;
+      service.step = job.step;
+      await this.services.saveService(uow.manager, service);
+    }
+    let outcome: Drive;
+    try {
+      outcome = await this.drive(machineOf(service), job.step);
+    } catch (error) {
+      return this.backOff(uow, job, error);
+    }
+    job.driverErrors = 0;
+    job.lastError = null;
+    switch (outcome.kind) {
+      case 'pending':
+        return this.services.saveJob(uow.manager, job, outcome.checkAfterMs);
+      case 'next':
+        job.step = outcome.step;
+        job.stepAnnounced = false;
+        return this.services.saveJob(uow.manager, job, 0);
+      case 'built':
+        return this.complete(uow, job, service, outcome);
+      case 'failed':
+        return this.fail(uow, job, service, outcome);
+    }
+  }
+
+  /** Every driver call of the tick. If one throws, nothing the tick learnt is recorded and the step is re-run. */
+  private async drive(machine: Machine, step: BuildStep): Promise<Drive> {
+    const outcome = await this.driver.runStep(machine, step);
+    if (outcome.kind === 'failed') {
+      // provisioning.failed promises that partial resources are already freed.
+      await this.driver.release(machine);
+      return outcome;
+    }
+    if (outcome.kind === 'pending') {
+      return outcome;
+    }
+    const next = nextStep(step);
+    if (next) {
+      return { kind: 'next', step: next };
+    }
+    const status = await this.driver.status(machine);
+    if (status.power !== 'running' || !status.ipv4) {
+      throw new Error(`the machine is ${status.power} with ipv4 ${status.ipv4 ?? 'none'} after booting`);
+    }
+    return { kind: 'built', ipv4: status.ipv4, ipv6: status.ipv6 };
+  }
+
+  private async complete(
+    uow: UnitOfWork,
+    job: BuildJob,
+    service: ServiceRecord,
+    built: { ipv4: string; ipv6: string | null },
+  ): Promise<void> {
+    const { secretId, username } = await this.credentials.issue(uow.manager, service);
+    const now = new Date();
+    Object.assign(service, {
+      state: 'active',
+      step: null,
+      ipv4: built.ipv4,
+      ipv6: built.ipv6,
+      username,
+      credentialsSecretId: secretId,
+      provisionedAt: now,
+    } satisfies Partial<ServiceRecord>);
+    await this.services.saveService(uow.manager, service);
+    Object.assign(job, { status: 'succeeded', finishedAt: now } satisfies Partial<BuildJob>);
+    await this.services.saveJob(uow.manager, job, 0);
+    await uow.publish(
+      'provisioning.completed',
+      {
+        serviceId: service.id,
+        orderId: service.orderId,
+        hostname: service.hostname,
+        ipv4: built.ipv4,
+        ipv6: built.ipv6,
+        username,
+        credentialsSecretId: secretId,
+      },
+      { subject: service.id },
+    );
+  }
+
+  private async fail(
+    uow: UnitOfWork,
+    job: BuildJob,
+    service: ServiceRecord,
+    failure: { reason: string; message: string; retryable: boolean },
+  ): Promise<void> {
+    const now = new Date();
+    const reason = reasonCode(failure.reason);
+    const message = failure.message.slice(0, 500);
+    Object.assign(service, {
+      state: 'failed',
+      step: null,
+      failureStep: job.step,
+      failureReason: reason,
+      failureMessage: message,
+      failureRetryable: failure.retryable,
+      failedAt: now,
+    } satisfies Partial<ServiceRecord>);
+    await this.services.saveService(uow.manager, service);
+    Object.assign(job, { status: 'failed', finishedAt: now } satisfies Partial<BuildJob>);
+    await this.services.saveJob(uow.manager, job, 0);
+    await uow.publish(
+      'provisioning.failed',
+      {
+        serviceId: service.id,
+        orderId: service.orderId,
+        step: job.step,
+        reason,
+        message,
+        retryable: failure.retryable,
+      },
+      { subject: service.id },
+    );
+  }
+
+  /** The driver could not be reached or answered nonsense: try the same step again later. */
+  private async backOff(uow: UnitOfWork, job: BuildJob, error: unknown): Promise<void> {
+    job.driverErrors += 1;
+    job.lastError = (error instanceof Error ? error.message : String(error)).slice(0, 1_000);
+    const delayMs = Math.min(BACKOFF_FIRST_MS * 2 ** (job.driverErrors - 1), BACKOFF_MAX_MS);
+    this.logger.warn(
+      `service ${job.serviceId} ${job.step}: driver error ${job.driverErrors}, again in ${delayMs} ms: ${job.lastError}`,
+    );
+    await this.services.saveJob(uow.manager, job, delayMs);
+  }
+}

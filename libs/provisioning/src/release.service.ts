@@ -1,0 +1,71 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EventData } from '@app/contracts';
+import { type EventContext, PermanentEventError } from '@app/messaging';
+import { CredentialsService } from './credentials.service.js';
+import { PROVISIONING_DRIVER, type ProvisioningDriver } from './driver/provisioning.driver.js';
+import type { ServiceRecord } from './entities/service-record.entity.js';
+import { machineOf } from './machine.js';
+import { ServiceRepository } from './service.repository.js';
+
+/**
+ * Frees a service's machine on the saga's request. Released once: a repeated request publishes nothing. A service
+ * provisioning never built is still answered with provisioning.released (so the saga can go on) and remembered, so
+ * that its late provisioning.requested builds nothing.
+ */
+@Injectable()
+export class ReleaseService {
+  constructor(
+    private readonly services: ServiceRepository,
+    private readonly credentials: CredentialsService,
+    @Inject(PROVISIONING_DRIVER) private readonly driver: ProvisioningDriver,
+  ) {}
+
+  async release(
+    ctx: EventContext<'provisioning.release_requested'>,
+    data: EventData<'provisioning.release_requested'>,
+  ): Promise<void> {
+    const { manager } = ctx;
+    await this.services.serialize(manager, data.serviceId);
+    // Waits for a build step in flight (it holds the row), so the step's commit cannot undo the release.
+    const service = await this.services.lock(manager, data.serviceId);
+    if (service && service.tenantId !== ctx.tenantId) {
+      throw new PermanentEventError(`service ${data.serviceId} does not belong to tenant ${ctx.tenantId}`);
+    }
+    const now = new Date();
+    const first = await this.services.recordRelease(manager, {
+      serviceId: data.serviceId,
+      tenantId: ctx.tenantId,
+      orderId: service?.orderId ?? data.orderId,
+      reason: data.reason,
+      releasedAt: now,
+    });
+    if (!first) {
+      return;
+    }
+    if (service) {
+      await this.services.cancelRunningJobs(manager, service.id);
+      const machine = machineOf(service);
+      if (data.reason === 'termination') {
+        await this.driver.terminate(machine);
+      } else {
+        await this.driver.release(machine);
+      }
+      await this.credentials.destroy(manager, service.id);
+      // The addresses go back to the pool and may soon be someone else's: the customer no longer sees them.
+      Object.assign(service, {
+        state: 'released',
+        step: null,
+        ipv4: null,
+        ipv6: null,
+        releaseReason: data.reason,
+        releasedAt: now,
+      } satisfies Partial<ServiceRecord>);
+      await this.services.saveService(manager, service);
+    }
+    await ctx.publish(
+      'provisioning.released',
+      { serviceId: data.serviceId, orderId: service?.orderId ?? data.orderId, reason: data.reason },
+      { subject: data.serviceId },
+    );
+  }
+}

@@ -1,0 +1,143 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { transaction } from '@app/database';
+import type { ServiceState } from './build.state.js';
+import { BuildJob } from './entities/build-job.entity.js';
+import { SealedSecret } from './entities/sealed-secret.entity.js';
+import { ServiceRecord } from './entities/service-record.entity.js';
+import { ServiceRelease } from './entities/service-release.entity.js';
+
+/** All database I/O of the provisioning module; whatever a customer reads is scoped by tenant. */
+@Injectable()
+export class ServiceRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  inTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return transaction(this.dataSource, work);
+  }
+
+  /**
+   * Serializes the handlers of one service id until the transaction ends. A request and a release for the same
+   * service travel on different topics, so they can be handled at the same moment; neither may miss the other.
+   */
+  async serialize(manager: EntityManager, serviceId: string): Promise<void> {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('provisioning.service:' || $1, 0))`, [
+      serviceId,
+    ]);
+  }
+
+  lock(manager: EntityManager, id: string): Promise<ServiceRecord | null> {
+    return manager.findOne(ServiceRecord, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  lockForTenant(manager: EntityManager, tenantId: string, id: string): Promise<ServiceRecord | null> {
+    return manager.findOne(ServiceRecord, { where: { tenantId, id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  findForTenant(tenantId: string, id: string): Promise<ServiceRecord | null> {
+    return this.dataSource.manager.findOneBy(ServiceRecord, { tenantId, id });
+  }
+
+  /** Newest first; `before` is the id of the last service of the previous page. */
+  list(tenantId: string, limit: number, state?: ServiceState, before?: string): Promise<ServiceRecord[]> {
+    const query = this.dataSource.manager
+      .createQueryBuilder(ServiceRecord, 's')
+      .where('s.tenantId = :tenantId', { tenantId });
+    if (state) {
+      query.andWhere('s.state = :state', { state });
+    }
+    if (before) {
+      query.andWhere(
+        `(s.createdAt, s.id) < (SELECT c.created_at, c.id FROM provisioning.service c
+          WHERE c.id = :before AND c.tenant_id = :tenantId)`,
+        { before },
+      );
+    }
+    return query.orderBy('s.createdAt', 'DESC').addOrderBy('s.id', 'DESC').limit(limit).getMany();
+  }
+
+  async insertService(manager: EntityManager, service: ServiceRecord): Promise<void> {
+    await manager.insert(ServiceRecord, service);
+  }
+
+  async saveService(manager: EntityManager, service: ServiceRecord): Promise<void> {
+    service.updatedAt = new Date();
+    const { id, ...columns } = service;
+    await manager.update(ServiceRecord, { id }, columns);
+  }
+
+  async insertJob(manager: EntityManager, job: BuildJob): Promise<void> {
+    await manager.insert(BuildJob, job);
+  }
+
+  /**
+   * Claims the most overdue running job of this environment together with its service, skipping rows another
+   * poller (or a release in progress) holds: the lock lasts until the step's transaction ends.
+   */
+  async claimDueJob(
+    manager: EntityManager,
+    topicPrefix: string,
+  ): Promise<{ job: BuildJob; service: ServiceRecord } | null> {
+    const rows: { id: string }[] = await manager.query(
+      `SELECT j.id FROM provisioning.build_job j JOIN provisioning.service s ON s.id = j.service_id
+       WHERE j.status = 'running' AND j.topic_prefix = $1 AND j.run_after <= clock_timestamp()
+       ORDER BY j.run_after LIMIT 1
+       FOR UPDATE OF j, s SKIP LOCKED`,
+      [topicPrefix],
+    );
+    const id = rows[0]?.id;
+    if (!id) {
+      return null;
+    }
+    const job = await manager.findOneByOrFail(BuildJob, { id });
+    const service = await manager.findOneByOrFail(ServiceRecord, { id: job.serviceId });
+    return { job, service };
+  }
+
+  /** Persists the job; it becomes due again runAfterMs from now by the database's clock, which every poller shares. */
+  async saveJob(manager: EntityManager, job: BuildJob, runAfterMs: number): Promise<void> {
+    job.updatedAt = new Date();
+    const { id, runAfter: _runAfter, ...columns } = job;
+    const delayMs = Math.max(0, Math.round(runAfterMs));
+    await manager.update(
+      BuildJob,
+      { id },
+      { ...columns, runAfter: () => `clock_timestamp() + interval '${delayMs} milliseconds'` },
+    );
+  }
+
+  async cancelRunningJobs(manager: EntityManager, serviceId: string): Promise<void> {
+    await manager.update(
+      BuildJob,
+      { serviceId, status: 'running' },
+      { status: 'cancelled', finishedAt: new Date(), updatedAt: new Date() },
+    );
+  }
+
+  async insertSecret(manager: EntityManager, secret: SealedSecret): Promise<void> {
+    await manager.insert(SealedSecret, secret);
+  }
+
+  findSecret(manager: EntityManager, id: string): Promise<SealedSecret | null> {
+    return manager.findOneBy(SealedSecret, { id });
+  }
+
+  async deleteSecrets(manager: EntityManager, serviceId: string): Promise<void> {
+    await manager.delete(SealedSecret, { serviceId });
+  }
+
+  /** False when the service was released before: the release is then already done and announced. */
+  async recordRelease(manager: EntityManager, release: ServiceRelease): Promise<boolean> {
+    const inserted: unknown[] = await manager.query(
+      `INSERT INTO provisioning.release (service_id, tenant_id, order_id, reason, released_at)
+       VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING service_id`,
+      [release.serviceId, release.tenantId, release.orderId, release.reason, release.releasedAt],
+    );
+    return inserted.length > 0;
+  }
+
+  async isReleased(manager: EntityManager, serviceId: string): Promise<boolean> {
+    return (await manager.countBy(ServiceRelease, { serviceId })) > 0;
+  }
+}

@@ -1,0 +1,19 @@
+import { Controller } from '@nestjs/common';
+import { Ctx, Payload } from '@nestjs/microservices';
+import type { EventData } from '@app/contracts';
+import { type EventContext, OnEvent } from '@app/messaging';
+import { OrderSagaService } from '../order-saga.service.js';
+import { SAGA } from '../saga.domain.js';
+
+@Controller()
+export class ProvisioningCompletedListener {
+  constructor(private readonly saga: OrderSagaService) {}
+
+  @OnEvent('provisioning.completed', SAGA)
+  handle(
+    @Payload() data: EventData<'provisioning.completed'>,
+    @Ctx() ctx: EventContext<'provisioning.completed'>,
+  ): Promise<void> {
+    return this.saga.advance(ctx, data.orderId, data);
+  }
+}

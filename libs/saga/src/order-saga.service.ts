@@ -1,0 +1,197 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import type { EventData } from '@app/contracts';
+import { type EventContext, Outbox, type UnitOfWork } from '@app/messaging';
+import { AppConfig } from '@app/platform';
+import type { SagaInstance } from './entities/saga-instance.entity.js';
+import {
+  CURRENT_VERSION,
+  decide,
+  DEFINITION,
+  type Decision,
+  type Outgoing,
+  type SagaEnvironment,
+  type SagaInput,
+  type SagaState,
+  start,
+} from './order-saga.definition.js';
+import { SagaRepository } from './saga.repository.js';
+
+type Publisher = Pick<UnitOfWork, 'publish'>;
+
+const MAX_PROVISION_ATTEMPTS = 3;
+
+/** Runs the order saga's decisions against the database: load, decide, save, publish — in one transaction. */
+@Injectable()
+export class OrderSagaService {
+  constructor(
+    private readonly repository: SagaRepository,
+    private readonly outbox: Outbox,
+    private readonly config: AppConfig,
+  ) {}
+
+  async start(ctx: EventContext<'order.created'>, order: EventData<'order.created'>): Promise<void> {
+    if (await this.repository.findByOrder(ctx.manager, order.orderId)) {
+      return;
+    }
+    const env = await this.environment(ctx.manager, order.accountId, order.planId);
+    const decision = start(uuidv7(), order, env);
+    const now = new Date();
+    const instance: SagaInstance = {
+      id: decision.state.sagaId,
+      orderId: order.orderId,
+      tenantId: ctx.tenantId,
+      correlationId: ctx.envelope.correlationid,
+      definition: DEFINITION,
+      definitionVersion: CURRENT_VERSION,
+      status: decision.state.status,
+      step: decision.state.step,
+      data: decision.state.data,
+      compensations: decision.state.compensations,
+      failure: null,
+      timerKind: decision.timer?.kind ?? null,
+      timerAt: decision.timer?.at ?? null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.repository.insert(ctx.manager, instance);
+    await publishAll(ctx, ctx.tenantId, decision.publish);
+    // Replies that overtook this order.created run now, each as the cause of what it leads to.
+    for (const parked of await this.repository.unpark(ctx.manager, order.orderId)) {
+      const causal = this.outbox.unitOfWork(ctx.manager, {
+        tenantId: ctx.tenantId,
+        correlationId: parked.correlation_id,
+        causationId: parked.event_id,
+      });
+      await this.apply(
+        ctx.manager,
+        causal,
+        instance,
+        { kind: 'event', type: parked.event_type, data: parked.data },
+        false,
+      );
+    }
+  }
+
+  /** An event about an order moves its saga, if the saga is in a state that expects it. */
+  async advance(ctx: EventContext, orderId: string, data: unknown): Promise<void> {
+    const instance = await this.repository.findByOrder(ctx.manager, orderId);
+    if (!instance) {
+      // Overtook the order.created that starts the saga (another topic): park it, start() replays it.
+      await this.repository.park(ctx.manager, {
+        id: ctx.envelope.id,
+        orderId,
+        type: ctx.envelope.type,
+        correlationId: ctx.envelope.correlationid,
+        data,
+      });
+      return;
+    }
+    await this.apply(ctx.manager, ctx, instance, { kind: 'event', type: ctx.envelope.type, data }, false);
+  }
+
+  /** Fires one due timer; false when none is due. */
+  async fireDueTimer(): Promise<boolean> {
+    let instance: SagaInstance | null = null;
+    await this.outbox.transaction(async (uow) => {
+      instance = await this.repository.claimDue(uow.manager);
+      if (!instance) {
+        return;
+      }
+      const kind = instance.timerKind;
+      if (!kind) {
+        instance.timerAt = null;
+        await this.repository.save(uow.manager, instance);
+        return;
+      }
+      const withCausal = this.outbox.unitOfWork(uow.manager, {
+        tenantId: instance.tenantId,
+        correlationId: instance.correlationId,
+      });
+      await this.apply(uow.manager, withCausal, instance, { kind: 'timer', timer: kind }, true);
+    });
+    return instance !== null;
+  }
+
+  private async apply(
+    manager: EntityManager,
+    publisher: Publisher,
+    instance: SagaInstance,
+    input: SagaInput,
+    timerFired: boolean,
+  ): Promise<void> {
+    if (instance.definitionVersion !== CURRENT_VERSION) {
+      throw new Error(
+        `saga definition ${instance.definition} v${instance.definitionVersion} is not deployed`,
+      );
+    }
+    const env = await this.environment(manager, instance.data.accountId, instance.data.planId);
+    const decision = decide(toState(instance), input, env);
+    if (!decision) {
+      if (timerFired) {
+        instance.timerKind = null;
+        instance.timerAt = null;
+        await this.repository.save(manager, instance);
+      }
+      return;
+    }
+    this.merge(instance, decision, timerFired);
+    await this.repository.save(manager, instance);
+    await publishAll(publisher, instance.tenantId, decision.publish);
+  }
+
+  private merge(instance: SagaInstance, decision: Decision, timerFired: boolean): void {
+    instance.status = decision.state.status;
+    instance.step = decision.state.step;
+    instance.data = decision.state.data;
+    instance.compensations = decision.state.compensations;
+    instance.failure = decision.state.failure ?? null;
+    if (decision.timer !== undefined) {
+      instance.timerKind = decision.timer?.kind ?? null;
+      instance.timerAt = decision.timer?.at ?? null;
+    } else if (timerFired) {
+      instance.timerKind = null;
+      instance.timerAt = null;
+    }
+    instance.updatedAt = new Date();
+  }
+
+  private async environment(
+    manager: EntityManager,
+    accountId: string,
+    planId: string,
+  ): Promise<SagaEnvironment> {
+    const known = await this.repository.context(manager, accountId, planId);
+    return {
+      now: new Date(),
+      newId: uuidv7,
+      paymentWindowSeconds: this.config.PAYMENT_WINDOW_SECONDS,
+      provisioningDeadlineSeconds: this.config.PROVISIONING_DEADLINE_SECONDS,
+      maxProvisionAttempts: MAX_PROVISION_ATTEMPTS,
+      publicBaseUrl: this.config.PUBLIC_BASE_URL,
+      ...known,
+    };
+  }
+}
+
+function toState(instance: SagaInstance): SagaState {
+  return {
+    sagaId: instance.id,
+    status: instance.status,
+    step: instance.step,
+    data: instance.data,
+    compensations: instance.compensations,
+    ...(instance.failure ? { failure: instance.failure } : {}),
+  };
+}
+
+async function publishAll(publisher: Publisher, tenantId: string, outgoing: Outgoing[]): Promise<void> {
+  for (const event of outgoing) {
+    // Outgoing pairs each type with its own payload; the union cannot be narrowed generically here.
+    await publisher.publish(event.type as 'saga.completed', event.data as EventData<'saga.completed'>, {
+      tenantId,
+      subject: event.subject,
+    });
+  }
+}

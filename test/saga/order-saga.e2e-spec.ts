@@ -1,0 +1,245 @@
+import type { INestApplication } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { EventProducer } from '@app/messaging';
+import { createPlatformApp } from '@app/platform';
+import { MONOLITH } from '../../src/app.module.js';
+import { orderEvents, sequence } from '../support/event-log.js';
+import { closeIsolatedApp, uniquePrefix } from '../support/isolation.js';
+import { waitFor } from '../support/processes.js';
+import { Storefront } from '../support/storefront.js';
+
+interface Order {
+  id: string;
+  status: string;
+  serviceId: string | null;
+  steps: { status: string; event: string | null }[];
+}
+interface Invoice {
+  id: string;
+  status: string;
+  totalMinor: number;
+}
+
+const PAYMENT_WINDOW_SECONDS = 8;
+
+describe('order saga (monolith, real Kafka and PostgreSQL)', () => {
+  const prefix = uniquePrefix('saga');
+  let app: INestApplication;
+  let db: DataSource;
+  let shop: Storefront;
+  let planId: string;
+
+  beforeAll(async () => {
+    app = await createPlatformApp(MONOLITH, {
+      ...process.env,
+      KAFKA_TOPIC_PREFIX: prefix,
+      KAFKA_TOPIC_PARTITIONS: '2',
+      PROVISIONING_SIMULATOR_STEP_MS: '0',
+      PAYMENT_WINDOW_SECONDS: String(PAYMENT_WINDOW_SECONDS),
+    });
+    await app.init();
+    db = app.get(DataSource);
+    shop = new Storefront(app);
+    planId = (await shop.publishPlan(await shop.adminToken())).id;
+    await waitFor(async () => {
+      const rows: unknown[] = await db.query('SELECT 1 FROM saga.plan_view WHERE plan_id = $1', [planId]);
+      const known: unknown[] = await db.query('SELECT 1 FROM orders.plan_view WHERE plan_id = $1', [planId]);
+      return rows.length > 0 && known.length > 0 ? true : undefined;
+    }, 'the plan in the saga and orders read models');
+  });
+
+  afterAll(async () => {
+    await closeIsolatedApp(app, prefix);
+  });
+
+  async function placeOrder(token: string, hostname?: string): Promise<string> {
+    const body = shop.orderBody(planId, hostname ? { hostname } : {});
+    const response = await shop.http
+      .post('/v1/orders')
+      .auth(token, { type: 'bearer' })
+      .send(body)
+      .expect(201);
+    return (response.body as Order).id;
+  }
+
+  const invoiceOf = (token: string, orderId: string) =>
+    waitFor(async () => {
+      const r = await shop.http.get(`/v1/invoices?orderId=${orderId}`).auth(token, { type: 'bearer' });
+      return (r.body as { items?: Invoice[] }).items?.[0];
+    }, `the invoice of ${orderId}`);
+
+  const orderReaches = (token: string, orderId: string, status: string, timeoutMs = 30_000) =>
+    waitFor(
+      async () => {
+        const r = await shop.http.get(`/v1/orders/${orderId}`).auth(token, { type: 'bearer' });
+        const order = r.body as Order;
+        return order.status === status ? order : undefined;
+      },
+      `order ${orderId} ${status}`,
+      timeoutMs,
+    );
+
+  const sagaOf = async (orderId: string) => {
+    const rows: { status: string; step: string }[] = await db.query(
+      'SELECT status, step FROM saga.instance WHERE order_id = $1',
+      [orderId],
+    );
+    return rows[0];
+  };
+
+  const sagaEnds = (orderId: string, status: 'completed' | 'failed') =>
+    waitFor(async () => ((await sagaOf(orderId))?.status === status ? true : undefined), `saga ${status}`);
+
+  const pay = (token: string, invoiceId: string, paymentToken: string) =>
+    shop.http.post(`/v1/invoices/${invoiceId}/pay`).auth(token, { type: 'bearer' }).send({ paymentToken });
+
+  it('happy path: invoice paid, VPS active, order completed, credentials once', async () => {
+    const { token } = await shop.customer();
+    const orderId = await placeOrder(token);
+    const invoice = await invoiceOf(token, orderId);
+    await pay(token, invoice.id, 'tok_success').expect(200);
+    const order = await orderReaches(token, orderId, 'completed');
+    expect(order.serviceId).toBeTruthy();
+    expect(order.steps.map((s) => s.status)).toEqual([
+      'pending',
+      'awaiting_payment',
+      'confirmed',
+      'provisioning',
+      'completed',
+    ]);
+    await sagaEnds(orderId, 'completed');
+    const paid = await shop.http
+      .get(`/v1/invoices/${invoice.id}`)
+      .auth(token, { type: 'bearer' })
+      .expect(200);
+    expect((paid.body as Invoice).status).toBe('paid');
+    const service = await shop.http
+      .get(`/v1/services/${order.serviceId}`)
+      .auth(token, { type: 'bearer' })
+      .expect(200);
+    expect(service.body).toMatchObject({ state: 'active' });
+
+    const log = await orderEvents(db, orderId);
+    // saga.started and invoice.generated both answer order.created: only their common cause orders them.
+    const chain = [
+      'order.created',
+      'invoice.generated',
+      'payment.received',
+      'provisioning.requested',
+      'provisioning.completed',
+      'notification.requested',
+      'saga.completed',
+    ];
+    expect(sequence(log, chain)).toEqual(chain);
+    expect(sequence(log, ['order.created', 'saga.started'])).toEqual(['order.created', 'saga.started']);
+    expect(new Set(log.map((e) => e.headers.ce_correlationid)).size).toBe(1);
+    const notification = log.find((e) => e.type === 'notification.requested');
+    expect(notification?.data).toMatchObject({ template: 'vps-ready' });
+    const link = String((notification?.data.variables as Record<string, string>).credentialsUrl);
+    const credentials = await shop.http
+      .post(new URL(link).pathname)
+      .auth(token, { type: 'bearer' })
+      .expect((r) => expect([200, 201]).toContain(r.status));
+    const password = (credentials.body as { password: string }).password;
+    expect(password.length).toBeGreaterThan(8);
+    await shop.http.post(new URL(link).pathname).auth(token, { type: 'bearer' }).expect(410);
+    expect(JSON.stringify(log)).not.toContain(password);
+
+    // Redelivery: the payment and provisioning results arrive again with the same ids — nothing happens twice.
+    const producer = app.get(EventProducer);
+    const again = log.filter((e) => e.type === 'payment.received' || e.type === 'provisioning.completed');
+    await producer.send(
+      again.map((e) => ({ topic: e.topic, key: e.key, value: e.payload, headers: e.headers })),
+    );
+    await new Promise((r) => setTimeout(r, 2_000));
+    const after = await orderEvents(db, orderId);
+    for (const type of ['provisioning.requested', 'payment.received', 'order.completed', 'saga.completed']) {
+      expect({ type, n: after.filter((e) => e.type === type).length }).toEqual({ type, n: 1 });
+    }
+  });
+
+  it('declined card: order cancelled, invoice voided, nothing provisioned', async () => {
+    const { token } = await shop.customer();
+    const orderId = await placeOrder(token);
+    const invoice = await invoiceOf(token, orderId);
+    const declined = await pay(token, invoice.id, 'tok_declined').expect(402);
+    expect(declined.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const order = await orderReaches(token, orderId, 'cancelled');
+    expect(order.steps.at(-1)).toMatchObject({ status: 'cancelled', event: 'order.cancel_requested' });
+    await sagaEnds(orderId, 'failed');
+    const voided = await shop.http
+      .get(`/v1/invoices/${invoice.id}`)
+      .auth(token, { type: 'bearer' })
+      .expect(200);
+    expect((voided.body as Invoice).status).toBe('voided');
+    const log = await orderEvents(db, orderId);
+    expect(log.filter((e) => e.type.startsWith('provisioning.'))).toEqual([]);
+    expect(log.find((e) => e.type === 'order.cancelled')?.data).toMatchObject({ reason: 'payment_failed' });
+  });
+
+  it('provisioning failure: release, refund, void, cancel, notify — in that causal order', async () => {
+    const { token } = await shop.customer();
+    const orderId = await placeOrder(token, `fail-${Date.now()}.example.com`);
+    const invoice = await invoiceOf(token, orderId);
+    await pay(token, invoice.id, 'tok_success').expect(200);
+    const order = await orderReaches(token, orderId, 'cancelled');
+    expect(order.steps.map((s) => s.status)).toContain('confirmed');
+    await sagaEnds(orderId, 'failed');
+    const log = await orderEvents(db, orderId);
+    const chain = [
+      'provisioning.failed',
+      'saga.compensating',
+      'provisioning.release_requested',
+      'provisioning.released',
+      'payment.refund_requested',
+      'payment.refunded',
+      'invoice.void_requested',
+      'invoice.voided',
+      'order.cancel_requested',
+      'order.cancelled',
+      'notification.requested',
+      'saga.failed',
+    ];
+    expect(sequence(log, chain)).toEqual(chain);
+    // Each step was caused by the one before it, not merely later.
+    const byId = new Map(log.map((e) => [e.id, e]));
+    for (let i = 1; i < chain.length; i++) {
+      const event = log.find((e) => e.type === chain[i]);
+      const causeTypes = new Set<string>();
+      for (let c = event?.causationId; c && byId.has(c); c = byId.get(c)?.causationId) {
+        causeTypes.add(byId.get(c)?.type ?? '');
+      }
+      expect({ event: chain[i], causedByFailure: causeTypes.has('provisioning.failed') }).toEqual({
+        event: chain[i],
+        causedByFailure: true,
+      });
+    }
+    expect(log.find((e) => e.type === 'order.cancelled')?.data).toMatchObject({
+      reason: 'provisioning_failed',
+    });
+    const refunded = log.filter((e) => e.type === 'payment.refunded');
+    expect(refunded).toHaveLength(1);
+    expect(refunded[0]?.data.amountMinor).toBe(invoice.totalMinor);
+
+    // A redelivered refund request refunds once.
+    const request = log.filter((e) => e.type === 'payment.refund_requested');
+    await app
+      .get(EventProducer)
+      .send(request.map((e) => ({ topic: e.topic, key: e.key, value: e.payload, headers: e.headers })));
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect((await orderEvents(db, orderId)).filter((e) => e.type === 'payment.refunded')).toHaveLength(1);
+  });
+
+  it('payment timeout: the database timer cancels the unpaid order', async () => {
+    const { token } = await shop.customer();
+    const orderId = await placeOrder(token);
+    const invoice = await invoiceOf(token, orderId);
+    const order = await orderReaches(token, orderId, 'cancelled', (PAYMENT_WINDOW_SECONDS + 20) * 1000);
+    expect(order.status).toBe('cancelled');
+    await sagaEnds(orderId, 'failed');
+    const log = await orderEvents(db, orderId);
+    expect(log.find((e) => e.type === 'order.cancelled')?.data).toMatchObject({ reason: 'payment_timeout' });
+    expect(log.find((e) => e.type === 'invoice.voided')?.data).toMatchObject({ invoiceId: invoice.id });
+    await pay(token, invoice.id, 'tok_success').expect(409);
+  });
+});
