@@ -60,6 +60,15 @@ describe('saga survives a SIGKILL of the monolith', () => {
   });
 
   it('resumes the saga after the restart and completes the order once', async () => {
+    try {
+      await scenario();
+    } catch (error) {
+      // The monolith's own log explains a failure better than a timeout does.
+      throw new Error(`${String(error)}\n--- monolith output ---\n${proc?.output().slice(-8_000) ?? ''}`);
+    }
+  });
+
+  async function scenario(): Promise<void> {
     proc = await start();
     const admin = await call('POST', '/v1/auth/token', undefined, {
       apiKey: process.env.BOOTSTRAP_ADMIN_API_KEY,
@@ -95,10 +104,14 @@ describe('saga survives a SIGKILL of the monolith', () => {
       return r.status === 201 ? r.body : undefined;
     }, 'an order once orders knows the plan');
     const orderId = String(order.id);
-    const invoice = await waitFor(async () => {
-      const r = await call('GET', `/v1/invoices?orderId=${orderId}`, token);
-      return (r.body.items as { id: string }[] | undefined)?.[0];
-    }, 'the invoice');
+    const invoice = await waitFor(
+      async () => {
+        const r = await call('GET', `/v1/invoices?orderId=${orderId}`, token);
+        return (r.body.items as { id: string }[] | undefined)?.[0];
+      },
+      'the invoice',
+      60_000,
+    );
     expect(
       (await call('POST', `/v1/invoices/${invoice.id}/pay`, token, { paymentToken: 'tok_success' })).status,
     ).toBe(200);
@@ -134,5 +147,5 @@ describe('saga survives a SIGKILL of the monolith', () => {
     }
     proc.child.kill('SIGTERM');
     await proc.exited;
-  });
+  }
 });

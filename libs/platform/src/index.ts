@@ -12,3 +12,4 @@ export {
 export { Public, Roles, CurrentPrincipal, type AuthenticatedRequest } from './auth/auth.decorators.js';
 export { TokenService, InvalidTokenError } from './auth/token.service.js';
 export { type Principal, type Role, ROLES, PLATFORM_TENANT_ID } from './auth/principal.js';
+export { PageQuery } from './http/page.query.js';

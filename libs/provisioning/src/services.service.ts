@@ -18,7 +18,7 @@ export class ServicesService {
     principal: Principal,
     query: ListServicesQuery,
   ): Promise<{ items: ServiceView[]; nextCursor: string | null }> {
-    const limit = query.limit ?? 50;
+    const limit = query.limit ?? 20;
     const rows = await this.services.list(principal.tenantId, limit + 1, query.status, query.cursor);
     const page = rows.slice(0, limit);
     return {

@@ -1,9 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { PageQuery } from '@app/platform';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { INVOICE_STATUSES, type InvoiceStatus } from '../entities/invoice.entity.js';
 
-export class ListInvoicesQuery {
+export class ListInvoicesQuery extends PageQuery {
   @ApiProperty({ required: false, enum: INVOICE_STATUSES })
   @IsOptional()
   @IsIn(INVOICE_STATUSES)
@@ -13,17 +13,4 @@ export class ListInvoicesQuery {
   @IsOptional()
   @IsUUID()
   orderId?: string;
-
-  @ApiProperty({ required: false, default: 20, minimum: 1, maximum: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
-  @ApiProperty({ required: false, description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsUUID()
-  cursor?: string;
 }

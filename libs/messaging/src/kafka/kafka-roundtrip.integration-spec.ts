@@ -2,6 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 
 // Proves the client/broker pair the project runs on: kafkajs 2.2.4 against the Kafka 4.x broker the scripts start.
+async function eventually<T>(attempt: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (Date.now() > deadline) {
+        throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
 describe('kafkajs round trip through the started broker', () => {
   const kafka = new Kafka({
     clientId: 'roundtrip-test',
@@ -33,7 +47,8 @@ describe('kafkajs round trip through the started broker', () => {
     await producer.connect();
     const keys = ['tenant-a', 'tenant-b', 'tenant-c', 'tenant-d'];
     const sent = keys.flatMap((key) => Array.from({ length: 25 }, (_, i) => ({ key, value: `${key}:${i}` })));
-    const acks = await producer.send({ topic, acks: -1, messages: sent });
+    // Right after a burst of topic deletions the broker may still be setting up the new partitions' logs.
+    const acks = await eventually(() => producer.send({ topic, acks: -1, messages: sent }));
     await producer.disconnect();
     expect(acks.every((a) => a.errorCode === 0)).toBe(true);
 
