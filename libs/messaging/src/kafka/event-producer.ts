@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { CompressionTypes, type Kafka, type Producer } from 'kafkajs';
+import { CompressionTypes, type Kafka, Partitioners, type Producer } from 'kafkajs';
 import { createKafka } from './kafka.factory.js';
 import { MESSAGING_SETTINGS, type MessagingSettings } from '../messaging.settings.js';
 
@@ -78,6 +78,8 @@ export class EventProducer implements OnApplicationShutdown {
   private connected(): Promise<Producer> {
     if (!this.producer) {
       const producer = this.kafka.producer({
+        // murmur2 on the key, as the Java client: a tenant lands on the same partition whoever produces.
+        createPartitioner: Partitioners.DefaultPartitioner,
         idempotent: true,
         maxInFlightRequests: 1,
         allowAutoTopicCreation: false,
