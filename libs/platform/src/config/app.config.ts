@@ -171,6 +171,15 @@ export class AppConfig {
   @Matches(/^https?:\/\/\S+$/, { message: 'PUBLIC_BASE_URL must be an http(s) URL' })
   PUBLIC_BASE_URL: string = 'http://127.0.0.1:3000';
 
+  /** Outgoing mail server, e.g. smtp://user:pass@mail.example.com:587 or smtps://… (may hold a password). */
+  @Secret()
+  @Matches(/^smtps?:\/\/\S+$/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  SMTP_URL: string = 'smtp://127.0.0.1:1025';
+
+  @IsString()
+  @MinLength(3)
+  MAIL_FROM: string = 'PLATFORMA <no-reply@platforma.invalid>';
+
   get taxRates(): Record<string, number> {
     return JSON.parse(this.TAX_RATES_BP) as Record<string, number>;
   }
