@@ -1,17 +1,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SOURCE_MODULES } from '@app/contracts';
 
-const DOMAINS = [
-  'accounts',
-  'catalog',
-  'orders',
-  'provisioning',
-  'billing',
-  'notifications',
-  'audit',
-  'saga',
-];
+const DOMAINS: readonly string[] = SOURCE_MODULES;
 const libs = fileURLToPath(new URL('../../libs', import.meta.url));
 
 function sources(dir: string): string[] {
