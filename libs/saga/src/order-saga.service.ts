@@ -43,6 +43,7 @@ export class OrderSagaService {
       orderId: order.orderId,
       tenantId: ctx.tenantId,
       correlationId: ctx.envelope.correlationid,
+      topicPrefix: this.outbox.topicPrefix,
       definition: DEFINITION,
       definitionVersion: CURRENT_VERSION,
       status: decision.state.status,
@@ -95,7 +96,7 @@ export class OrderSagaService {
   async fireDueTimer(): Promise<boolean> {
     let instance: SagaInstance | null = null;
     await this.outbox.transaction(async (uow) => {
-      instance = await this.repository.claimDue(uow.manager);
+      instance = await this.repository.claimDue(uow.manager, this.outbox.topicPrefix);
       if (!instance) {
         return;
       }

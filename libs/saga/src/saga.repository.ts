@@ -20,10 +20,10 @@ export class SagaRepository {
   }
 
   /** Claims one instance whose timer is due; concurrent pollers (several saga apps) skip each other's rows. */
-  async claimDue(manager: EntityManager): Promise<SagaInstance | null> {
+  async claimDue(manager: EntityManager, topicPrefix: string): Promise<SagaInstance | null> {
     return manager
       .createQueryBuilder(SagaInstance, 'i')
-      .where('i.timer_at <= now()')
+      .where('i.topic_prefix = :topicPrefix AND i.timer_at <= now()', { topicPrefix })
       .orderBy('i.timer_at')
       .limit(1)
       .setLock('pessimistic_write')

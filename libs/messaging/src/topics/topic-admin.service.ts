@@ -32,14 +32,20 @@ export class TopicAdmin implements OnModuleDestroy {
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((t) => !existing.has(t));
     if (missing.length > 0) {
-      await admin.createTopics({
-        waitForLeaders: false,
-        topics: missing.map((topic) => ({
-          topic,
-          numPartitions: this.settings.partitions,
-          replicationFactor: this.settings.replicationFactor,
-        })),
-      });
+      try {
+        await admin.createTopics({
+          waitForLeaders: false,
+          topics: missing.map((topic) => ({
+            topic,
+            numPartitions: this.settings.partitions,
+            replicationFactor: this.settings.replicationFactor,
+          })),
+        });
+      } catch (error) {
+        // kafkajs checks the new topics' metadata itself and gives up early on a busy broker (or another instance
+        // created them first); the wait below is what decides.
+        this.logger.warn(`creating topics: ${(error as Error).message}; waiting for them to appear`);
+      }
       await this.waitForLeaders(admin, missing);
     }
     const present = topics.filter((t) => existing.has(t));

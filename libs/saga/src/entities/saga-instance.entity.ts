@@ -16,6 +16,10 @@ export class SagaInstance {
   @Column('text')
   correlationId!: string;
 
+  /** The environment that started the instance: only its processes fire the timer. */
+  @Column('text')
+  topicPrefix!: string;
+
   @Column('text')
   definition!: string;
 

@@ -1,0 +1,129 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Outbox, type UnitOfWork } from '@app/messaging';
+import { AppConfig } from '@app/platform';
+import type { Notification } from './entities/notification.entity.js';
+import { MailSender, sendFailureOf } from './mail.sender.js';
+import { NotificationRepository } from './notification.repository.js';
+import { TemplateError, renderTemplate } from './notification.templates.js';
+
+export const MAX_ATTEMPTS = 5;
+const BACKOFF_FIRST_MS = 1_000;
+const BACKOFF_MAX_MS = 60_000;
+
+/** Delay before attempt n + 1 after n failed attempts: 1 s, 2 s, 4 s, … capped at a minute. */
+export function backoffMs(failedAttempts: number): number {
+  return Math.min(BACKOFF_FIRST_MS * 2 ** (failedAttempts - 1), BACKOFF_MAX_MS);
+}
+
+/**
+ * Sends due notifications one per transaction: claim a due row, hand the message to the SMTP relay, and record
+ * the outcome with its event (notification.sent or, after the last attempt, notification.failed) in the same
+ * commit. A process that dies between the relay's acceptance and the commit sends the message again later: delivery
+ * is at least once.
+ */
+@Injectable()
+export class DeliveryRunner {
+  private readonly logger = new Logger(DeliveryRunner.name);
+
+  constructor(
+    private readonly notifications: NotificationRepository,
+    private readonly outbox: Outbox,
+    private readonly mail: MailSender,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Delivers the most overdue notification; false when none is due. */
+  runDue(): Promise<boolean> {
+    return this.notifications.inTransaction(async (manager) => {
+      const notification = await this.notifications.claimDue(manager, this.config.KAFKA_TOPIC_PREFIX);
+      if (!notification) {
+        return false;
+      }
+      const uow = this.outbox.unitOfWork(manager, {
+        tenantId: notification.tenantId,
+        correlationId: notification.correlationId,
+        causationId: notification.causationId ?? undefined,
+        traceparent: notification.traceparent ?? undefined,
+      });
+      await this.deliver(uow, notification);
+      return true;
+    });
+  }
+
+  private async deliver(uow: UnitOfWork, notification: Notification): Promise<void> {
+    let message;
+    try {
+      message = renderTemplate(notification.template, notification.variables, notification.locale);
+    } catch (error) {
+      // Checked when the request arrived; only a template removed since then lands here.
+      if (error instanceof TemplateError) {
+        return this.fail(uow, notification, error.reason, error.message, false);
+      }
+      throw error;
+    }
+    notification.attempts += 1;
+    let providerMessageId: string;
+    try {
+      providerMessageId = await this.mail.send(notification.recipient, message);
+    } catch (error) {
+      return this.retryOrFail(uow, notification, error);
+    }
+    const now = new Date();
+    Object.assign(notification, {
+      status: 'sent',
+      providerMessageId: providerMessageId.slice(0, 200),
+      lastError: null,
+      sentAt: now,
+    } satisfies Partial<Notification>);
+    await this.notifications.save(uow.manager, notification);
+    await uow.publish(
+      'notification.sent',
+      {
+        notificationId: notification.id,
+        channel: notification.channel,
+        providerMessageId: notification.providerMessageId ?? providerMessageId,
+      },
+      { subject: notification.id },
+    );
+  }
+
+  private async retryOrFail(uow: UnitOfWork, notification: Notification, error: unknown): Promise<void> {
+    const failure = sendFailureOf(error);
+    const lastError = failure.message.slice(0, 1_000);
+    if (notification.attempts >= MAX_ATTEMPTS) {
+      const rejected = failure.responseCode !== undefined && failure.responseCode >= 500;
+      const reason = rejected && failure.command === 'RCPT TO' ? 'recipient_rejected' : 'delivery_failed';
+      return this.fail(uow, notification, reason, lastError, !rejected);
+    }
+    const delayMs = backoffMs(notification.attempts);
+    notification.lastError = lastError;
+    this.logger.warn(
+      `notification ${notification.id}: attempt ${notification.attempts} failed, again in ${delayMs} ms: ${lastError}`,
+    );
+    await this.notifications.save(uow.manager, notification, delayMs);
+  }
+
+  private async fail(
+    uow: UnitOfWork,
+    notification: Notification,
+    reason: string,
+    message: string,
+    retryable: boolean,
+  ): Promise<void> {
+    this.logger.warn(
+      `notification ${notification.id} failed after ${notification.attempts} attempts: ${message}`,
+    );
+    Object.assign(notification, {
+      status: 'failed',
+      failureReason: reason,
+      lastError: message,
+      failedAt: new Date(),
+    } satisfies Partial<Notification>);
+    await this.notifications.save(uow.manager, notification);
+    await uow.publish(
+      'notification.failed',
+      { notificationId: notification.id, channel: notification.channel, reason, retryable },
+      { subject: notification.id },
+    );
+  }
+}

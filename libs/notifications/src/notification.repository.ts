@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { transaction } from '@app/database';
+import { Notification } from './entities/notification.entity.js';
+
+/** All database I/O of the notifications module. */
+@Injectable()
+export class NotificationRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  inTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return transaction(this.dataSource, work);
+  }
+
+  /** False when the notification is already recorded (a redelivered request): nothing is written then. */
+  async insertIfNew(manager: EntityManager, notification: Notification): Promise<boolean> {
+    const result = await manager
+      .createQueryBuilder()
+      .insert()
+      .into(Notification)
+      .values(notification)
+      .orIgnore()
+      .returning(['id'])
+      .execute();
+    return result.raw instanceof Array && result.raw.length > 0;
+  }
+
+  /**
+   * Claims the most overdue pending notification of this environment, skipping rows another poller holds: the lock
+   * lasts until the delivery's transaction ends, so one row is sent by one process at a time.
+   */
+  async claimDue(manager: EntityManager, topicPrefix: string): Promise<Notification | null> {
+    const rows: { id: string }[] = await manager.query(
+      `SELECT id FROM notifications.notification
+       WHERE status = 'pending' AND topic_prefix = $1 AND next_attempt_at <= clock_timestamp()
+       ORDER BY next_attempt_at LIMIT 1
+       FOR UPDATE SKIP LOCKED`,
+      [topicPrefix],
+    );
+    const id = rows[0]?.id;
+    return id ? manager.findOneByOrFail(Notification, { id }) : null;
+  }
+
+  /** Persists the row; a pending one becomes due retryAfterMs from now by the database's clock. */
+  async save(manager: EntityManager, notification: Notification, retryAfterMs = 0): Promise<void> {
+    notification.updatedAt = new Date();
+    const { id, nextAttemptAt: _nextAttemptAt, ...columns } = notification;
+    const delayMs = Math.max(0, Math.round(retryAfterMs));
+    await manager.update(
+      Notification,
+      { id },
+      { ...columns, nextAttemptAt: () => `clock_timestamp() + interval '${delayMs} milliseconds'` },
+    );
+  }
+}

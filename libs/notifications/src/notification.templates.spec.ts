@@ -1,0 +1,72 @@
+import { TemplateError, isKnownTemplate, renderTemplate } from './notification.templates.js';
+
+const vpsReady = {
+  hostname: 'web-01.example.com',
+  ipv4: '203.0.113.10',
+  username: 'root',
+  credentialsUrl: 'https://panel.example.com/credentials/abc123',
+  orderId: '0192f0a4-3b1e-7c2d-8e4f-5a6b7c8d9e0b',
+  name: 'Example GmbH',
+};
+
+describe(renderTemplate.name, () => {
+  it('renders vps-ready with the host, address, user and the one-time credentials link', () => {
+    const message = renderTemplate('vps-ready', vpsReady);
+    expect(message.subject).toBe('Your server web-01.example.com is ready');
+    expect(message.text).toContain('Hello Example GmbH,');
+    expect(message.text).toContain('IPv4 address: 203.0.113.10');
+    expect(message.text).toContain('Username: root');
+    expect(message.text).toContain('https://panel.example.com/credentials/abc123');
+    expect(message.text).toContain(vpsReady.orderId);
+  });
+
+  it('renders order-cancelled, saying whether the payment was refunded', () => {
+    const refunded = renderTemplate('order-cancelled', {
+      reason: 'provisioning_failed',
+      refunded: true,
+      orderId: 'o-1',
+      name: 'Ada',
+    });
+    expect(refunded.subject).toBe('Your order o-1 was cancelled');
+    expect(refunded.text).toContain('Reason: provisioning_failed');
+    expect(refunded.text).toContain('refunded in full');
+
+    const unpaid = renderTemplate('order-cancelled', { reason: 'x', refunded: false, orderId: 'o-2' });
+    expect(unpaid.text).toContain('Hello,');
+    expect(unpaid.text).not.toContain('refunded in full');
+    expect(unpaid.text).toContain('No payment was taken');
+  });
+
+  it('renders payment-failed and order-confirmed', () => {
+    expect(renderTemplate('payment-failed', { orderId: 'o-3', reason: 'card_declined' })).toEqual({
+      subject: 'Payment for order o-3 failed',
+      text: expect.stringContaining('Reason: card_declined') as string,
+    });
+    expect(renderTemplate('order-confirmed', { orderId: 'o-4' }).subject).toBe('Order o-4 confirmed');
+  });
+
+  it('keeps variables verbatim in the plain-text body and on one line in the subject', () => {
+    const message = renderTemplate('vps-ready', {
+      ...vpsReady,
+      hostname: 'evil\r\nBcc: x@example.com',
+      name: '<b>Tom & "Jerry"</b>',
+    });
+    expect(message.subject).toBe('Your server evil Bcc: x@example.com is ready');
+    expect(message.text).toContain('Hello <b>Tom & "Jerry"</b>,');
+  });
+
+  it('refuses an unknown template and missing variables', () => {
+    expect(isKnownTemplate('vps-ready')).toBe(true);
+    expect(isKnownTemplate('toString')).toBe(false);
+    expect(() => renderTemplate('no-such-template', {})).toThrow(TemplateError);
+    expect(() => renderTemplate('toString', {})).toThrow(/no template named toString/);
+    try {
+      renderTemplate('vps-ready', { hostname: 'h', ipv4: '1.2.3.4' });
+      throw new Error('rendered');
+    } catch (error) {
+      expect(error).toBeInstanceOf(TemplateError);
+      expect((error as TemplateError).reason).toBe('missing_variables');
+      expect((error as TemplateError).message).toBe('template vps-ready needs username, credentialsUrl');
+    }
+  });
+});
