@@ -21,7 +21,15 @@ bash scripts/check.sh
 bash scripts/infra.sh up
 bash scripts/build.sh
 export NODE_OPTIONS="--experimental-vm-modules --enable-source-maps ${NODE_OPTIONS:-}"
+mkdir -p .run
 log "unit tests"
-npx jest -c jest.config.js --ci
+npx jest -c jest.config.js --ci --json --outputFile=.run/jest-unit.json
 log "integration tests (real Kafka and PostgreSQL)"
-npx jest -c test/jest-integration.config.js --ci --runInBand
+npx jest -c test/jest-integration.config.js --ci --runInBand --json --outputFile=.run/jest-integration.json
+# One plain closing line for whoever reads the log: every suite's tests, passed and failed.
+node -e '
+  const runs = ["unit", "integration"].map((n) => require(`./.run/jest-${n}.json`));
+  const passed = runs.reduce((sum, r) => sum + r.numPassedTests, 0);
+  const failed = runs.reduce((sum, r) => sum + r.numFailedTests, 0);
+  console.log(`tests: ${passed} passed, ${failed} failed`);
+'
