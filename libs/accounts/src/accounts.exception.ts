@@ -1,4 +1,4 @@
-import { DomainProblem } from '@app/platform';
+import { problemsOf } from '@app/platform';
 
 export enum AccountsErrorCode {
   EmailTaken = 'email-taken',
@@ -14,9 +14,4 @@ const STATUS: Record<AccountsErrorCode, [number, string]> = {
   [AccountsErrorCode.AccountNotFound]: [404, 'No such account'],
 };
 
-export class AccountsException extends DomainProblem {
-  constructor(code: AccountsErrorCode, detail?: string) {
-    const [status, title] = STATUS[code];
-    super(status, code, title, detail);
-  }
-}
+export class AccountsException extends problemsOf(STATUS) {}

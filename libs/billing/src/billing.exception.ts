@@ -1,4 +1,4 @@
-import { DomainProblem } from '@app/platform';
+import { problemsOf } from '@app/platform';
 
 export enum BillingErrorCode {
   InvoiceNotFound = 'invoice-not-found',
@@ -28,9 +28,4 @@ const STATUS: Record<BillingErrorCode, [number, string]> = {
   ],
 };
 
-export class BillingException extends DomainProblem {
-  constructor(code: BillingErrorCode, detail?: string) {
-    const [status, title] = STATUS[code];
-    super(status, code, title, detail);
-  }
-}
+export class BillingException extends problemsOf(STATUS) {}

@@ -1,4 +1,4 @@
-import { DomainProblem } from '@app/platform';
+import { problemsOf } from '@app/platform';
 
 export enum CatalogErrorCode {
   PlanCodeTaken = 'plan-code-taken',
@@ -16,9 +16,4 @@ const STATUS: Record<CatalogErrorCode, [number, string]> = {
   [CatalogErrorCode.DuplicatePrice]: [422, 'Two prices for the same billing cycle and currency'],
 };
 
-export class CatalogException extends DomainProblem {
-  constructor(code: CatalogErrorCode, detail?: string) {
-    const [status, title] = STATUS[code];
-    super(status, code, title, detail);
-  }
-}
+export class CatalogException extends problemsOf(STATUS) {}

@@ -1,4 +1,4 @@
-import { DomainProblem } from '@app/platform';
+import { problemsOf } from '@app/platform';
 
 export enum OrdersErrorCode {
   OrderNotFound = 'order-not-found',
@@ -32,9 +32,4 @@ const STATUS: Record<OrdersErrorCode, [number, string]> = {
   [OrdersErrorCode.AccountSuspended]: [403, 'The account is suspended'],
 };
 
-export class OrdersException extends DomainProblem {
-  constructor(code: OrdersErrorCode, detail?: string) {
-    const [status, title] = STATUS[code];
-    super(status, code, title, detail);
-  }
-}
+export class OrdersException extends problemsOf(STATUS) {}

@@ -1,4 +1,4 @@
-import { DomainProblem } from '@app/platform';
+import { problemsOf } from '@app/platform';
 
 export enum ProvisioningErrorCode {
   ServiceNotFound = 'service-not-found',
@@ -15,9 +15,4 @@ const STATUS: Record<ProvisioningErrorCode, [number, string]> = {
   ],
 };
 
-export class ProvisioningException extends DomainProblem {
-  constructor(code: ProvisioningErrorCode, detail?: string) {
-    const [status, title] = STATUS[code];
-    super(status, code, title, detail);
-  }
-}
+export class ProvisioningException extends problemsOf(STATUS) {}

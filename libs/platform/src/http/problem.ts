@@ -24,3 +24,13 @@ export class DomainProblem extends Error {
     this.name = 'DomainProblem';
   }
 }
+
+/** A domain's exception class from its code table: each domain states its codes, statuses and titles only. */
+export function problemsOf<C extends string>(table: Record<C, readonly [number, string]>) {
+  return class extends DomainProblem {
+    constructor(code: C, detail?: string) {
+      const [status, title] = table[code];
+      super(status, code, title, detail);
+    }
+  };
+}
