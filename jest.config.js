@@ -6,7 +6,7 @@ export default {
   rootDir: '.',
   roots: ['<rootDir>/src', '<rootDir>/apps', '<rootDir>/libs', '<rootDir>/migrations', '<rootDir>/test'],
   testMatch: ['**/*.spec.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/\\.dist\\.'],
   extensionsToTreatAsEsm: ['.ts'],
   transform: swcJestTransform,
   moduleNameMapper,

@@ -3,6 +3,13 @@
 LOG_TAG=build
 . "$(dirname "$0")/lib/toolchain.sh"
 ensure_node
+ensure_deps
 cd "$ROOT"
-rm -rf dist
-npx swc src apps libs migrations -d dist --ignore '**/*.spec.ts,**/*.integration-spec.ts' --quiet
+# Built beside dist/ and swapped in, so processes started from the previous build keep a whole tree to load from.
+out="$(mktemp -d "$ROOT/.dist.XXXXXX")"
+trap 'rm -rf "$out"' EXIT
+npx swc src apps libs migrations -d "$out" --ignore '**/*.spec.ts,**/*.integration-spec.ts' --quiet
+old="$ROOT/.dist.old.$$"
+[ -d dist ] && mv dist "$old"
+mv "$out" dist
+rm -rf "$old"

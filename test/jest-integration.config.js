@@ -6,7 +6,7 @@ export default {
   rootDir: '..',
   roots: ['<rootDir>/libs', '<rootDir>/src', '<rootDir>/apps', '<rootDir>/test'],
   testMatch: ['**/*.integration-spec.ts', '**/*.e2e-spec.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/\\.dist\\.'],
   extensionsToTreatAsEsm: ['.ts'],
   transform: swcJestTransform,
   moduleNameMapper,

@@ -66,7 +66,9 @@ describe('saga survives a SIGKILL of the monolith', () => {
       // The monolith's own log explains a failure better than a timeout does.
       throw new Error(`${String(error)}\n--- monolith output ---\n${proc?.output().slice(-8_000) ?? ''}`);
     }
-  });
+    // Two boots (up to 60 s each) and the waits between them: the inner waits must time out first so that the
+    // monolith's log reaches the report.
+  }, 240_000);
 
   async function scenario(): Promise<void> {
     proc = await start();

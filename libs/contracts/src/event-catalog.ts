@@ -7,6 +7,7 @@ import { NOTIFICATION_EVENTS } from './events/notifications.events.js';
 import { ORDER_EVENTS } from './events/orders.events.js';
 import { PLAN_EVENTS } from './events/plans.events.js';
 import { PROVISIONING_EVENTS } from './events/provisioning.events.js';
+import { REPLAY_EVENTS } from './events/replay.events.js';
 import { SAGA_EVENTS } from './events/saga.events.js';
 import { SERVICE_EVENTS } from './events/services.events.js';
 
@@ -21,6 +22,7 @@ export const EVENT_DEFINITIONS = [
   ...NOTIFICATION_EVENTS,
   ...SAGA_EVENTS,
   ...COMMAND_EVENTS,
+  ...REPLAY_EVENTS,
 ] as const;
 
 type Definition = (typeof EVENT_DEFINITIONS)[number];

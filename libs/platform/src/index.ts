@@ -13,3 +13,4 @@ export { Public, Roles, CurrentPrincipal, type AuthenticatedRequest } from './au
 export { TokenService, InvalidTokenError } from './auth/token.service.js';
 export { type Principal, type Role, ROLES, PLATFORM_TENANT_ID } from './auth/principal.js';
 export { PageQuery } from './http/page.query.js';
+export { SecretSealer, type Sealed } from './crypto/secret.sealer.js';

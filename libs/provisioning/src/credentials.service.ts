@@ -2,9 +2,9 @@ import { randomInt } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
+import { SecretSealer } from '@app/platform';
 import type { ServiceRecord } from './entities/service-record.entity.js';
 import { ProvisioningErrorCode, ProvisioningException } from './provisioning.exception.js';
-import { SecretSealer } from './secret.sealer.js';
 import { ServiceRepository } from './service.repository.js';
 
 export interface Credentials {

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MessagingModule } from '@app/messaging';
-import { AppConfig } from '@app/platform';
+import { AppConfig, SecretSealer } from '@app/platform';
 import { BuildPoller } from './build-poller.service.js';
 import { BuildRequestService } from './build-request.service.js';
 import { BuildRunner } from './build-runner.service.js';
@@ -16,7 +16,6 @@ import { ProvisioningReleaseRequestedListener } from './listeners/provisioning-r
 import { ProvisioningRequestedListener } from './listeners/provisioning-requested.listener.js';
 import { PROVISIONING } from './provisioning.domain.js';
 import { ReleaseService } from './release.service.js';
-import { SecretSealer } from './secret.sealer.js';
 import { ServiceRepository } from './service.repository.js';
 import { ServicesController } from './services.controller.js';
 import { ServicesService } from './services.service.js';

@@ -11,4 +11,5 @@ export const EXAMPLE = {
   serviceId: '0192f0a4-3b1e-7c2d-8e4f-5a6b7c8d9e09',
   credentialsSecretId: '0192f0a4-3b1e-7c2d-8e4f-5a6b7c8d9e0a',
   notificationId: '0192f0a4-3b1e-7c2d-8e4f-5a6b7c8d9e0b',
+  replayId: '0192f0a4-3b1e-7c2d-8e4f-5a6b7c8d9e0c',
 } as const;
