@@ -19,6 +19,7 @@ trap finish EXIT
 
 bash scripts/check.sh
 bash scripts/infra.sh up
+ensure_chromium
 bash scripts/build.sh
 export NODE_OPTIONS="--experimental-vm-modules --enable-source-maps ${NODE_OPTIONS:-}"
 mkdir -p .run

@@ -46,6 +46,21 @@ ensure_deps() {
   echo "$want" >"$stamp"
 }
 
+# The admin viewer's browser test drives Debian's chromium; install it when missing and we are allowed to.
+ensure_chromium() {
+  local bin="${CHROMIUM_PATH:-/usr/bin/chromium}"
+  if [ -x "$bin" ]; then
+    return
+  fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    log "installing chromium for the browser tests (apt-get)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null ||
+      { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+  else
+    log "chromium is missing at $bin: install Debian's chromium package (the browser suite will fail without it)"
+  fi
+}
+
 # Loads .env (if any) so scripts and the app see the same variables.
 load_env() {
   if [ -f "$ROOT/.env" ]; then

@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { EventProducer } from '@app/messaging';
+import { v7 as uuidv7 } from 'uuid';
+import type { EventData, EventType } from '@app/contracts';
+import { encodeEnvelope, EventProducer } from '@app/messaging';
 import { createPlatformApp } from '@app/platform';
 import { MONOLITH } from '../../src/app.module.js';
 import { orderEvents, sequence } from '../support/event-log.js';
@@ -241,5 +244,88 @@ describe('order saga (monolith, real Kafka and PostgreSQL)', () => {
     expect(log.find((e) => e.type === 'order.cancelled')?.data).toMatchObject({ reason: 'payment_timeout' });
     expect(log.find((e) => e.type === 'invoice.voided')?.data).toMatchObject({ invoiceId: invoice.id });
     await pay(token, invoice.id, 'tok_success').expect(409);
+  });
+
+  it('a payment that overtakes its invoice at the saga is kept and applied once the invoice arrives', async () => {
+    // Events of one order travel on different topics, so the saga can see payment.received while it still waits
+    // for invoice.generated. The events are produced here in that order, for an account billing does not know
+    // (so billing invoices nothing itself) but the saga does.
+    const accountId = randomUUID();
+    await db.query('INSERT INTO saga.account_view (account_id, email, name) VALUES ($1, $2, $3)', [
+      accountId,
+      `${accountId}@example.com`,
+      'Overtaken GmbH',
+    ]);
+    const orderId = uuidv7();
+    const invoiceId = uuidv7();
+    const paymentId = uuidv7();
+    const correlationId = uuidv7();
+    const producer = app.get(EventProducer);
+    const send = async <T extends EventType>(type: T, version: number, data: EventData<T>) => {
+      const envelope = {
+        id: uuidv7(),
+        type,
+        specversion: '1.0' as const,
+        source: type.startsWith('order.') ? 'orders' : 'billing',
+        time: new Date().toISOString(),
+        subject: orderId,
+        version,
+        tenantid: accountId,
+        correlationid: correlationId,
+        datacontenttype: 'application/json' as const,
+        data,
+      };
+      await producer.send([{ topic: `${prefix}${type}`, ...encodeEnvelope(envelope as never) }]);
+    };
+    await send('order.created', 2, {
+      ...shop.orderBody(planId, { hostname: 'overtaken.example.com' }),
+      orderId,
+      accountId,
+      planId,
+      priceMinor: 1299,
+      setupFeeMinor: 0,
+      currency: 'EUR',
+    } as EventData<'order.created'>);
+    await waitFor(async () => ((await sagaOf(orderId))?.step === 'invoice' ? true : undefined), 'the saga');
+    await send('payment.received', 1, {
+      paymentId,
+      invoiceId,
+      orderId,
+      amountMinor: 1546,
+      currency: 'EUR',
+      method: 'card',
+      providerReference: 'ch_overtaking',
+    });
+    await waitFor(async () => {
+      const parked: unknown[] = await db.query('SELECT 1 FROM saga.parked_event WHERE order_id = $1', [
+        orderId,
+      ]);
+      return parked.length > 0 ? true : undefined;
+    }, 'the early payment to be parked');
+    expect((await sagaOf(orderId))?.step).toBe('invoice');
+    await send('invoice.generated', 1, {
+      invoiceId,
+      orderId,
+      accountId,
+      number: 'INV-2026-999999',
+      lines: [{ description: 'VPS', quantity: 1, unitPriceMinor: 1299, amountMinor: 1299 }],
+      subtotalMinor: 1299,
+      taxMinor: 247,
+      totalMinor: 1546,
+      currency: 'EUR',
+      dueAt: new Date(Date.now() + 86_400_000).toISOString(),
+    });
+    await sagaEnds(orderId, 'completed');
+    const rows: { data: { paymentId: string } }[] = await db.query(
+      'SELECT data FROM saga.instance WHERE order_id = $1',
+      [orderId],
+    );
+    expect(rows[0]?.data.paymentId).toBe(paymentId);
+    expect(await db.query('SELECT 1 FROM saga.parked_event WHERE order_id = $1', [orderId])).toEqual([]);
+    const log = await orderEvents(db, orderId);
+    const steps = log.filter((e) => e.type === 'saga.step_completed').map((e) => String(e.data.step));
+    expect(steps.slice(0, 2)).toEqual(['invoice', 'payment']);
+    expect(new Set(steps).size).toBe(steps.length);
+    expect(log.filter((e) => e.type === 'provisioning.requested')).toHaveLength(1);
   });
 });

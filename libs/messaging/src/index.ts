@@ -17,3 +17,4 @@ export { EventProducer } from './kafka/event-producer.js';
 export { HEADER as EVENT_HEADER, encodeEnvelope } from './envelope/envelope.codec.js';
 export { TopicReader, type ReadRecord } from './topics/topic-reader.js';
 export { OnEvent } from './consumer/on-event.decorator.js';
+export { measureKafkaHop, type HopSample } from './probe/kafka-hop.probe.js';

@@ -32,6 +32,7 @@ export class OrderSagaService {
   ) {}
 
   async start(ctx: EventContext<'order.created'>, order: EventData<'order.created'>): Promise<void> {
+    await this.repository.lockOrder(ctx.manager, order.orderId);
     if (await this.repository.findByOrder(ctx.manager, order.orderId)) {
       return;
     }
@@ -58,38 +59,56 @@ export class OrderSagaService {
     };
     await this.repository.insert(ctx.manager, instance);
     await publishAll(ctx, ctx.tenantId, decision.publish);
-    // Replies that overtook this order.created run now, each as the cause of what it leads to.
-    for (const parked of await this.repository.unpark(ctx.manager, order.orderId)) {
-      const causal = this.outbox.unitOfWork(ctx.manager, {
-        tenantId: ctx.tenantId,
-        correlationId: parked.correlation_id,
-        causationId: parked.event_id,
-      });
-      await this.apply(
-        ctx.manager,
-        causal,
-        instance,
-        { kind: 'event', type: parked.event_type, data: parked.data },
-        false,
-      );
-    }
+    await this.replayParked(ctx.manager, instance);
   }
 
-  /** An event about an order moves its saga, if the saga is in a state that expects it. */
+  /**
+   * An event about an order moves its saga. Events travel on different topics, so one may arrive before the
+   * saga reaches the step that expects it (payment.received before invoice.generated, anything before
+   * order.created): such an event is parked and replayed as soon as the saga moves.
+   */
   async advance(ctx: EventContext, orderId: string, data: unknown): Promise<void> {
+    await this.repository.lockOrder(ctx.manager, orderId);
     const instance = await this.repository.findByOrder(ctx.manager, orderId);
-    if (!instance) {
-      // Overtook the order.created that starts the saga (another topic): park it, start() replays it.
-      await this.repository.park(ctx.manager, {
-        id: ctx.envelope.id,
-        orderId,
-        type: ctx.envelope.type,
-        correlationId: ctx.envelope.correlationid,
-        data,
-      });
+    const input: SagaInput = { kind: 'event', type: ctx.envelope.type, data };
+    if (instance && (await this.apply(ctx.manager, ctx, instance, input, false))) {
+      await this.replayParked(ctx.manager, instance);
       return;
     }
-    await this.apply(ctx.manager, ctx, instance, { kind: 'event', type: ctx.envelope.type, data }, false);
+    if (instance && isFinished(instance)) {
+      return;
+    }
+    await this.repository.park(ctx.manager, {
+      id: ctx.envelope.id,
+      orderId,
+      type: ctx.envelope.type,
+      correlationId: ctx.envelope.correlationid,
+      data,
+    });
+  }
+
+  /** Parked events that the saga's new step can use run now, each as the cause of what it leads to. */
+  private async replayParked(manager: EntityManager, instance: SagaInstance): Promise<void> {
+    let moved = true;
+    while (moved && !isFinished(instance)) {
+      moved = false;
+      for (const parked of await this.repository.parked(manager, instance.orderId)) {
+        const causal = this.outbox.unitOfWork(manager, {
+          tenantId: instance.tenantId,
+          correlationId: parked.correlation_id,
+          causationId: parked.event_id,
+        });
+        const input: SagaInput = { kind: 'event', type: parked.event_type, data: parked.data };
+        if (await this.apply(manager, causal, instance, input, false)) {
+          await this.repository.unpark(manager, parked.event_id);
+          moved = true;
+          break;
+        }
+      }
+    }
+    if (isFinished(instance)) {
+      await this.repository.dropParked(manager, instance.orderId);
+    }
   }
 
   /** Fires one due timer; false when none is due. */
@@ -110,7 +129,9 @@ export class OrderSagaService {
         tenantId: instance.tenantId,
         correlationId: instance.correlationId,
       });
-      await this.apply(uow.manager, withCausal, instance, { kind: 'timer', timer: kind }, true);
+      if (await this.apply(uow.manager, withCausal, instance, { kind: 'timer', timer: kind }, true)) {
+        await this.replayParked(uow.manager, instance);
+      }
     });
     return instance !== null;
   }
@@ -121,7 +142,7 @@ export class OrderSagaService {
     instance: SagaInstance,
     input: SagaInput,
     timerFired: boolean,
-  ): Promise<void> {
+  ): Promise<boolean> {
     if (instance.definitionVersion !== CURRENT_VERSION) {
       throw new Error(
         `saga definition ${instance.definition} v${instance.definitionVersion} is not deployed`,
@@ -135,11 +156,12 @@ export class OrderSagaService {
         instance.timerAt = null;
         await this.repository.save(manager, instance);
       }
-      return;
+      return false;
     }
     this.merge(instance, decision, timerFired);
     await this.repository.save(manager, instance);
     await publishAll(publisher, instance.tenantId, decision.publish);
+    return true;
   }
 
   private merge(instance: SagaInstance, decision: Decision, timerFired: boolean): void {
@@ -174,6 +196,10 @@ export class OrderSagaService {
       ...known,
     };
   }
+}
+
+function isFinished(instance: SagaInstance): boolean {
+  return instance.status === 'completed' || instance.status === 'failed';
 }
 
 function toState(instance: SagaInstance): SagaState {

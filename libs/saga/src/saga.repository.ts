@@ -76,14 +76,32 @@ export class SagaRepository {
     );
   }
 
-  /** Takes the events parked for an order, oldest first. */
-  unpark(manager: EntityManager, orderId: string) {
+  /**
+   * Serializes everything that happens to one order's saga: the handler that starts it and one that overtook it
+   * would otherwise both see "no instance yet" (READ COMMITTED), and the overtaking event would be parked after
+   * the start had already looked for parked events.
+   */
+  async lockOrder(manager: EntityManager, orderId: string): Promise<void> {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('saga.order:' || $1, 0))`, [orderId]);
+  }
+
+  /** The events parked for an order, oldest first. */
+  parked(manager: EntityManager, orderId: string) {
     return manager.query<
       { event_id: string; event_type: EventType; correlation_id: string; data: unknown }[]
     >(
-      `WITH taken AS (DELETE FROM saga.parked_event WHERE order_id = $1 RETURNING *)
-       SELECT event_id, event_type, correlation_id, data FROM taken ORDER BY parked_at`,
+      `SELECT event_id, event_type, correlation_id, data FROM saga.parked_event
+        WHERE order_id = $1 ORDER BY parked_at, event_id`,
       [orderId],
     );
+  }
+
+  async unpark(manager: EntityManager, eventId: string): Promise<void> {
+    await manager.query(`DELETE FROM saga.parked_event WHERE event_id = $1`, [eventId]);
+  }
+
+  /** A finished saga has no use for events it never needed (the audit log keeps them). */
+  async dropParked(manager: EntityManager, orderId: string): Promise<void> {
+    await manager.query(`DELETE FROM saga.parked_event WHERE order_id = $1`, [orderId]);
   }
 }

@@ -1,0 +1,177 @@
+// `npm run bench [-- --quick] [-- --rates 25,50,100]`: open-loop load through the storefront API against a freshly
+// started monolith, with raw Kafka and PostgreSQL baselines measured in the same run. See bench/README.md.
+import { spawn } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { TopicAdmin } from '@app/messaging';
+import { loadConfig } from '@app/platform';
+import { measureBaselines } from './baselines.js';
+import { BenchDatabase } from './bench.database.js';
+import { writeReport, type BenchReport } from './bench.report.js';
+import { runStep, type StepResult, type Tenant } from './load.step.js';
+import { monolithRouter, StorefrontClient } from './storefront.client.js';
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    rates: { type: 'string' },
+    'step-seconds': { type: 'string' },
+    tenants: { type: 'string', default: '50' },
+    'target-p99-ms': { type: 'string', default: '100' },
+    port: { type: 'string', default: '3900' },
+  },
+});
+const quick = args.quick;
+const rates = (args.rates ?? (quick ? '10,25,50' : '25,50,100,200,400')).split(',').map(Number);
+const stepSeconds = Number(args['step-seconds'] ?? (quick ? 15 : 60));
+const warmupSeconds = quick ? 5 : 20;
+const tenantsWanted = Number(args.tenants);
+const targetP99Ms = Number(args['target-p99-ms']);
+const port = Number(args.port);
+const prefix = `bench.${Date.now().toString(36)}.`;
+const databaseUrl = process.env.DATABASE_URL ?? '';
+
+const log = (line: string): void => console.log(`[bench] ${line}`);
+
+async function main(): Promise<void> {
+  const startedAt = new Date().toISOString();
+  const config = loadConfig();
+  const settings = { ...config.messaging, topicPrefix: prefix };
+  const db = new BenchDatabase(databaseUrl);
+
+  log('baselines: raw Kafka hop and the handler transaction');
+  const baselines = await measureBaselines(settings, databaseUrl, quick);
+  log(
+    `kafka hop ${baselines.kafkaHop.recordsPerSecond} rec/s p99 ${baselines.kafkaHop.latency.p99} ms; ` +
+      `pg tx ${baselines.postgresTx.transactionsPerSecond} tx/s p99 ${baselines.postgresTx.latency.p99} ms`,
+  );
+
+  const monolith = startMonolith();
+  const client = new StorefrontClient(monolithRouter(`http://127.0.0.1:${port}`));
+  const steps: StepResult[] = [];
+  try {
+    await waitReady(`http://127.0.0.1:${port}/health/ready`, monolith);
+    const adminToken = await client.token(process.env.BOOTSTRAP_ADMIN_API_KEY ?? '');
+    const planId = await client.publishPlan(adminToken);
+    const tenants: Tenant[] = [];
+    for (let n = 0; n < tenantsWanted; n++) {
+      tenants.push(await client.signUp(n));
+    }
+    // Orders learn the plan from catalog's event; the first order waits for that.
+    while ((await client.placeOrder(tenants[0]?.token ?? '', planId, -1)).status !== 201) {
+      await sleep(200);
+    }
+    log(`${tenants.length} tenants ready; warming up for ${warmupSeconds} s at ${rates[0]} orders/s`);
+    let sequence = 0;
+    const plan = { seconds: warmupSeconds, drainSeconds: 30, targetP99Ms, measured: false };
+    const warmup = await runStep({ ...plan, rate: rates[0] ?? 10 }, client, db, tenants, planId, sequence);
+    sequence += warmup.arrivals;
+    for (const rate of rates) {
+      log(`step: ${rate} orders/s for ${stepSeconds} s`);
+      const step = await runStep(
+        { rate, seconds: stepSeconds, drainSeconds: 60, targetP99Ms, measured: true },
+        client,
+        db,
+        tenants,
+        planId,
+        sequence,
+      );
+      sequence += step.arrivals;
+      steps.push(step);
+      const l = step.latency;
+      log(
+        `  ${step.accepted}/${step.arrivals} accepted, ${step.completionsPerSecond.toFixed(1)} completed/s, ` +
+          `p50 ${l.p50} p95 ${l.p95} p99 ${l.p99} p99.9 ${l.p999} max ${l.max} ms, backlog ${step.backlog.last}` +
+          (step.sustained ? ', sustained' : `, NOT sustained: ${step.reasons.join('; ')}`),
+      );
+      if (!step.sustained && step.unfinished > 0) {
+        log('  the system did not drain; higher rates would only measure the queue');
+        break;
+      }
+    }
+    const allOrders = steps.flatMap((s) => s.orderIds);
+    const reconciliation = await db.reconcile(allOrders);
+    log(
+      `reconciliation: ${reconciliation.orders} orders, lost ${reconciliation.lost}, duplicated ${reconciliation.duplicated}`,
+    );
+    const sustained = steps.filter((s) => s.sustained).map((s) => s.rate);
+    const report: BenchReport = {
+      startedAt,
+      mode: 'monolith',
+      quick,
+      machine: {
+        cpus: cpus().length,
+        cpu: cpus()[0]?.model ?? 'unknown',
+        memoryGiB: Math.round(totalmem() / 2 ** 30),
+        node: process.version,
+        postgres: await db.serverVersion(),
+        kafka: '4.4.0 (single-node KRaft, 127.0.0.1)',
+      },
+      settings: {
+        tenants: tenants.length,
+        stepSeconds,
+        warmupSeconds,
+        targetP99Ms,
+        simulatorStepMs: 0,
+        eventsPerOrder: await db.eventsPerOrder(allOrders),
+      },
+      baselines,
+      steps: steps.map(({ orderIds: _ids, ...rest }) => rest),
+      sustainedRate:
+        reconciliation.lost === 0 && reconciliation.duplicated === 0 && sustained.length > 0
+          ? Math.max(...sustained)
+          : null,
+      reconciliation,
+    };
+    for (const file of writeReport(`${ROOT}/bench/results`, report)) {
+      log(`wrote ${file.slice(ROOT.length)}`);
+    }
+  } finally {
+    monolith.kill('SIGTERM');
+    await db.close();
+    const admin = new TopicAdmin(settings);
+    await admin.deleteTopics(admin.catalogTopics()).catch(() => undefined);
+    await admin.onModuleDestroy();
+  }
+}
+
+function startMonolith() {
+  const child = spawn(process.execPath, ['--enable-source-maps', `${ROOT}/dist/src/main.js`], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      KAFKA_TOPIC_PREFIX: prefix,
+      PROVISIONING_SIMULATOR_STEP_MS: '0',
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  return child;
+}
+
+async function waitReady(url: string, child: ReturnType<typeof spawn>): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`the monolith exited with ${child.exitCode}`);
+    }
+    const ok = await fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) {
+      return;
+    }
+    await sleep(250);
+  }
+  throw new Error('the monolith did not become ready in 120 s');
+}
+
+await main();

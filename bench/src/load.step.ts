@@ -1,0 +1,176 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { BenchDatabase } from './bench.database.js';
+import { summarize, type LatencySummary } from './latency.histogram.js';
+import type { StorefrontClient } from './storefront.client.js';
+
+export interface Tenant {
+  accountId: string;
+  token: string;
+}
+
+export interface StepPlan {
+  rate: number;
+  seconds: number;
+  /** How long after the last arrival the step waits for its orders to finish. */
+  drainSeconds: number;
+  targetP99Ms: number;
+  measured: boolean;
+}
+
+export interface StepResult {
+  rate: number;
+  seconds: number;
+  arrivals: number;
+  accepted: number;
+  refused: Record<string, number>;
+  transportErrors: number;
+  /** Orders completed by one second after the last arrival, as a share of those accepted. */
+  keptUp: number;
+  completed: number;
+  unfinished: number;
+  completionsPerSecond: number;
+  latency: LatencySummary;
+  backlog: { first: number; last: number; max: number };
+  sustained: boolean;
+  reasons: string[];
+  orderIds: string[];
+}
+
+/**
+ * One open-loop step: arrivals at a fixed rate whatever the system does (a slow system meets more, not fewer,
+ * requests — no coordinated omission), each tenant paying its invoice as soon as it exists, like a storefront
+ * whose customer has a card on file.
+ */
+export async function runStep(
+  plan: StepPlan,
+  client: StorefrontClient,
+  db: BenchDatabase,
+  tenants: Tenant[],
+  planId: string,
+  sequenceStart: number,
+): Promise<StepResult> {
+  const tokens = new Map(tenants.map((t) => [t.accountId, t.token]));
+  const accepted: string[] = [];
+  const refused: Record<string, number> = {};
+  let transportErrors = 0;
+  const inFlight = new Set<Promise<void>>();
+  const track = (p: Promise<void>): void => {
+    inFlight.add(p);
+    void p.finally(() => inFlight.delete(p));
+  };
+  const since = new Date(Date.now() - 1_000);
+  const paying = new Set<string>();
+  let arriving = true;
+  let draining = true;
+
+  const payer = (async () => {
+    while (draining) {
+      for (const invoice of await db.openInvoices(since)) {
+        const token = tokens.get(invoice.accountId);
+        if (!token || paying.has(invoice.id)) {
+          continue;
+        }
+        paying.add(invoice.id);
+        track(
+          client.pay(token, invoice.id).then(
+            (r) => {
+              if (r.status !== 200) {
+                refused[`pay ${r.status}`] = (refused[`pay ${r.status}`] ?? 0) + 1;
+              }
+            },
+            () => void transportErrors++,
+          ),
+        );
+      }
+      await sleep(20);
+    }
+  })();
+
+  const backlog: number[] = [];
+  const sampler = (async () => {
+    while (arriving) {
+      backlog.push(await db.outboxBacklog());
+      await sleep(1_000);
+    }
+  })();
+
+  const started = performance.now();
+  let arrivals = 0;
+  const total = Math.round(plan.rate * plan.seconds);
+  while (arrivals < total) {
+    const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * plan.rate));
+    while (arrivals < due) {
+      const n = sequenceStart + arrivals;
+      const tenant = tenants[n % tenants.length];
+      arrivals++;
+      track(
+        client.placeOrder(tenant.token, planId, n).then(
+          (r) => {
+            if (r.status === 201) {
+              accepted.push(String(r.body.id));
+            } else {
+              refused[`order ${r.status}`] = (refused[`order ${r.status}`] ?? 0) + 1;
+            }
+          },
+          () => void transportErrors++,
+        ),
+      );
+    }
+    await sleep(2);
+  }
+  const arrivalsEnded = Date.now();
+  await Promise.all([...inFlight]);
+  await sleep(Math.max(0, arrivalsEnded + 1_000 - Date.now()));
+  const unfinishedAfterOneSecond = accepted.length ? await db.unfinished(accepted) : 0;
+  arriving = false;
+  await sampler;
+
+  const drainDeadline = Date.now() + plan.drainSeconds * 1000;
+  let unfinished = unfinishedAfterOneSecond;
+  while (unfinished > 0 && Date.now() < drainDeadline) {
+    await sleep(250);
+    unfinished = await db.unfinished(accepted);
+  }
+  draining = false;
+  await payer;
+  await Promise.all([...inFlight]);
+
+  const completions = accepted.length ? await db.latencies(accepted) : [];
+  const latency = summarize(completions.map((c) => c.ms));
+  const keptUp = accepted.length ? (accepted.length - unfinishedAfterOneSecond) / accepted.length : 0;
+  const first = backlog[0] ?? 0;
+  const last = backlog.at(-1) ?? 0;
+  const reasons: string[] = [];
+  if (keptUp < 0.99) {
+    reasons.push(`only ${(keptUp * 100).toFixed(1)} % completed within 1 s of the last arrival`);
+  }
+  if (last > Math.max(50, first * 2)) {
+    reasons.push(`outbox backlog grew from ${first} to ${last}`);
+  }
+  if (latency.p99 > plan.targetP99Ms) {
+    reasons.push(`p99 ${latency.p99} ms above the ${plan.targetP99Ms} ms target`);
+  }
+  if (Object.keys(refused).length > 0 || transportErrors > 0) {
+    reasons.push('some requests were refused or failed');
+  }
+  if (unfinished > 0) {
+    reasons.push(`${unfinished} orders unfinished after the drain`);
+  }
+  return {
+    rate: plan.rate,
+    seconds: plan.seconds,
+    arrivals,
+    accepted: accepted.length,
+    refused,
+    transportErrors,
+    keptUp,
+    completed: completions.length,
+    unfinished,
+    completionsPerSecond: completions.length / plan.seconds,
+    latency,
+    backlog: { first, last, max: Math.max(0, ...backlog) },
+    sustained: reasons.length === 0,
+    reasons,
+    orderIds: accepted,
+  };
+}

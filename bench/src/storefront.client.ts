@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+
+/** Where each REST path lives: one base URL for the monolith, a prefix → base URL map for the split apps. */
+export type Router = (path: string) => string;
+
+export const monolithRouter =
+  (base: string): Router =>
+  (path) =>
+    `${base}${path}`;
+
+export interface HttpResult {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+/** The storefront calls the benchmark makes, and nothing else. */
+export class StorefrontClient {
+  constructor(private readonly route: Router) {}
+
+  async call(method: string, path: string, token?: string, body?: unknown): Promise<HttpResult> {
+    const response = await fetch(this.route(path), {
+      method,
+      headers: {
+        'content-type': 'application/json',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  }
+
+  async token(apiKey: string): Promise<string> {
+    const r = await this.expect(200, 'POST', '/v1/auth/token', undefined, { apiKey });
+    return String(r.body.accessToken);
+  }
+
+  async publishPlan(adminToken: string): Promise<string> {
+    const r = await this.expect(201, 'POST', '/v1/admin/catalog/plans', adminToken, {
+      code: `bench-${randomUUID().slice(0, 8)}`,
+      name: 'Bench VPS',
+      vcpus: 1,
+      memoryMb: 1024,
+      diskGb: 20,
+      regions: ['eu-central-1'],
+      prices: [{ billingCycle: 'monthly', amountMinor: 500, currency: 'EUR' }],
+    });
+    return String(r.body.id);
+  }
+
+  async signUp(n: number): Promise<{ accountId: string; token: string }> {
+    const r = await this.expect(201, 'POST', '/v1/accounts', undefined, {
+      name: `Bench tenant ${n}`,
+      email: `bench-${n}-${randomUUID().slice(0, 8)}@example.com`,
+      country: 'DE',
+      currency: 'EUR',
+    });
+    return { accountId: String(r.body.accountId), token: await this.token(String(r.body.apiKey)) };
+  }
+
+  placeOrder(token: string, planId: string, n: number): Promise<HttpResult> {
+    return this.call('POST', '/v1/orders', token, {
+      planId,
+      region: 'eu-central-1',
+      image: 'ubuntu-24.04',
+      hostname: `bench-${n}.example.com`,
+      billingCycle: 'monthly',
+    });
+  }
+
+  pay(token: string, invoiceId: string): Promise<HttpResult> {
+    return this.call('POST', `/v1/invoices/${invoiceId}/pay`, token, { paymentToken: 'tok_success' });
+  }
+
+  private async expect(
+    status: number,
+    method: string,
+    path: string,
+    token?: string,
+    body?: unknown,
+  ): Promise<HttpResult> {
+    const r = await this.call(method, path, token, body);
+    if (r.status !== status) {
+      throw new Error(`${method} ${path} answered ${r.status}: ${JSON.stringify(r.body)}`);
+    }
+    return r;
+  }
+}
