@@ -8,7 +8,7 @@ cd "$ROOT"
 # Built beside dist/ and swapped in, so processes started from the previous build keep a whole tree to load from.
 out="$(mktemp -d "$ROOT/.dist.XXXXXX")"
 trap 'rm -rf "$out"' EXIT
-npx swc src apps libs migrations bench -d "$out" --ignore '**/*.spec.ts,**/*.integration-spec.ts' --quiet
+npx swc src apps libs migrations bench -d "$out" --copy-files --ignore '**/*.spec.ts,**/*.integration-spec.ts' --quiet
 old="$ROOT/.dist.old.$$"
 [ -d dist ] && mv dist "$old"
 mv "$out" dist

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# `npm stop`: stops the monolith or split apps started by the scripts, then the Kafka broker.
+# `npm stop`: stops the monolith or the split apps started by the scripts, then the Kafka broker.
 LOG_TAG=stop
 . "$(dirname "$0")/lib/toolchain.sh"
 cd "$ROOT"
 shopt -s nullglob
-for pidfile in .run/*.pid; do
+# The split runner first: it stops its eight apps together. Then whatever is still left.
+for pidfile in .run/split.pid .run/*.pid; do
+  [ -f "$pidfile" ] || continue
   pid="$(cat "$pidfile")"
   if kill -0 "$pid" 2>/dev/null; then
     log "stopping $(basename "$pidfile" .pid) (pid $pid)"

@@ -20,6 +20,11 @@ trap finish EXIT
 bash scripts/check.sh
 bash scripts/infra.sh up
 ensure_chromium
+# Every run migrates a fresh test database from zero: a migration edited after a developer applied it, or rows
+# earlier runs left behind, cannot make the suites pass (or fail) here and not on a clean machine.
+log "recreating the test database platforma_test"
+psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS platforma_test WITH (FORCE)" \
+  -c "CREATE DATABASE platforma_test"
 bash scripts/build.sh
 export NODE_OPTIONS="--experimental-vm-modules --enable-source-maps ${NODE_OPTIONS:-}"
 mkdir -p .run

@@ -19,8 +19,7 @@ export interface LoggedEvent {
  */
 export async function orderEvents(db: DataSource, orderId: string): Promise<LoggedEvent[]> {
   const union = SOURCE_MODULES.map(
-    (s) =>
-      `SELECT event_id, topic, key, headers, payload FROM "${s}".outbox WHERE $1 IN (payload::jsonb ->> 'orderId', payload::jsonb -> 'variables' ->> 'orderId')`,
+    (s) => `SELECT event_id, topic, key, headers, payload FROM "${s}".outbox WHERE strpos(payload, $1) > 0`,
   ).join(' UNION ALL ');
   const rows: {
     event_id: string;
@@ -29,7 +28,14 @@ export async function orderEvents(db: DataSource, orderId: string): Promise<Logg
     headers: Record<string, string>;
     payload: string;
   }[] = await db.query(union, [orderId]);
+  // Narrowed by text first, then parsed here: a published row may hold a deliberately malformed payload (the
+  // DLQ tests), which a jsonb cast in SQL would choke on.
   return rows
+    .flatMap((r) => {
+      const data = parseObject(r.payload);
+      const variables = data?.variables as Record<string, unknown> | undefined;
+      return data && (data.orderId === orderId || variables?.orderId === orderId) ? [{ ...r, data }] : [];
+    })
     .map((r) => ({
       id: r.event_id,
       type: r.headers.ce_type ?? '',
@@ -39,9 +45,18 @@ export async function orderEvents(db: DataSource, orderId: string): Promise<Logg
       key: r.key,
       headers: r.headers,
       payload: r.payload,
-      data: JSON.parse(r.payload) as Record<string, unknown>,
+      data: r.data,
     }))
     .sort((a, b) => a.time.localeCompare(b.time) || a.id.localeCompare(b.id));
+}
+
+function parseObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The types in log order, keeping only those asked about. */

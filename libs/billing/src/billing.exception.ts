@@ -9,6 +9,12 @@ export enum BillingErrorCode {
   SignatureExpired = 'signature-expired',
   WebhookReplayed = 'webhook-replayed',
   WebhookAmountMismatch = 'webhook-amount-mismatch',
+  SubscriptionNotFound = 'subscription-not-found',
+  SubscriptionNotActive = 'subscription-not-active',
+  PlanUnchanged = 'plan-unchanged',
+  PlanNotOffered = 'plan-not-offered',
+  PlanChangePending = 'plan-change-pending',
+  RenewalUnpaid = 'renewal-unpaid',
 }
 
 const STATUS: Record<BillingErrorCode, [number, string]> = {
@@ -26,6 +32,18 @@ const STATUS: Record<BillingErrorCode, [number, string]> = {
     422,
     'The webhook amount or currency does not match the invoice',
   ],
+  [BillingErrorCode.SubscriptionNotFound]: [404, 'No subscription for this service'],
+  [BillingErrorCode.SubscriptionNotActive]: [409, 'Only an active subscription can change its plan'],
+  [BillingErrorCode.PlanUnchanged]: [409, 'The service is already on this plan'],
+  [BillingErrorCode.PlanNotOffered]: [
+    422,
+    "The plan is not offered in the subscription's billing cycle and currency",
+  ],
+  [BillingErrorCode.PlanChangePending]: [
+    409,
+    'A plan change is waiting for its invoice to be paid; pay it or let it lapse first',
+  ],
+  [BillingErrorCode.RenewalUnpaid]: [409, 'The renewal invoice is open; pay it before changing the plan'],
 };
 
 export class BillingException extends problemsOf(STATUS) {}

@@ -9,4 +9,5 @@ export {
   type ChargeResult,
   type PaymentGateway,
 } from './gateway/payment-gateway.js';
-export { signWebhook } from './webhooks/webhook-signature.js';
+export { signWebhook } from '@app/platform';
+export { SubscriptionTimers } from './subscriptions/subscription-timers.service.js';

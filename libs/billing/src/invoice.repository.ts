@@ -2,13 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, In, LessThan } from 'typeorm';
 import { AccountView } from './entities/account-view.entity.js';
-import { Invoice, type InvoiceStatus } from './entities/invoice.entity.js';
+import { Invoice, type InvoiceKind, type InvoiceStatus } from './entities/invoice.entity.js';
 import { InvoiceLine } from './entities/invoice-line.entity.js';
 import { ParkedOrder } from './entities/parked-order.entity.js';
 
 export interface InvoiceFilter {
   status?: InvoiceStatus;
   orderId?: string;
+  kind?: InvoiceKind;
   before?: string;
 }
 
@@ -47,8 +48,9 @@ export class InvoiceRepository {
     return parked;
   }
 
+  /** The order's own invoice (its renewals carry the order id too). */
   findByOrder(manager: EntityManager, tenantId: string, orderId: string): Promise<Invoice | null> {
-    return manager.findOneBy(Invoice, { tenantId, orderId });
+    return manager.findOneBy(Invoice, { tenantId, orderId, kind: 'order' });
   }
 
   /**
@@ -100,6 +102,7 @@ export class InvoiceRepository {
         tenantId,
         ...(filter.status ? { status: filter.status } : {}),
         ...(filter.orderId ? { orderId: filter.orderId } : {}),
+        ...(filter.kind ? { kind: filter.kind } : {}),
         ...(filter.before ? { id: LessThan(filter.before) } : {}),
       },
       order: { id: 'DESC' },

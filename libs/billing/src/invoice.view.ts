@@ -24,11 +24,18 @@ export interface InvoiceView {
   id: string;
   number: string;
   orderId: string;
+  /** order: the order's first invoice; renewal: a subscription's next period; plan_change: an upgrade. */
+  kind: Invoice['kind'];
+  /** The period a renewal pays for, or the part of the period an upgrade pays for; null on an order invoice. */
+  period: { start: string; end: string } | null;
   status: Invoice['status'];
   currency: string;
   subtotalMinor: number;
   taxRateBp: number;
   taxMinor: number;
+  /** Account credit applied after tax (also shown as a negative "Credit applied" line). */
+  creditAppliedMinor: number;
+  /** subtotalMinor + taxMinor - creditAppliedMinor: what is left to pay. */
   totalMinor: number;
   dueAt: string;
   issuedAt: string;
@@ -49,11 +56,17 @@ export function toView(invoice: Invoice, lines?: InvoiceLine[], payments?: Payme
     id: invoice.id,
     number: invoice.number,
     orderId: invoice.orderId,
+    kind: invoice.kind,
+    period:
+      invoice.periodStart && invoice.periodEnd
+        ? { start: invoice.periodStart.toISOString(), end: invoice.periodEnd.toISOString() }
+        : null,
     status: invoice.status,
     currency: invoice.currency,
     subtotalMinor: invoice.subtotalMinor,
     taxRateBp: invoice.taxRateBp,
     taxMinor: invoice.taxMinor,
+    creditAppliedMinor: invoice.creditAppliedMinor,
     totalMinor: invoice.totalMinor,
     dueAt: invoice.dueAt.toISOString(),
     issuedAt: invoice.issuedAt.toISOString(),

@@ -31,6 +31,7 @@ export class InvoicesService {
     const rows = await this.invoices.list(principal.tenantId, limit + 1, {
       status: query.status,
       orderId: query.orderId,
+      kind: query.kind,
       before: query.cursor,
     });
     const page = rows.slice(0, limit);

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { Clock } from '@app/platform';
 import type { Invoice } from './entities/invoice.entity.js';
 import type { PaymentMethod } from './entities/payment.entity.js';
 import { InvoiceRepository } from './invoice.repository.js';
 import { PaymentRepository } from './payment.repository.js';
+import { SubscriptionPayments } from './subscriptions/subscription-payments.service.js';
 import type { Tx } from './unit-of-work.js';
 
 export interface Capture {
@@ -27,10 +29,13 @@ export class SettlementService {
   constructor(
     private readonly invoices: InvoiceRepository,
     private readonly payments: PaymentRepository,
+    private readonly subscriptions: SubscriptionPayments,
+    private readonly clock: Clock,
   ) {}
 
+  /** Also moves the invoice's subscription on (renewal, upgrade) in the same transaction. */
   async captured(tx: Tx, invoice: Invoice, capture: Capture): Promise<void> {
-    const now = new Date();
+    const now = this.clock.now();
     await this.payments.insert(tx.manager, {
       id: capture.paymentId,
       tenantId: invoice.tenantId,
@@ -70,6 +75,7 @@ export class SettlementService {
       },
       { ...meta, subject: invoice.id },
     );
+    await this.subscriptions.invoicePaid(tx, invoice);
   }
 
   async failed(tx: Tx, invoice: Invoice, failure: Failure): Promise<void> {

@@ -48,7 +48,8 @@ export class VoidsService {
     }
   }
 
-  private async void(tx: Tx, invoice: Invoice, reason: string): Promise<void> {
+  /** Voids an open invoice the caller holds locked and announces it (invoice.voided). */
+  async void(tx: Tx, invoice: Invoice, reason: string): Promise<void> {
     await this.invoices.markVoided(tx.manager, invoice, reason, new Date());
     await tx.publish(
       'invoice.voided',

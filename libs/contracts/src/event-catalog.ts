@@ -10,6 +10,7 @@ import { PROVISIONING_EVENTS } from './events/provisioning.events.js';
 import { REPLAY_EVENTS } from './events/replay.events.js';
 import { SAGA_EVENTS } from './events/saga.events.js';
 import { SERVICE_EVENTS } from './events/services.events.js';
+import { SUBSCRIPTION_EVENTS } from './events/subscriptions.events.js';
 
 /** Every event, in the order the docs list them (roughly the order an order's life produces them). */
 export const EVENT_DEFINITIONS = [
@@ -19,6 +20,7 @@ export const EVENT_DEFINITIONS = [
   ...BILLING_EVENTS,
   ...PROVISIONING_EVENTS,
   ...SERVICE_EVENTS,
+  ...SUBSCRIPTION_EVENTS,
   ...NOTIFICATION_EVENTS,
   ...SAGA_EVENTS,
   ...COMMAND_EVENTS,

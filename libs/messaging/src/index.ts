@@ -11,10 +11,18 @@ export { ConsumerFactory } from './consumer/consumer.factory.js';
 export { EventConsumerServer, type RetryPolicy } from './consumer/event-consumer.server.js';
 export { DLQ_HEADER } from './consumer/dlq.headers.js';
 export { redriveDeadLetter, RedriveRefusedError, type DeadLetter } from './consumer/dlq-redrive.js';
-export { TopicAdmin, type TopicReport } from './topics/topic-admin.service.js';
+export {
+  TopicAdmin,
+  type TopicReport,
+  type ConsumerGroupLag,
+  type PartitionLag,
+} from './topics/topic-admin.service.js';
 export { EventSchemas } from './validation/event-schemas.service.js';
 export { EventProducer } from './kafka/event-producer.js';
 export { HEADER as EVENT_HEADER, encodeEnvelope } from './envelope/envelope.codec.js';
 export { TopicReader, type ReadRecord } from './topics/topic-reader.js';
 export { OnEvent } from './consumer/on-event.decorator.js';
+export { LogContext, type LogFields } from './telemetry/log-context.js';
+export { RecordTap, type RecordTapOptions, type TapCounters } from './tap/record-tap.js';
+export { type TappedRecord, type TapHandler } from './tap/tapped-record.js';
 export { measureKafkaHop, type HopSample } from './probe/kafka-hop.probe.js';

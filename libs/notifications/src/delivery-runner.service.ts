@@ -1,19 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Outbox, type UnitOfWork } from '@app/messaging';
 import { AppConfig } from '@app/platform';
+import { type Backoff, exponentialBackoffMs } from './backoff.js';
 import type { Notification } from './entities/notification.entity.js';
 import { MailSender, sendFailureOf } from './mail.sender.js';
 import { NotificationRepository } from './notification.repository.js';
 import { TemplateError, renderTemplate } from './notification.templates.js';
 
 export const MAX_ATTEMPTS = 5;
-const BACKOFF_FIRST_MS = 1_000;
-const BACKOFF_MAX_MS = 60_000;
-
-/** Delay before attempt n + 1 after n failed attempts: 1 s, 2 s, 4 s, … capped at a minute. */
-export function backoffMs(failedAttempts: number): number {
-  return Math.min(BACKOFF_FIRST_MS * 2 ** (failedAttempts - 1), BACKOFF_MAX_MS);
-}
+/** 1 s, 2 s, 4 s, … capped at a minute. */
+const BACKOFF: Backoff = { initialMs: 1_000, maxMs: 60_000 };
 
 /**
  * Sends due notifications one per transaction: claim a due row, hand the message to the SMTP relay, and record
@@ -95,7 +91,7 @@ export class DeliveryRunner {
       const reason = rejected && failure.command === 'RCPT TO' ? 'recipient_rejected' : 'delivery_failed';
       return this.fail(uow, notification, reason, lastError, !rejected);
     }
-    const delayMs = backoffMs(notification.attempts);
+    const delayMs = exponentialBackoffMs(notification.attempts, BACKOFF);
     notification.lastError = lastError;
     this.logger.warn(
       `notification ${notification.id}: attempt ${notification.attempts} failed, again in ${delayMs} ms: ${lastError}`,

@@ -45,6 +45,45 @@ describe(renderTemplate.name, () => {
     expect(renderTemplate('order-confirmed', { orderId: 'o-4' }).subject).toBe('Order o-4 confirmed');
   });
 
+  it('renders the recurring-billing messages: renewal, reminder, suspension, unsuspension, termination', () => {
+    const invoice = {
+      hostname: 'web-01',
+      invoiceNumber: 'INV-2026-000007',
+      amount: '15.46 EUR',
+      dueDate: '2026-05-01',
+    };
+    const renewal = renderTemplate('renewal-invoice', {
+      ...invoice,
+      periodStart: '2026-05-01',
+      periodEnd: '2026-06-01',
+    });
+    expect(renewal.subject).toBe('Invoice INV-2026-000007 for web-01');
+    expect(renewal.text).toContain('over 15.46 EUR is due on 2026-05-01');
+    const byCredit = renderTemplate('renewal-invoice', {
+      ...invoice,
+      periodStart: '2026-05-01',
+      periodEnd: '2026-06-01',
+      paidByCredit: true,
+    });
+    expect(byCredit.text).toContain('paid in full from your account credit');
+
+    const reminder = renderTemplate('payment-reminder', { ...invoice, suspendDate: '2026-05-08' });
+    expect(reminder.subject).toBe('Reminder: invoice INV-2026-000007 is overdue');
+    expect(reminder.text).toContain('suspended on that day');
+    expect(
+      renderTemplate('payment-reminder', { ...invoice, suspendDate: 'x', suspended: true }).text,
+    ).toContain('is suspended until the invoice is paid');
+
+    const suspended = renderTemplate('service-suspended', { ...invoice, terminateDate: '2026-05-31' });
+    expect(suspended.subject).toBe('Your server web-01 is suspended');
+    expect(suspended.text).toContain('deleted');
+    expect(renderTemplate('service-unsuspended', { hostname: 'web-01' }).subject).toBe(
+      'Your server web-01 is running again',
+    );
+    expect(renderTemplate('service-terminated', invoice).text).toContain('you owe nothing');
+    expect(() => renderTemplate('service-suspended', invoice)).toThrow(/needs terminateDate/);
+  });
+
   it('keeps variables verbatim in the plain-text body and on one line in the subject', () => {
     const message = renderTemplate('vps-ready', {
       ...vpsReady,

@@ -81,6 +81,69 @@ const TEMPLATES: Record<string, Template> = {
         SIGNATURE,
     }),
   },
+  'renewal-invoice': {
+    required: ['hostname', 'invoiceNumber', 'amount', 'dueDate', 'periodStart', 'periodEnd'],
+    render: (v, raw) => ({
+      subject: `Invoice ${v.invoiceNumber} for ${v.hostname}`,
+      text:
+        `${greeting(v)}\n\n` +
+        `your server ${v.hostname} renews for ${v.periodStart} to ${v.periodEnd}.\n\n` +
+        (raw.paidByCredit === true || v.paidByCredit === 'true'
+          ? `Invoice ${v.invoiceNumber} is paid in full from your account credit; there is nothing to do.`
+          : `Invoice ${v.invoiceNumber} over ${v.amount} is due on ${v.dueDate}.`) +
+        SIGNATURE,
+    }),
+  },
+  'payment-reminder': {
+    required: ['hostname', 'invoiceNumber', 'amount', 'dueDate', 'suspendDate'],
+    render: (v, raw) => ({
+      subject: `Reminder: invoice ${v.invoiceNumber} is overdue`,
+      text:
+        `${greeting(v)}\n\n` +
+        `invoice ${v.invoiceNumber} over ${v.amount} for your server ${v.hostname} was due on ${v.dueDate} and ` +
+        `is still open.\n\n` +
+        (raw.suspended === true || v.suspended === 'true'
+          ? `The server is suspended until the invoice is paid; paying it starts the server again.`
+          : `Please pay it before ${v.suspendDate}, or the server will be suspended on that day.`) +
+        SIGNATURE,
+    }),
+  },
+  'service-suspended': {
+    required: ['hostname', 'invoiceNumber', 'amount', 'terminateDate'],
+    render: (v) => ({
+      subject: `Your server ${v.hostname} is suspended`,
+      text:
+        `${greeting(v)}\n\n` +
+        `we suspended your server ${v.hostname} because invoice ${v.invoiceNumber} over ${v.amount} is unpaid. ` +
+        `Its data and addresses are kept.\n\n` +
+        `Paying the invoice starts the server again. If it is still unpaid on ${v.terminateDate}, the server and ` +
+        `its data will be deleted.` +
+        SIGNATURE,
+    }),
+  },
+  'service-unsuspended': {
+    required: ['hostname'],
+    render: (v) => ({
+      subject: `Your server ${v.hostname} is running again`,
+      text:
+        `${greeting(v)}\n\n` +
+        `thank you for your payment` +
+        (v.invoiceNumber ? ` of invoice ${v.invoiceNumber}` : '') +
+        `: your server ${v.hostname} is no longer suspended.` +
+        SIGNATURE,
+    }),
+  },
+  'service-terminated': {
+    required: ['hostname', 'invoiceNumber'],
+    render: (v) => ({
+      subject: `Your server ${v.hostname} was terminated`,
+      text:
+        `${greeting(v)}\n\n` +
+        `invoice ${v.invoiceNumber} stayed unpaid, so we terminated your server ${v.hostname} and deleted its ` +
+        `data. The invoice is void; you owe nothing for it.` +
+        SIGNATURE,
+    }),
+  },
 };
 
 export function isKnownTemplate(name: string): boolean {

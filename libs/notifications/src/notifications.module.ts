@@ -9,10 +9,21 @@ import { MailSender } from './mail.sender.js';
 import { NotificationRequestService } from './notification-request.service.js';
 import { NotificationRepository } from './notification.repository.js';
 import { NOTIFICATIONS } from './notifications.domain.js';
+import { WEBHOOK_CONTROLLERS, WEBHOOK_ENTITIES, WEBHOOK_PROVIDERS } from './webhooks/webhooks.parts.js';
 
 @Module({
-  imports: [MessagingModule.forDomain(NOTIFICATIONS), TypeOrmModule.forFeature([Notification])],
-  controllers: [NotificationRequestedListener],
-  providers: [NotificationRepository, NotificationRequestService, MailSender, DeliveryRunner, DeliveryPoller],
+  imports: [
+    MessagingModule.forDomain(NOTIFICATIONS),
+    TypeOrmModule.forFeature([Notification, ...WEBHOOK_ENTITIES]),
+  ],
+  controllers: [NotificationRequestedListener, ...WEBHOOK_CONTROLLERS],
+  providers: [
+    NotificationRepository,
+    NotificationRequestService,
+    MailSender,
+    DeliveryRunner,
+    DeliveryPoller,
+    ...WEBHOOK_PROVIDERS,
+  ],
 })
 export class NotificationsModule {}

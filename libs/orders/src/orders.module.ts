@@ -13,6 +13,7 @@ import { ProvisioningStartedListener } from './listeners/provisioning-started.li
 import { OrderProgress } from './order-progress.service.js';
 import { PlanPublishedListener } from './listeners/plan-published.listener.js';
 import { PlanRetiredListener } from './listeners/plan-retired.listener.js';
+import { StateReportRequestedListener } from './listeners/state-report-requested.listener.js';
 import { OrderRepository } from './order.repository.js';
 import { OrdersController } from './orders.controller.js';
 import { ORDERS } from './orders.domain.js';
@@ -30,6 +31,7 @@ import { OrdersService } from './orders.service.js';
     ProvisioningStartedListener,
     ProvisioningCompletedListener,
     CancelRequestedListener,
+    StateReportRequestedListener,
   ],
   providers: [OrderRepository, OrdersService, OrderProgress],
 })

@@ -14,3 +14,7 @@ export { TokenService, InvalidTokenError } from './auth/token.service.js';
 export { type Principal, type Role, ROLES, PLATFORM_TENANT_ID } from './auth/principal.js';
 export { PageQuery } from './http/page.query.js';
 export { SecretSealer, type Sealed } from './crypto/secret.sealer.js';
+export { startTelemetry, shutdownTelemetry, type TelemetryOptions } from './telemetry/telemetry.sdk.js';
+export { METRIC_SERVICE } from './telemetry/observability.module.js';
+export { signWebhook, verifyWebhookSignature, type SignatureCheck } from './crypto/webhook-signature.js';
+export { Clock, ClockModule, SystemClock, TestClock, TimerPoller } from './clock/index.js';

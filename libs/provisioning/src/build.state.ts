@@ -8,7 +8,8 @@ export const BUILD_STEPS = [
 ] as const;
 export type BuildStep = (typeof BUILD_STEPS)[number];
 
-export const SERVICE_STATES = ['provisioning', 'active', 'failed', 'released'] as const;
+/** suspended: stopped and locked by billing for non-payment, data and addresses kept. */
+export const SERVICE_STATES = ['provisioning', 'active', 'suspended', 'failed', 'released'] as const;
 export type ServiceState = (typeof SERVICE_STATES)[number];
 
 // Percent reached when a step starts; 100 is provisioning.completed itself. Weighted like a real build, where

@@ -10,12 +10,19 @@ import { PROVISIONING_DRIVER } from './driver/provisioning.driver.js';
 import { SimulatorDriver } from './driver/simulator.driver.js';
 import { BuildJob } from './entities/build-job.entity.js';
 import { SealedSecret } from './entities/sealed-secret.entity.js';
+import { ServiceCommand } from './entities/service-command.entity.js';
 import { ServiceRecord } from './entities/service-record.entity.js';
 import { ServiceRelease } from './entities/service-release.entity.js';
 import { ProvisioningReleaseRequestedListener } from './listeners/provisioning-release-requested.listener.js';
 import { ProvisioningRequestedListener } from './listeners/provisioning-requested.listener.js';
+import { ServiceResizeRequestedListener } from './listeners/service-resize-requested.listener.js';
+import { ServiceSuspendRequestedListener } from './listeners/service-suspend-requested.listener.js';
+import { ServiceTerminateRequestedListener } from './listeners/service-terminate-requested.listener.js';
+import { ServiceUnsuspendRequestedListener } from './listeners/service-unsuspend-requested.listener.js';
 import { PROVISIONING } from './provisioning.domain.js';
 import { ReleaseService } from './release.service.js';
+import { ServiceCommandRepository } from './service-command.repository.js';
+import { ServiceLifecycleService } from './service-lifecycle.service.js';
 import { ServiceRepository } from './service.repository.js';
 import { ServicesController } from './services.controller.js';
 import { ServicesService } from './services.service.js';
@@ -23,9 +30,17 @@ import { ServicesService } from './services.service.js';
 @Module({
   imports: [
     MessagingModule.forDomain(PROVISIONING),
-    TypeOrmModule.forFeature([ServiceRecord, BuildJob, SealedSecret, ServiceRelease]),
+    TypeOrmModule.forFeature([ServiceRecord, BuildJob, SealedSecret, ServiceRelease, ServiceCommand]),
   ],
-  controllers: [ServicesController, ProvisioningRequestedListener, ProvisioningReleaseRequestedListener],
+  controllers: [
+    ServicesController,
+    ProvisioningRequestedListener,
+    ProvisioningReleaseRequestedListener,
+    ServiceSuspendRequestedListener,
+    ServiceUnsuspendRequestedListener,
+    ServiceTerminateRequestedListener,
+    ServiceResizeRequestedListener,
+  ],
   providers: [
     ServiceRepository,
     ServicesService,
@@ -33,6 +48,8 @@ import { ServicesService } from './services.service.js';
     BuildRunner,
     BuildPoller,
     ReleaseService,
+    ServiceCommandRepository,
+    ServiceLifecycleService,
     CredentialsService,
     {
       provide: PROVISIONING_DRIVER,

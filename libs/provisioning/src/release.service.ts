@@ -20,10 +20,8 @@ export class ReleaseService {
     @Inject(PROVISIONING_DRIVER) private readonly driver: ProvisioningDriver,
   ) {}
 
-  async release(
-    ctx: EventContext<'provisioning.release_requested'>,
-    data: EventData<'provisioning.release_requested'>,
-  ): Promise<void> {
+  /** True when this call released the service; false when it was released before (nothing is published then). */
+  async release(ctx: EventContext, data: EventData<'provisioning.release_requested'>): Promise<boolean> {
     const { manager } = ctx;
     await this.services.serialize(manager, data.serviceId);
     // Waits for a build step in flight (it holds the row), so the step's commit cannot undo the release.
@@ -40,7 +38,7 @@ export class ReleaseService {
       releasedAt: now,
     });
     if (!first) {
-      return;
+      return false;
     }
     if (service) {
       await this.services.cancelRunningJobs(manager, service.id);
@@ -67,5 +65,6 @@ export class ReleaseService {
       { serviceId: data.serviceId, orderId: service?.orderId ?? data.orderId, reason: data.reason },
       { subject: data.serviceId },
     );
+    return true;
   }
 }

@@ -1,9 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Counter, Histogram } from '@opentelemetry/api';
+import type { MetricService } from 'nestjs-otel';
 import type { EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import type { EventData } from '@app/contracts';
 import { type EventContext, Outbox, type UnitOfWork } from '@app/messaging';
-import { AppConfig } from '@app/platform';
+import { AppConfig, METRIC_SERVICE } from '@app/platform';
 import type { SagaInstance } from './entities/saga-instance.entity.js';
 import {
   CURRENT_VERSION,
@@ -14,6 +16,7 @@ import {
   type SagaEnvironment,
   type SagaInput,
   type SagaState,
+  type SagaStatus,
   start,
 } from './order-saga.definition.js';
 import { SagaRepository } from './saga.repository.js';
@@ -25,11 +28,24 @@ const MAX_PROVISION_ATTEMPTS = 3;
 /** Runs the order saga's decisions against the database: load, decide, save, publish — in one transaction. */
 @Injectable()
 export class OrderSagaService {
+  private readonly durations: Histogram;
+  private readonly stepFailures: Counter;
+
   constructor(
     private readonly repository: SagaRepository,
     private readonly outbox: Outbox,
     private readonly config: AppConfig,
-  ) {}
+    @Inject(METRIC_SERVICE) metrics: MetricService,
+  ) {
+    this.durations = metrics.getHistogram('platforma_saga_duration_seconds', {
+      description: 'Time from order.created to the saga completing or failing, by outcome',
+      unit: 's',
+      advice: { explicitBucketBoundaries: [0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600, 86400, 172800] },
+    });
+    this.stepFailures = metrics.getCounter('platforma_saga_step_failures', {
+      description: 'Saga steps that failed for good (the saga compensates), by step and reason',
+    });
+  }
 
   async start(ctx: EventContext<'order.created'>, order: EventData<'order.created'>): Promise<void> {
     await this.repository.lockOrder(ctx.manager, order.orderId);
@@ -158,10 +174,24 @@ export class OrderSagaService {
       }
       return false;
     }
+    const before = { status: instance.status, failed: instance.failure !== null };
     this.merge(instance, decision, timerFired);
     await this.repository.save(manager, instance);
     await publishAll(publisher, instance.tenantId, decision.publish);
+    this.observe(instance, before);
     return true;
+  }
+
+  /** Counted before the commit: a transaction that is retried may count its transition twice. */
+  private observe(instance: SagaInstance, before: { status: SagaStatus; failed: boolean }): void {
+    if (instance.failure && !before.failed) {
+      this.stepFailures.add(1, { step: instance.failure.step, reason: instance.failure.reason });
+    }
+    const ended = instance.status === 'completed' || instance.status === 'failed';
+    if (ended && instance.status !== before.status) {
+      const seconds = (instance.updatedAt.getTime() - instance.createdAt.getTime()) / 1000;
+      this.durations.record(seconds, { outcome: instance.status });
+    }
   }
 
   private merge(instance: SagaInstance, decision: Decision, timerFired: boolean): void {

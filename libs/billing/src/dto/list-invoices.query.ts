@@ -1,7 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { PageQuery } from '@app/platform';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
-import { INVOICE_STATUSES, type InvoiceStatus } from '../entities/invoice.entity.js';
+import {
+  INVOICE_KINDS,
+  INVOICE_STATUSES,
+  type InvoiceKind,
+  type InvoiceStatus,
+} from '../entities/invoice.entity.js';
 
 export class ListInvoicesQuery extends PageQuery {
   @ApiProperty({ required: false, enum: INVOICE_STATUSES })
@@ -13,4 +18,9 @@ export class ListInvoicesQuery extends PageQuery {
   @IsOptional()
   @IsUUID()
   orderId?: string;
+
+  @ApiProperty({ required: false, enum: INVOICE_KINDS })
+  @IsOptional()
+  @IsIn(INVOICE_KINDS)
+  kind?: InvoiceKind;
 }

@@ -21,4 +21,8 @@ export class InvoiceLine {
 
   @Column('bigint', { transformer: bigintAsNumber })
   amountMinor!: number;
+
+  /** charge, or credit: the account credit applied, printed as a negative line after the charges and the tax. */
+  @Column('text', { default: 'charge' })
+  kind?: 'charge' | 'credit';
 }

@@ -3,6 +3,8 @@ import { bigintAsNumber } from './transformers.js';
 
 export const INVOICE_STATUSES = ['open', 'paid', 'voided'] as const;
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
+export const INVOICE_KINDS = ['order', 'renewal', 'plan_change'] as const;
+export type InvoiceKind = (typeof INVOICE_KINDS)[number];
 
 @Entity({ schema: 'billing', name: 'invoice' })
 export class Invoice {
@@ -16,9 +18,31 @@ export class Invoice {
   @Column('uuid')
   accountId!: string;
 
-  /** Unique: one invoice per order, however often order.created is delivered. */
+  /** One 'order' invoice per order, however often order.created is delivered; renewals carry their order's id too. */
   @Column('uuid')
   orderId!: string;
+
+  /** order: the order's first invoice; renewal: the next period of a subscription; plan_change: an upgrade. */
+  @Column('text', { default: 'order' })
+  kind!: InvoiceKind;
+
+  @Column('uuid', { nullable: true })
+  subscriptionId!: string | null;
+
+  /** The period a renewal pays for, or the rest of the period an upgrade pays for. */
+  @Column('timestamptz', { nullable: true })
+  periodStart!: Date | null;
+
+  @Column('timestamptz', { nullable: true })
+  periodEnd!: Date | null;
+
+  /** Unique; renewal:<serviceId>:<period start> makes a renewal once per service and period. */
+  @Column('text', { nullable: true })
+  idempotencyKey!: string | null;
+
+  /** Account credit applied after tax: totalMinor = subtotalMinor + taxMinor - creditAppliedMinor. */
+  @Column('bigint', { transformer: bigintAsNumber, default: 0 })
+  creditAppliedMinor!: number;
 
   @Column('text')
   number!: string;

@@ -1,7 +1,8 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { bigintAsNumber } from './transformers.js';
 
-export type PaymentMethod = 'card' | 'bank_transfer';
+/** account_credit: an invoice the account credit covered in full, settled by a capture of 0. */
+export type PaymentMethod = 'card' | 'bank_transfer' | 'account_credit';
 export type PaymentStatus = 'captured' | 'failed' | 'refunded';
 
 /** One attempt to collect an invoice; its id is the gateway's idempotency key. */

@@ -4,10 +4,15 @@ import type { EventData } from '@app/contracts';
 import { type EventContext, OnEvent } from '@app/messaging';
 import { BILLING } from '../billing.domain.js';
 import { InvoicingService } from '../invoicing.service.js';
+import { SubscriptionsService } from '../subscriptions/subscriptions.service.js';
 
+/** Invoices the order, and records what its service will cost per billing cycle (its subscription, pending). */
 @Controller()
 export class OrderCreatedListener {
-  constructor(private readonly invoicing: InvoicingService) {}
+  constructor(
+    private readonly invoicing: InvoicingService,
+    private readonly subscriptions: SubscriptionsService,
+  ) {}
 
   @OnEvent('order.created', BILLING)
   async handle(
@@ -18,5 +23,6 @@ export class OrderCreatedListener {
       id: ctx.envelope.id,
       correlationId: ctx.envelope.correlationid,
     });
+    await this.subscriptions.orderPlaced(ctx, ctx.tenantId, data);
   }
 }

@@ -1,8 +1,7 @@
 import { type CanActivate, type ExecutionContext, Injectable, type RawBodyRequest } from '@nestjs/common';
 import type { Request } from 'express';
-import { AppConfig } from '@app/platform';
+import { AppConfig, verifyWebhookSignature } from '@app/platform';
 import { BillingErrorCode, BillingException } from '../billing.exception.js';
-import { verifyWebhookSignature } from './webhook-signature.js';
 
 export const SIGNATURE_HEADER = 'platforma-signature';
 

@@ -16,6 +16,15 @@ import type { EventSchemas } from '../validation/event-schemas.service.js';
 import { EventContext } from './event-context.js';
 import { isInfrastructureError, PermanentEventError, RetryLaterError } from './errors.js';
 import { DLQ_HEADER } from './dlq.headers.js';
+import { ConsumerLagProbe } from '../telemetry/consumer-lag.js';
+import { LogContext } from '../telemetry/log-context.js';
+import { messagingMetrics, watchLag } from '../telemetry/messaging.metrics.js';
+import {
+  activeTraceparent,
+  annotateActiveSpan,
+  consumedLogFields,
+  withConsumerSpan,
+} from '../telemetry/tracing.js';
 
 export interface RetryPolicy {
   /** Attempts for an ordinary handler error before the event is dead-lettered. */
@@ -61,6 +70,8 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   private readonly kafka: Kafka;
   private consumer?: Consumer;
   private closing = false;
+  private readonly lag: ConsumerLagProbe;
+  private unwatchLag?: () => void;
   readonly counters: ConsumerCounters = { handled: 0, duplicates: 0, deadLettered: 0, retries: 0 };
 
   constructor(
@@ -75,6 +86,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     super();
     this.log = new Logger(`Consumer:${domain.name}`);
     this.kafka = createKafka(settings, domain.name);
+    this.lag = new ConsumerLagProbe(this.kafka);
     this.setTransportId(domain.transport);
   }
 
@@ -134,14 +146,29 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
       eachMessage: (payload) => this.handleRecord(payload),
     });
     this.log.log(`consuming ${types.length} topic(s) as ${this.groupId}`);
+    const topics = types.map((t) => this.settings.topicPrefix + t);
+    this.unwatchLag = watchLag({
+      module: this.domain.name,
+      group: this.groupId,
+      lag: () => this.lag.measure(this.groupId, topics),
+    });
   }
 
   /**
    * A record ends handled, skipped as a duplicate, or in the DLQ, so its partition moves on. It throws (leaving the
    * offset uncommitted for the partition's next owner) only when shutdown interrupts its retries or the DLQ write
-   * fails.
+   * fails. Its logs carry the record's correlation and tenant, its span continues the record's trace.
    */
-  private async handleRecord(payload: EachMessagePayload): Promise<void> {
+  private handleRecord(payload: EachMessagePayload): Promise<void> {
+    const { topic, partition, message } = payload;
+    const { offset, key, headers } = message;
+    const record = { module: this.domain.name, group: this.groupId, topic, partition, offset, key, headers };
+    return LogContext.run(consumedLogFields(message.headers), () =>
+      withConsumerSpan(record, () => this.settleRecord(payload)),
+    );
+  }
+
+  private async settleRecord(payload: EachMessagePayload): Promise<void> {
     const { topic, partition, message } = payload;
     const position = { topic, partition, offset: message.offset };
     const beat = setInterval(() => void payload.heartbeat().catch(() => undefined), 1_000);
@@ -240,7 +267,8 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
         tenantId: envelope.tenantid,
         correlationId: envelope.correlationid,
         causationId: envelope.id,
-        traceparent: envelope.traceparent,
+        // This record's span: what the handler publishes hangs below it.
+        traceparent: activeTraceparent() ?? envelope.traceparent,
       });
       const context = new EventContext(envelope, position, uow, attempt);
       const result: unknown = await handler(envelope.data, context);
@@ -251,6 +279,9 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
       this.counters.handled++;
     } else {
       this.counters.duplicates++;
+      const labels = { module: this.domain.name, group: this.groupId, event_type: envelope.type };
+      messagingMetrics().inboxDuplicates.add(1, labels);
+      annotateActiveSpan({ 'platforma.inbox.duplicate': true });
     }
   }
 
@@ -277,6 +308,9 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     // The DLQ write must succeed before the offset moves on; kafkajs retries the record if this throws.
     await this.producer.send([{ topic: `${topic}.dlq`, key, value: message.value, headers }]);
     this.counters.deadLettered++;
+    const reason = error instanceof MalformedRecordError ? 'malformed' : 'rejected';
+    messagingMetrics().deadLettered.add(1, { module: this.domain.name, group: this.groupId, topic, reason });
+    annotateActiveSpan({ 'platforma.dead_lettered': true }, error);
   }
 
   async close(): Promise<void> {
@@ -285,6 +319,8 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     this.consumer = undefined;
     // kafkajs waits for in-flight eachMessage calls, commits resolved offsets, then leaves the group.
     await consumer?.disconnect();
+    this.unwatchLag?.();
+    await this.lag.close();
   }
 
   on(): never {

@@ -3,6 +3,8 @@ import pg from 'pg';
 import { type EventProducer, isRecordRefusal } from '../kafka/event-producer.js';
 import type { DomainDescriptor } from '../domain.js';
 import { quoteSchema } from './unit-of-work.js';
+import { messagingMetrics, watchBacklog } from '../telemetry/messaging.metrics.js';
+import { endSpan, startPublishSpan } from '../telemetry/tracing.js';
 
 export interface RelayOptions {
   batchSize: number;
@@ -30,6 +32,7 @@ interface OutboxRow {
   key: string;
   headers: Record<string, string>;
   payload: string;
+  created_at: Date;
 }
 
 export const outboxChannel = (schema: string): string => `platforma_outbox_${schema}`;
@@ -51,6 +54,7 @@ export class OutboxRelay {
   private idle = false;
   private lastPurge = 0;
   private readonly table: string;
+  private unwatchBacklog?: () => void;
 
   constructor(
     private readonly domain: DomainDescriptor,
@@ -67,9 +71,12 @@ export class OutboxRelay {
   start(): void {
     this.stopping = false;
     this.loop ??= this.run();
+    this.unwatchBacklog ??= watchBacklog({ module: this.domain.name, backlog: () => this.backlog() });
   }
 
   async stop(): Promise<void> {
+    this.unwatchBacklog?.();
+    this.unwatchBacklog = undefined;
     this.stopping = true;
     this.wake?.();
     await this.loop;
@@ -120,7 +127,7 @@ export class OutboxRelay {
    */
   private async drain(client: pg.Client): Promise<number> {
     const { rows } = await client.query<OutboxRow>(
-      `SELECT o.id, o.topic, o.key, o.headers, o.payload, o.attempts FROM ${this.table} o
+      `SELECT o.id, o.topic, o.key, o.headers, o.payload, o.attempts, o.created_at FROM ${this.table} o
        WHERE o.published_at IS NULL AND starts_with(o.topic, $2)
          AND NOT EXISTS (
            SELECT 1 FROM ${this.table} d
@@ -132,12 +139,19 @@ export class OutboxRelay {
     if (rows.length === 0) {
       return 0;
     }
-    const toRecord = (r: OutboxRow) => ({ topic: r.topic, key: r.key, value: r.payload, headers: r.headers });
+    // Each record continues the trace stored in its row, under a span of its own for this hop.
+    const hops = new Map(rows.map((r) => [r.id, startPublishSpan(this.domain.name, r)]));
+    const toRecord = (r: OutboxRow) => {
+      const traceparent = hops.get(r.id)?.traceparent;
+      const headers = traceparent ? { ...r.headers, traceparent } : r.headers;
+      return { topic: r.topic, key: r.key, value: r.payload, headers };
+    };
     let published = rows;
     try {
       await this.producer.send(rows.map(toRecord));
     } catch (error) {
       if (!isRecordRefusal(error)) {
+        hops.forEach(({ span }) => endSpan(span, error as Error));
         throw error; // the broker is unreachable: the whole relay backs off and retries the same rows
       }
       published = [];
@@ -147,12 +161,15 @@ export class OutboxRelay {
           published.push(...group);
         } catch (groupError) {
           if (!isRecordRefusal(groupError)) {
+            hops.forEach(({ span }) => endSpan(span, groupError as Error));
             throw groupError;
           }
+          group.forEach((r) => hops.get(r.id)?.span.setAttribute('platforma.outbox.deferred', true));
           await this.defer(client, group, groupError as Error);
         }
       }
     }
+    this.observePublished(rows, published, hops);
     if (published.length > 0) {
       await client.query(
         `UPDATE ${this.table} SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])`,
@@ -160,6 +177,37 @@ export class OutboxRelay {
       );
     }
     return published.length === rows.length ? rows.length : 0;
+  }
+
+  private observePublished(
+    rows: OutboxRow[],
+    published: OutboxRow[],
+    hops: Map<string, ReturnType<typeof startPublishSpan>>,
+  ): void {
+    const acked = new Set(published.map((r) => r.id));
+    const now = Date.now();
+    for (const row of rows) {
+      const hop = hops.get(row.id);
+      if (acked.has(row.id)) {
+        const delay = (now - row.created_at.getTime()) / 1000;
+        messagingMetrics().publishDelay.record(delay, { module: this.domain.name });
+        hop?.span.setAttribute('platforma.outbox.delay_ms', Math.round(delay * 1000));
+      }
+      hop?.span.end();
+    }
+  }
+
+  /** Unpublished rows of this relay's topics; only the leader reports, so one process speaks for the outbox. */
+  private async backlog(): Promise<number | undefined> {
+    const client = this.client;
+    if (!client || !this.leader) {
+      return undefined;
+    }
+    const { rows } = await client.query<{ pending: string }>(
+      `SELECT count(*) AS pending FROM ${this.table} WHERE published_at IS NULL AND starts_with(topic, $1)`,
+      [this.topicPrefix],
+    );
+    return Number(rows[0]?.pending ?? 0);
   }
 
   private async defer(client: pg.Client, rows: OutboxRow[], error: Error): Promise<void> {

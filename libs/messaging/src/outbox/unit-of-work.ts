@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import type { EventData, EventEnvelope, EventType } from '@app/contracts';
 import { encodeEnvelope } from '../envelope/envelope.codec.js';
+import { activeTraceparent } from '../telemetry/tracing.js';
 import type { EventSchemas } from '../validation/event-schemas.service.js';
 import type { DomainDescriptor } from '../domain.js';
 
@@ -80,7 +81,8 @@ export class UnitOfWork {
       tenantid: tenantId,
       correlationid: meta.correlationId ?? this.causal.correlationId ?? id,
       causationid: meta.causationId ?? this.causal.causationId,
-      traceparent: this.causal.traceparent,
+      // The trace the caller continues (a handler's span, a job's stored trace), else the active request's span.
+      traceparent: this.causal.traceparent ?? activeTraceparent(),
       data: result.data as EventData<T>,
     };
     const record = encodeEnvelope(envelope);

@@ -11,6 +11,49 @@ export interface TopicReport {
   mismatched: { topic: string; partitions: number; expected: number }[];
 }
 
+export interface PartitionLag {
+  partition: number;
+  /** Next offset the group will read, or null if it never committed on this partition. */
+  committedOffset: number | null;
+  /** High watermark: the offset the next record written will get. */
+  endOffset: number;
+  /** Records retained but not yet read by the group. */
+  lag: number;
+}
+
+export interface ConsumerGroupLag {
+  groupId: string;
+  lag: number;
+  topics: { topic: string; partitions: PartitionLag[] }[];
+}
+
+/**
+ * High watermark minus committed offset on every partition of the topics, as the broker sees it (a partition the
+ * group never committed on counts everything retained). Shared by the admin API and the lag metric.
+ */
+export async function partitionLags(
+  admin: Admin,
+  groupId: string,
+  topics: string[],
+): Promise<{ topic: string; partitions: PartitionLag[] }[]> {
+  const committed = await admin.fetchOffsets({ groupId, topics });
+  const ends = await Promise.all(committed.map(({ topic }) => admin.fetchTopicOffsets(topic)));
+  return committed.map(({ topic, partitions }, i) => {
+    const byPartition = new Map((ends[i] ?? []).map((o) => [o.partition, o]));
+    const lags = partitions
+      .map(({ partition, offset }): PartitionLag => {
+        const end = byPartition.get(partition);
+        const endOffset = Number(end?.high ?? 0);
+        const low = Number(end?.low ?? 0);
+        const committedOffset = Number(offset) >= 0 ? Number(offset) : null;
+        const lag = Math.max(0, endOffset - Math.max(committedOffset ?? low, low));
+        return { partition, committedOffset, endOffset, lag };
+      })
+      .sort((a, b) => a.partition - b.partition);
+    return { topic, partitions: lags };
+  });
+}
+
 /** Creates the catalog's topics (auto-creation is off on the broker) and answers the readiness probe. */
 @Injectable()
 export class TopicAdmin implements OnModuleDestroy {
@@ -113,6 +156,40 @@ export class TopicAdmin implements OnModuleDestroy {
   async resetOffsetsToEarliest(groupId: string, topic: string): Promise<void> {
     const admin = await this.connected();
     await admin.resetOffsets({ groupId, topic, earliest: true });
+  }
+
+  /** Forgets groups (which must have no live members) with their committed offsets: a group of that name starts afresh. */
+  async deleteGroups(groupIds: string[]): Promise<void> {
+    const admin = await this.connected();
+    await admin.deleteGroups(groupIds);
+  }
+
+  /**
+   * How far a group is behind on each partition. Without topics: the topics the group has committed offsets on.
+   * With topics: those (a partition never committed counts everything retained as lag); empty topics are left out.
+   */
+  async consumerLag(groupId: string, topics?: string[]): Promise<ConsumerGroupLag> {
+    const admin = await this.connected();
+    const existing = new Set(await admin.listTopics());
+    // Without topics the broker names only partitions with a commit: ask again for every partition of those
+    // topics. A group may still hold offsets of topics deleted since, which have no end offset to compare with.
+    const named =
+      topics?.filter((t) => existing.has(t)) ??
+      [...new Set((await admin.fetchOffsets({ groupId })).map((c) => c.topic))].filter((t) =>
+        existing.has(t),
+      );
+    if (named.length === 0) {
+      return { groupId, lag: 0, topics: [] };
+    }
+    const report: ConsumerGroupLag = { groupId, lag: 0, topics: [] };
+    for (const { topic, partitions: lags } of await partitionLags(admin, groupId, named)) {
+      if (lags.some((p) => p.endOffset > 0 || p.committedOffset !== null)) {
+        report.topics.push({ topic, partitions: lags });
+        report.lag += lags.reduce((sum, p) => sum + p.lag, 0);
+      }
+    }
+    report.topics.sort((a, b) => a.topic.localeCompare(b.topic));
+    return report;
   }
 
   async onModuleDestroy(): Promise<void> {

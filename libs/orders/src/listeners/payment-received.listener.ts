@@ -13,7 +13,12 @@ export class PaymentReceivedListener {
   @OnEvent('payment.received', ORDERS)
   async handle(@Payload() data: EventData<'payment.received'>, @Ctx() ctx: EventContext<'payment.received'>) {
     const moved = await this.progress.apply(ctx, data.orderId, 'payment.received');
-    const overtaken = !moved && (await this.progress.isActive(ctx, data.orderId));
+    // Provisioning news may overtake the payment; a completed order, though, is being paid for its renewals
+    // (billing's subscriptions), which confirm nothing.
+    const overtaken =
+      !moved &&
+      (await this.progress.isActive(ctx, data.orderId)) &&
+      !(await this.progress.hasStatus(ctx, data.orderId, 'completed'));
     if (moved || overtaken) {
       await ctx.publish(
         'order.confirmed',

@@ -1,13 +1,17 @@
-import { type INestApplication, Logger, type LogLevel, type Type, ValidationPipe } from '@nestjs/common';
+import { type INestApplication, Logger, type Type, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
+import { Logger as JsonLogger } from 'nestjs-pino';
 import { ConsumerFactory, type DomainDescriptor, TopicAdmin } from '@app/messaging';
 import { AppConfig } from '../config/app.config.js';
 import { ConfigError, loadConfig } from '../config/load-config.js';
 import { ProblemFilter } from '../http/problem.filter.js';
 import { PlatformModule } from './platform.module.js';
+import { httpTelemetry } from '../telemetry/http-telemetry.middleware.js';
+import { ObservabilityModule } from '../telemetry/observability.module.js';
+import { serviceNameOf, startTelemetry } from '../telemetry/telemetry.sdk.js';
 
 export interface DomainRegistration {
   domain: DomainDescriptor;
@@ -20,8 +24,6 @@ export interface AppDefinition {
   domains: DomainRegistration[];
 }
 
-const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-
 /**
  * Builds the hybrid app (HTTP + one Kafka consumer per domain) without listening, so tests can drive it too. The
  * environment is validated before Nest starts, so a bad variable fails fast with its name.
@@ -31,20 +33,31 @@ export async function createPlatformApp(
   env = process.env,
 ): Promise<INestApplication> {
   const config = loadConfig(env);
+  // Before Nest builds anything; a no-op when the process (or a test) started telemetry already.
+  startTelemetry({
+    serviceName: config.OTEL_SERVICE_NAME || serviceNameOf(definition.name),
+    tracesExporter: config.OTEL_TRACES_EXPORTER,
+    otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+  });
   const app = await NestFactory.create<NestExpressApplication>(
-    PlatformModule.forDomains(
-      definition.domains.map((d) => d.module),
-      config,
+    await ObservabilityModule.around(
+      PlatformModule.forDomains(
+        definition.domains.map((d) => d.module),
+        config,
+      ),
     ),
     {
-      logger: LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL) + 1),
+      bufferLogs: true,
       abortOnError: false,
       bodyParser: false,
       rawBody: true,
     },
   );
+  app.useLogger(app.get(JsonLogger));
   app.use(helmet());
   app.useBodyParser('json', { limit: config.HTTP_BODY_LIMIT });
+  // After the body parser, whose callbacks would otherwise leave the request's trace and log context.
+  app.use(httpTelemetry());
   app.useGlobalFilters(new ProblemFilter());
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.enableShutdownHooks();

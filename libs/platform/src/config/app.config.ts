@@ -32,6 +32,24 @@ export class AppConfig {
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 
+  /** Traces' service.name; empty: "platforma" for the monolith, "platforma-<module>" for a split app. */
+  @Matches(/^[\w.-]*$/, { message: 'OTEL_SERVICE_NAME may hold only letters, digits, ".", "_" and "-"' })
+  OTEL_SERVICE_NAME: string = '';
+
+  /** Where spans go; empty: otlp when OTEL_EXPORTER_OTLP_ENDPOINT is set, none otherwise. */
+  @Matches(/^((otlp|console|none)(,(otlp|console|none))*)?$/, {
+    message: 'OTEL_TRACES_EXPORTER must be a comma-separated list of otlp, console, none',
+  })
+  OTEL_TRACES_EXPORTER: string = '';
+
+  @Matches(/^(https?:\/\/\S+)?$/, { message: 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL' })
+  OTEL_EXPORTER_OTLP_ENDPOINT: string = '';
+
+  /** When set, GET /metrics wants `Authorization: Bearer <METRICS_TOKEN>`; when empty, it is open. */
+  @Secret()
+  @Matches(/^(\S{16,})?$/, { message: 'METRICS_TOKEN must be at least 16 characters without spaces' })
+  METRICS_TOKEN: string = '';
+
   @Secret()
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// connection URL' })
   DATABASE_URL: string = 'postgres://postgres@127.0.0.1:5432/platforma';
@@ -156,6 +174,34 @@ export class AppConfig {
   @Max(86_400)
   PROVISIONING_DEADLINE_SECONDS: number = 900;
 
+  /** Days before a service's paid period ends that its renewal invoice is issued (due at the period's end). */
+  @IsInt()
+  @Min(0)
+  @Max(365)
+  RENEWAL_LEAD_DAYS: number = 7;
+
+  /** Days after an unpaid renewal invoice's due date on which a payment reminder goes out, e.g. 1,3,5. */
+  @Matches(/^(\d{1,3}(,\d{1,3})*)?$/, {
+    message: 'DUNNING_REMINDER_DAYS must be a comma-separated list of whole days, e.g. 1,3,5 (or empty)',
+  })
+  DUNNING_REMINDER_DAYS: string = '1,3,5';
+
+  /** Days after the due date an unpaid service is suspended. */
+  @IsInt()
+  @Min(0)
+  @Max(365)
+  SUSPEND_AFTER_DAYS: number = 7;
+
+  /** Days after the due date an unpaid service is terminated and its machine released; more than the above. */
+  @IsInt()
+  @Min(1)
+  @Max(3_650)
+  TERMINATE_AFTER_DAYS: number = 30;
+
+  /** system: the machine's clock. test: a clock the test suites move (refused when NODE_ENV=production). */
+  @IsIn(['system', 'test'])
+  CLOCK_MODE: 'system' | 'test' = 'system';
+
   /** Delay of each simulated provisioning step (the simulator is the default driver). */
   @IsInt()
   @Min(0)
@@ -180,8 +226,50 @@ export class AppConfig {
   @MinLength(3)
   MAIL_FROM: string = 'PLATFORMA <no-reply@platforma.invalid>';
 
+  /** Lets customer webhooks use http:// and private or loopback addresses: development and tests only. */
+  @IsBoolean()
+  @Transform(toBoolean)
+  WEBHOOK_ALLOW_INSECURE_URLS: boolean = false;
+
+  @IsInt()
+  @Min(1)
+  @Max(1_000)
+  WEBHOOK_MAX_ENDPOINTS_PER_TENANT: number = 10;
+
+  /** How long a customer's endpoint has to answer one delivery. */
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  WEBHOOK_TIMEOUT_MS: number = 10_000;
+
+  /** Delay after a failed delivery attempt, doubling with each further failure up to WEBHOOK_MAX_BACKOFF_MS. */
+  @IsInt()
+  @Min(10)
+  @Max(3_600_000)
+  WEBHOOK_INITIAL_BACKOFF_MS: number = 5_000;
+
+  @IsInt()
+  @Min(10)
+  @Max(86_400_000)
+  WEBHOOK_MAX_BACKOFF_MS: number = 3_600_000;
+
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  WEBHOOK_MAX_ATTEMPTS: number = 8;
+
+  /** Deliveries one process sends at once, so one slow endpoint does not hold up every other tenant's. */
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  WEBHOOK_CONCURRENCY: number = 4;
+
   get taxRates(): Record<string, number> {
     return JSON.parse(this.TAX_RATES_BP) as Record<string, number>;
+  }
+
+  get dunningReminderDays(): number[] {
+    return this.DUNNING_REMINDER_DAYS === '' ? [] : this.DUNNING_REMINDER_DAYS.split(',').map(Number);
   }
 
   get kafkaBrokers(): string[] {

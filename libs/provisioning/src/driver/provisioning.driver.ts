@@ -44,8 +44,11 @@ export interface ProvisioningDriver {
    */
   runStep(machine: Machine, step: BuildStep): Promise<StepOutcome>;
   status(machine: Machine): Promise<MachineStatus>;
+  /** Stops and locks a delivered machine, keeping its disk and addresses. */
   suspend(machine: Machine): Promise<void>;
   unsuspend(machine: Machine): Promise<void>;
+  /** Gives a delivered (running or suspended) machine the resources of another plan. */
+  resize(machine: Machine, resources: MachineSpec['resources']): Promise<void>;
   /** Deletes a delivered machine for good. */
   terminate(machine: Machine): Promise<void>;
   /** Frees whatever was allocated for the machine, built or half-built; a no-op when nothing is left. */

@@ -126,6 +126,10 @@ export class SimulatorDriver implements ProvisioningDriver {
     return Promise.resolve();
   }
 
+  resize(): Promise<void> {
+    return Promise.resolve();
+  }
+
   terminate(machine: Machine): Promise<void> {
     return this.release(machine);
   }

@@ -1,6 +1,6 @@
 import { signWebhook, verifyWebhookSignature } from './webhook-signature.js';
 
-describe('payment webhook signatures', () => {
+describe('webhook signatures', () => {
   const secret = 'whsec_unit_test_secret_0123456789';
   const body = Buffer.from('{"id":"evt_1","type":"payment.succeeded"}');
   const now = 1_800_000_000_000;

@@ -9,8 +9,9 @@ function hmac(secret: string, timestamp: string, body: string | Buffer): Buffer 
 }
 
 /**
- * The Platforma-Signature header value for a webhook body: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`.
- * For tests and for documenting the scheme to providers; the timestamp is signed too, so it cannot be refreshed.
+ * The Platforma-Signature header value for a webhook body: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`,
+ * keyed with the secret's UTF-8 bytes. One scheme both ways: the payment provider's webhooks to us and our
+ * deliveries to customers' endpoints. The timestamp is signed too, so it cannot be refreshed.
  */
 export function signWebhook(secret: string, body: string | Buffer, timestamp: number): string {
   const t = String(Math.floor(timestamp));
@@ -19,7 +20,7 @@ export function signWebhook(secret: string, body: string | Buffer, timestamp: nu
 
 /**
  * Checks the signature before the timestamp, so an unsigned request is always just "invalid" and learns
- * nothing more. Several v1 entries are accepted (a provider rotating its secret signs with both).
+ * nothing more. Several v1 entries are accepted (a sender rotating its secret signs with both).
  */
 export function verifyWebhookSignature(
   header: string | undefined,

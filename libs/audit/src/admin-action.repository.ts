@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type DataSource, type EntityManager, In, LessThan } from 'typeorm';
+import type { Principal } from '@app/platform';
+import { AdminAction } from './entities/admin-action.entity.js';
+
+export type NewAdminAction = Pick<AdminAction, 'action' | 'result'> &
+  Partial<
+    Pick<
+      AdminAction,
+      'targetRecordId' | 'targetEventId' | 'targetTopic' | 'orderId' | 'replayId' | 'reason' | 'detail'
+    >
+  >;
+
+/** The operators' trail: rows are added, never changed. */
+@Injectable()
+export class AdminActionRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async record(
+    prefix: string,
+    principal: Principal,
+    action: NewAdminAction,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<AdminAction> {
+    const row = manager.create(AdminAction, {
+      topicPrefix: prefix,
+      actorUserId: principal.userId,
+      actorTenantId: principal.tenantId,
+      actorRole: principal.role,
+      ...action,
+    });
+    return manager.save(row);
+  }
+
+  list(prefix: string, limit: number, before?: string): Promise<AdminAction[]> {
+    return this.dataSource.manager.find(AdminAction, {
+      where: { topicPrefix: prefix, ...(before ? { id: LessThan(before) } : {}) },
+      order: { id: 'DESC' },
+      take: limit,
+    });
+  }
+
+  wasRedriven(recordId: string): Promise<boolean> {
+    return this.dataSource.manager.existsBy(AdminAction, {
+      targetRecordId: recordId,
+      action: 'dlq.redrive',
+      result: 'accepted',
+    });
+  }
+
+  /** Actions on these log rows, oldest first. */
+  onRecords(prefix: string, recordIds: string[]): Promise<AdminAction[]> {
+    if (recordIds.length === 0) {
+      return Promise.resolve([]);
+    }
+    return this.dataSource.manager.find(AdminAction, {
+      where: { topicPrefix: prefix, targetRecordId: In(recordIds) },
+      order: { id: 'ASC' },
+    });
+  }
+}

@@ -1,0 +1,38 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { MESSAGING_SETTINGS, type MessagingSettings } from '@app/messaging';
+import { AdminActionRepository } from './admin-action.repository.js';
+import { AuditErrorCode, AuditException } from './audit.exception.js';
+import { toActionView, toEventView } from './audit.view.js';
+import { EventLogRepository } from './event-log.repository.js';
+import { orderTimeline, type TimelineEntry } from './order-timeline.js';
+
+export interface OrderTimeline {
+  orderId: string;
+  correlationId: string | null;
+  entries: TimelineEntry[];
+}
+
+/** Everything the log holds about one order, in causal order. */
+@Injectable()
+export class OrderTimelineService {
+  constructor(
+    @Inject(MESSAGING_SETTINGS) private readonly settings: MessagingSettings,
+    private readonly log: EventLogRepository,
+    private readonly actions: AdminActionRepository,
+  ) {}
+
+  async timeline(orderId: string): Promise<OrderTimeline> {
+    const prefix = this.settings.topicPrefix;
+    const rows = await this.log.forOrder(prefix, orderId);
+    if (rows.length === 0) {
+      throw new AuditException(AuditErrorCode.OrderNotLogged);
+    }
+    const actions = await this.actions.onRecords(
+      prefix,
+      rows.filter((r) => r.isDeadLetter).map((r) => r.id),
+    );
+    const entries = orderTimeline(rows.map(toEventView), actions.map(toActionView));
+    const created = entries.find((e) => e.type === 'order.created' && !e.deadLetter);
+    return { orderId, correlationId: created?.correlationId ?? null, entries };
+  }
+}

@@ -1,0 +1,135 @@
+import { defineEvent, firstVersion } from './event-definition.js';
+import { EXAMPLE } from './example-ids.js';
+import { count, oneOf, struct, uuid } from './fields.js';
+
+// Recurring billing: billing keeps a subscription per service and, when a renewal stays unpaid or the plan changes,
+// tells provisioning what to do with the machine. Provisioning answers with the service.* facts.
+//
+// Commands about one service can overtake each other (each type is its own topic), so every command carries the
+// subscription's command sequence: provisioning applies a suspend, unsuspend or terminate only if it is newer than
+// the last of those it applied, and a resize only if newer than the last resize. Whatever the delivery order, the
+// machine ends in the state of the latest command.
+
+const command = {
+  serviceId: uuid('The service (VPS).'),
+  accountId: uuid('Owner of the service.'),
+  subscriptionId: uuid('The billing subscription of the service.'),
+  sequence: count(
+    "Position of this command among the subscription's commands; provisioning ignores one older than the last it applied.",
+  ),
+};
+/** Continues the story of the shared example ids (example-ids.ts): the subscription of the example's service. */
+const EXAMPLE_SUBSCRIPTION_ID = '0192f0a4-3b1e-7c2d-8e4f-5a6b7c8d9e10';
+
+const commandExample = {
+  serviceId: EXAMPLE.serviceId,
+  accountId: EXAMPLE.accountId,
+  subscriptionId: EXAMPLE_SUBSCRIPTION_ID,
+};
+
+const resources = struct(
+  {
+    vcpus: count('Virtual CPU cores.'),
+    memoryMb: count('Memory in MiB.', 256),
+    diskGb: count('Disk size in GiB.'),
+  },
+  'Resources of the plan.',
+);
+
+export const serviceSuspendRequested = defineEvent({
+  type: 'service.suspend_requested',
+  source: 'billing',
+  subject: 'serviceId',
+  description:
+    'Billing asks provisioning to stop and lock a VPS whose renewal is unpaid after the grace period; answered by service.suspended.',
+  versions: [
+    firstVersion({
+      properties: {
+        ...command,
+        reason: oneOf(['non_payment'], 'Why it is to be suspended.'),
+      },
+      example: { ...commandExample, sequence: 1, reason: 'non_payment' },
+    }),
+  ],
+});
+
+export const serviceUnsuspendRequested = defineEvent({
+  type: 'service.unsuspend_requested',
+  source: 'billing',
+  subject: 'serviceId',
+  description:
+    'Billing asks provisioning to unlock and start a VPS it suspended, because the renewal was paid; answered by service.unsuspended.',
+  versions: [firstVersion({ properties: command, example: { ...commandExample, sequence: 2 } })],
+});
+
+export const serviceTerminateRequested = defineEvent({
+  type: 'service.terminate_requested',
+  source: 'billing',
+  subject: 'serviceId',
+  description:
+    'Billing asks provisioning to delete a VPS for good and release its resources; answered by service.terminated and provisioning.released.',
+  versions: [
+    firstVersion({
+      properties: {
+        ...command,
+        orderId: uuid('Order the service was created for.'),
+        reason: oneOf(['non_payment'], 'Why it is to be terminated.'),
+      },
+      example: { ...commandExample, sequence: 3, orderId: EXAMPLE.orderId, reason: 'non_payment' },
+    }),
+  ],
+});
+
+export const serviceResizeRequested = defineEvent({
+  type: 'service.resize_requested',
+  source: 'billing',
+  subject: 'serviceId',
+  description:
+    "Billing asks provisioning to give a VPS the resources of its new plan: at once on a downgrade, after the upgrade's invoice is paid on an upgrade. Answered by service.resized.",
+  versions: [
+    firstVersion({
+      properties: {
+        ...command,
+        planId: uuid('The new plan.'),
+        resources,
+      },
+      example: {
+        ...commandExample,
+        sequence: 4,
+        planId: EXAMPLE.replacementPlanId,
+        resources: { vcpus: 4, memoryMb: 8192, diskGb: 160 },
+      },
+    }),
+  ],
+});
+
+export const serviceResized = defineEvent({
+  type: 'service.resized',
+  source: 'provisioning',
+  subject: 'serviceId',
+  description: 'The VPS now has the resources of its new plan.',
+  versions: [
+    firstVersion({
+      properties: {
+        serviceId: uuid('The service (VPS).'),
+        accountId: uuid('Owner of the service.'),
+        planId: uuid('The plan it now runs on.'),
+        resources,
+      },
+      example: {
+        serviceId: EXAMPLE.serviceId,
+        accountId: EXAMPLE.accountId,
+        planId: EXAMPLE.replacementPlanId,
+        resources: { vcpus: 4, memoryMb: 8192, diskGb: 160 },
+      },
+    }),
+  ],
+});
+
+export const SUBSCRIPTION_EVENTS = [
+  serviceSuspendRequested,
+  serviceUnsuspendRequested,
+  serviceTerminateRequested,
+  serviceResizeRequested,
+  serviceResized,
+] as const;

@@ -1,0 +1,148 @@
+import {
+  type Attributes,
+  type Context,
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+} from '@opentelemetry/api';
+import { HEADER, headerString, type KafkaHeaders, type RawRecord } from '../envelope/envelope.codec.js';
+import type { LogFields } from './log-context.js';
+
+/**
+ * Spans of the Kafka hops, made here rather than by @opentelemetry/instrumentation-kafkajs: that instrumentation
+ * parents every record of a batch on the context active at send time, while the relay sends rows of many requests
+ * in one batch, each of which must continue its own trace (the traceparent stored in its outbox row).
+ */
+const tracer = () => trace.getTracer('@app/messaging');
+
+/** The active span as a W3C traceparent: events published in a request or a handler continue its trace. */
+export function activeTraceparent(): string | undefined {
+  return traceparentIn(context.active());
+}
+
+function traceparentIn(ctx: Context): string | undefined {
+  const carrier: Record<string, string> = {};
+  propagation.inject(ctx, carrier);
+  return carrier.traceparent;
+}
+
+function extracted(traceparent: string | undefined): Context {
+  return traceparent ? propagation.extract(ROOT_CONTEXT, { traceparent }) : ROOT_CONTEXT;
+}
+
+export interface OutgoingRow {
+  topic: string;
+  key: string;
+  headers: KafkaHeaders;
+}
+
+/**
+ * The producer span of one outbox row, child of the request or handler that wrote it. The record carries this
+ * span as its traceparent, so the consumers' spans hang below the hop.
+ */
+export function startPublishSpan(module: string, row: OutgoingRow): { span: Span; traceparent?: string } {
+  const span = tracer().startSpan(
+    `publish ${row.topic}`,
+    {
+      kind: SpanKind.PRODUCER,
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.operation.type': 'send',
+        'messaging.operation.name': 'publish',
+        'messaging.destination.name': row.topic,
+        'messaging.kafka.message.key': row.key,
+        'messaging.message.id': row.headers[HEADER.id],
+        'platforma.module': module,
+        'platforma.event.type': row.headers[HEADER.type],
+      },
+    },
+    extracted(row.headers[HEADER.traceparent]),
+  );
+  const traceparent = traceparentIn(trace.setSpan(ROOT_CONTEXT, span)) ?? row.headers[HEADER.traceparent];
+  return { span, traceparent };
+}
+
+export function failSpan(span: Span, error: Error): void {
+  span.recordException(error);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+}
+
+export function endSpan(span: Span, error?: Error): void {
+  if (error) {
+    failSpan(span, error);
+  }
+  span.end();
+}
+
+export interface ConsumedRecord {
+  module: string;
+  group: string;
+  topic: string;
+  partition: number;
+  offset: string;
+  key: RawRecord['key'];
+  headers: RawRecord['headers'];
+}
+
+/** Read from the headers, so a record that is malformed otherwise still logs its correlation and tenant. */
+export function consumedLogFields(headers: RawRecord['headers']): LogFields {
+  return {
+    correlationId: headerString(headers, HEADER.correlationid),
+    tenantId: headerString(headers, HEADER.tenantid),
+  };
+}
+
+/** Marks the span of the record being handled (a duplicate, a dead letter, …). */
+export function annotateActiveSpan(attributes: Attributes, error?: Error): void {
+  const span = trace.getActiveSpan();
+  span?.setAttributes(attributes);
+  if (span && error) {
+    failSpan(span, error);
+  }
+}
+
+/**
+ * Runs one record's handling inside its consumer span, a child of the record's traceparent. When an
+ * instrumentation already opened a span of the same trace around the handler, that span is the parent instead.
+ */
+export function withConsumerSpan<T>(record: ConsumedRecord, work: (span: Span) => Promise<T>): Promise<T> {
+  const header = (name: string) => headerString(record.headers, name);
+  const remote = extracted(header(HEADER.traceparent));
+  const active = context.active();
+  const activeTrace = trace.getSpanContext(active)?.traceId;
+  const parent = activeTrace && activeTrace === trace.getSpanContext(remote)?.traceId ? active : remote;
+  const attributes: Attributes = {
+    'messaging.system': 'kafka',
+    'messaging.operation.type': 'process',
+    'messaging.operation.name': 'process',
+    'messaging.destination.name': record.topic,
+    'messaging.destination.partition.id': String(record.partition),
+    'messaging.kafka.offset': Number(record.offset),
+    'messaging.consumer.group.name': record.group,
+    'messaging.kafka.message.key': record.key?.toString(),
+    'messaging.message.id': header(HEADER.id),
+    'messaging.message.conversation_id': header(HEADER.correlationid),
+    'platforma.module': record.module,
+    'platforma.event.type': header(HEADER.type),
+    'platforma.tenant_id': header(HEADER.tenantid),
+  };
+  return tracer().startActiveSpan(
+    `process ${record.topic}`,
+    { kind: SpanKind.CONSUMER, attributes },
+    parent,
+    async (span) => {
+      try {
+        return await work(span);
+      } catch (error) {
+        failSpan(span, error as Error);
+        throw error;
+      } finally {
+        span.end();
+      }
+    },
+  );
+}

@@ -1,0 +1,83 @@
+import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+
+const WARN_EVERY_MS = 10_000;
+
+export interface DuePollerOptions {
+  /** Named in the warnings, e.g. "notification delivery". */
+  work: string;
+  intervalMs: number;
+  /** Drains running at once in this process; each takes one due row per transaction or claim. */
+  concurrency: number;
+}
+
+/**
+ * Drives a table of durable jobs (pending rows with a next-attempt time): every intervalMs, when idle, a drain runs
+ * due jobs until none is left. A drain that found work lets another one join, up to the concurrency, so a backlog
+ * is worked on in parallel while an idle process polls with a single query. Other processes work side by side, as
+ * claims skip locked rows.
+ */
+export abstract class DuePoller implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger: Logger;
+  private active = false;
+  private timer?: NodeJS.Timeout;
+  private readonly drains = new Set<Promise<void>>();
+  private lastWarnAt = 0;
+
+  protected constructor(private readonly options: DuePollerOptions) {
+    this.logger = new Logger(new.target.name);
+  }
+
+  /** Runs the most overdue job; false when none is due. */
+  protected abstract runDue(): Promise<boolean>;
+
+  /** Called when shutdown begins, before the drains in flight are awaited. */
+  protected stopping(): void {}
+
+  onApplicationBootstrap(): void {
+    this.active = true;
+    this.timer = setInterval(() => {
+      if (this.drains.size === 0) {
+        this.kick();
+      }
+    }, this.options.intervalMs);
+    this.kick();
+  }
+
+  /** Lets the jobs in flight record their outcome, then stops. */
+  async onModuleDestroy(): Promise<void> {
+    this.active = false;
+    clearInterval(this.timer);
+    this.stopping();
+    await Promise.all(this.drains);
+  }
+
+  private kick(): void {
+    if (!this.active || this.drains.size >= Math.max(1, this.options.concurrency)) {
+      return;
+    }
+    const drain: Promise<void> = this.drain().finally(() => this.drains.delete(drain));
+    this.drains.add(drain);
+  }
+
+  private async drain(): Promise<void> {
+    while (this.active) {
+      try {
+        if (!(await this.runDue())) {
+          return;
+        }
+      } catch (error) {
+        this.warn(`${this.options.work} failed, retrying on the next poll: ${(error as Error).message}`);
+        return;
+      }
+      this.kick();
+    }
+  }
+
+  /** A database outage would otherwise log a warning per poll. */
+  private warn(message: string): void {
+    if (Date.now() - this.lastWarnAt >= WARN_EVERY_MS) {
+      this.lastWarnAt = Date.now();
+      this.logger.warn(message);
+    }
+  }
+}

@@ -1,0 +1,23 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '@app/platform';
+import { DuePoller } from '../due-poller.js';
+import { WebhookDeliveryRunner } from './webhook-delivery-runner.service.js';
+
+/** Sends this environment's webhook deliveries, WEBHOOK_CONCURRENCY at a time, polling every 200 ms. */
+@Injectable()
+export class WebhookDeliveryPoller extends DuePoller {
+  constructor(
+    private readonly runner: WebhookDeliveryRunner,
+    config: AppConfig,
+  ) {
+    super({ work: 'webhook delivery', intervalMs: 200, concurrency: config.WEBHOOK_CONCURRENCY });
+  }
+
+  protected runDue(): Promise<boolean> {
+    return this.runner.runDue();
+  }
+
+  protected override stopping(): void {
+    this.runner.interrupt();
+  }
+}

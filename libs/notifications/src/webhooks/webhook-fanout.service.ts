@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import { v7 as uuidv7 } from 'uuid';
+import type { EventContext } from '@app/messaging';
+import { AppConfig } from '@app/platform';
+import type { WebhookDelivery, WebhookPayload } from './entities/webhook-delivery.entity.js';
+import type { WebhookEventType } from './webhook-events.js';
+import { WebhookRepository } from './webhook.repository.js';
+
+/**
+ * Queues an event for the webhooks of its own tenant that subscribed to it: one delivery row per endpoint, in the
+ * handler's inbox transaction. The envelope's tenant decides, so no tenant ever receives another's events.
+ */
+@Injectable()
+export class WebhookFanout {
+  constructor(
+    private readonly webhooks: WebhookRepository,
+    private readonly config: AppConfig,
+  ) {}
+
+  async enqueue(ctx: EventContext<WebhookEventType>): Promise<void> {
+    const { envelope } = ctx;
+    const endpoints = await this.webhooks.subscribedEndpoints(ctx.manager, envelope.tenantid, envelope.type);
+    if (endpoints.length === 0) {
+      return;
+    }
+    const payload: WebhookPayload = {
+      id: envelope.id,
+      type: envelope.type,
+      version: envelope.version,
+      occurredAt: envelope.time,
+      tenantId: envelope.tenantid,
+      correlationId: envelope.correlationid,
+      data: envelope.data,
+    };
+    const now = new Date();
+    await this.webhooks.insertDeliveries(
+      ctx.manager,
+      endpoints.map(({ id }): WebhookDelivery => ({
+        id: uuidv7(),
+        endpointId: id,
+        tenantId: envelope.tenantid,
+        topicPrefix: this.config.KAFKA_TOPIC_PREFIX,
+        eventId: envelope.id,
+        eventType: envelope.type,
+        payload,
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: now,
+        lastStatusCode: null,
+        lastError: null,
+        createdAt: now,
+        updatedAt: now,
+        deliveredAt: null,
+        failedAt: null,
+      })),
+    );
+  }
+}

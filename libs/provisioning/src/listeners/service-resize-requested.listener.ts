@@ -1,0 +1,19 @@
+import { Controller } from '@nestjs/common';
+import { Ctx, Payload } from '@nestjs/microservices';
+import type { EventData } from '@app/contracts';
+import { type EventContext, OnEvent } from '@app/messaging';
+import { PROVISIONING } from '../provisioning.domain.js';
+import { ServiceLifecycleService } from '../service-lifecycle.service.js';
+
+@Controller()
+export class ServiceResizeRequestedListener {
+  constructor(private readonly lifecycle: ServiceLifecycleService) {}
+
+  @OnEvent('service.resize_requested', PROVISIONING)
+  async handle(
+    @Payload() data: EventData<'service.resize_requested'>,
+    @Ctx() ctx: EventContext<'service.resize_requested'>,
+  ): Promise<void> {
+    await this.lifecycle.resize(ctx, data);
+  }
+}

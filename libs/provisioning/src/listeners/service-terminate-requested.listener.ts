@@ -1,0 +1,19 @@
+import { Controller } from '@nestjs/common';
+import { Ctx, Payload } from '@nestjs/microservices';
+import type { EventData } from '@app/contracts';
+import { type EventContext, OnEvent } from '@app/messaging';
+import { PROVISIONING } from '../provisioning.domain.js';
+import { ServiceLifecycleService } from '../service-lifecycle.service.js';
+
+@Controller()
+export class ServiceTerminateRequestedListener {
+  constructor(private readonly lifecycle: ServiceLifecycleService) {}
+
+  @OnEvent('service.terminate_requested', PROVISIONING)
+  async handle(
+    @Payload() data: EventData<'service.terminate_requested'>,
+    @Ctx() ctx: EventContext<'service.terminate_requested'>,
+  ): Promise<void> {
+    await this.lifecycle.terminate(ctx, data);
+  }
+}

@@ -1,0 +1,142 @@
+import { SOURCE_MODULES, type SourceModule } from '@app/contracts';
+import { spawnNode, waitFor, type Spawned } from '../support/processes.js';
+
+export interface Instance {
+  name: string;
+  app: SourceModule;
+  port: number;
+  proc: Spawned;
+}
+
+export interface Reply {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+/**
+ * The eight apps as separate processes from dist/, as `npm run start:split` runs them: app n of SOURCE_MODULES on
+ * basePort + n, all sharing one topic prefix. Further instances of an app join its consumer group under a name of
+ * their own. Requests go straight to the app that owns the route (no gateway in between).
+ */
+export class SplitCluster {
+  readonly instances = new Map<string, Instance>();
+
+  constructor(
+    private readonly basePort: number,
+    private readonly env: Record<string, string>,
+  ) {}
+
+  portOf(app: SourceModule): number {
+    return this.basePort + SOURCE_MODULES.indexOf(app) + 1;
+  }
+
+  start(app: SourceModule, name: string = app, port = this.portOf(app), env: Record<string, string> = {}) {
+    const proc = spawnNode(`dist/apps/${app}/src/main.js`, {
+      ...this.env,
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    });
+    const instance = { name, app, port, proc };
+    this.instances.set(name, instance);
+    return instance;
+  }
+
+  async ready(name: string, timeoutMs = 60_000): Promise<void> {
+    const instance = this.instance(name);
+    let booting = true;
+    const died = instance.proc.exited.then(({ code, signal }) => {
+      if (booting) {
+        throw new Error(`${name} exited during start-up (${signal ?? code})`);
+      }
+    });
+    try {
+      await Promise.race([
+        died,
+        waitFor(
+          async () => ((await fetch(`http://127.0.0.1:${instance.port}/health/ready`)).ok ? true : undefined),
+          `${name} to be ready`,
+          timeoutMs,
+          250,
+        ),
+      ]);
+    } finally {
+      booting = false;
+    }
+  }
+
+  instance(name: string): Instance {
+    const instance = this.instances.get(name);
+    if (!instance) {
+      throw new Error(`no instance ${name}`);
+    }
+    return instance;
+  }
+
+  async call(
+    app: SourceModule,
+    method: string,
+    path: string,
+    token?: string,
+    body?: unknown,
+  ): Promise<Reply> {
+    const response = await fetch(`http://127.0.0.1:${this.portOf(app)}${path}`, {
+      method,
+      headers: {
+        'content-type': 'application/json',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  }
+
+  /** The end of every process's output, for a failure report. */
+  logs(chars = 4_000): string {
+    return [...this.instances.values()]
+      .map((i) => `--- ${i.name} (pid ${i.proc.child.pid ?? '?'}) ---\n${i.proc.output().slice(-chars)}`)
+      .join('\n');
+  }
+
+  async stopAll(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const running = [...this.instances.values()].filter(
+      (i) => i.proc.child.exitCode === null && i.proc.child.signalCode === null,
+    );
+    for (const instance of running) {
+      instance.proc.child.kill(signal);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise((resolve) => (timer = setTimeout(resolve, 15_000)));
+    await Promise.race([Promise.all(running.map((i) => i.proc.exited)), timeout]);
+    clearTimeout(timer);
+    for (const instance of running) {
+      instance.proc.child.kill('SIGKILL');
+    }
+  }
+}
+
+/**
+ * The partitions of `topic` a consumer was given at each of its group joins, oldest first, as kafkajs reports them
+ * (KAFKAJS_LOG_LEVEL=info) through the app's log. The log line is Nest's text format or a JSON object whose message
+ * holds the same text.
+ */
+export function joinedAssignments(output: string, topic: string): number[][] {
+  const joins: number[][] = [];
+  for (const line of output.split('\n')) {
+    if (!line.includes('Consumer has joined the group')) {
+      continue;
+    }
+    let text = line;
+    if (line.trimStart().startsWith('{')) {
+      const record = JSON.parse(line) as { msg?: string; message?: string };
+      text = record.msg ?? record.message ?? '';
+    }
+    const payload = /Consumer has joined the group (\{.*\})/.exec(text)?.[1];
+    if (payload) {
+      const { memberAssignment } = JSON.parse(payload) as { memberAssignment: Record<string, number[]> };
+      joins.push([...(memberAssignment[topic] ?? [])].sort((a, b) => a - b));
+    }
+  }
+  return joins;
+}
