@@ -9,4 +9,5 @@ case "$PLATFORMA_APP" in
   accounts | catalog | orders | provisioning | billing | notifications | audit | saga) entry="dist/apps/$PLATFORMA_APP/src/main.js" ;;
   *) echo "PLATFORMA_APP must be platforma or one of the eight modules, got '$PLATFORMA_APP'" >&2 && exit 2 ;;
 esac
-exec node --enable-source-maps "$entry"
+# The preload starts the instrumentations before the app imports express and pg.
+exec node --enable-source-maps --import ./dist/libs/platform/src/telemetry/register.js "$entry"

@@ -90,7 +90,7 @@ echo $$ >.run/split.pid
 for app in "${APPS[@]}"; do
   printf '\n--- %s starting %s on port %s ---\n' "$(date -Is)" "$app" "$(port_of "$app")" >>".run/logs/$app.log"
   PLATFORMA_APP="$app" PORT="$(port_of "$app")" HOST="$host" \
-    node --enable-source-maps "dist/apps/$app/src/main.js" >>".run/logs/$app.log" 2>&1 &
+    node --enable-source-maps --import ./dist/libs/platform/src/telemetry/register.js "dist/apps/$app/src/main.js" >>".run/logs/$app.log" 2>&1 &
   echo $! >".run/$app.pid"
 done
 log "started ${APPS[*]}; waiting for every /health/ready"

@@ -20,4 +20,4 @@ bash scripts/build.sh
 SKIP_BUILD=1 bash scripts/typeorm.sh migration:run
 log "starting the monolith on port $port (Ctrl-C or npm stop to end it)"
 echo $$ >"$pidfile"
-exec node --enable-source-maps dist/src/main.js
+exec node --enable-source-maps --import ./dist/libs/platform/src/telemetry/register.js dist/src/main.js
