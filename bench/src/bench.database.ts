@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { SOURCE_MODULES } from '@app/contracts';
+import { Reconciler } from '@app/reconcile';
 
 export const TERMINAL = ['completed', 'cancelled', 'failed'];
 
@@ -53,37 +54,35 @@ export class BenchDatabase {
   }
 
   /**
-   * Zero lost and zero duplicated: every accepted order completed, and no order has two captures, two VPSs, two
-   * order.completed events or two credentials emails.
+   * Zero lost and zero duplicated: every accepted order completed, and no order has two captures, two refunds, two
+   * VPSs, two once-only notifications or two order.completed events (the reconciler's duplicate checks).
    */
-  async reconcile(orderIds: string[]): Promise<Reconciliation> {
+  async reconcile(orderIds: string[], prefix: string): Promise<Reconciliation> {
     const count = async (sql: string): Promise<number> => {
       const { rows } = await this.pool.query<{ n: string }>(sql, [orderIds]);
       return Number(rows[0]?.n ?? 0);
     };
+    // Terminal but not completed is an order the happy path lost; still moving is a queue, reported apart.
     const notCompleted = await count(
-      `SELECT count(*) AS n FROM orders."order" WHERE id = ANY($1::uuid[]) AND status <> 'completed'`,
+      `SELECT count(*) AS n FROM orders."order" WHERE id = ANY($1::uuid[]) AND status IN ('cancelled', 'failed')`,
+    );
+    const unfinished = await count(
+      `SELECT count(*) AS n FROM orders."order" WHERE id = ANY($1::uuid[]) AND status <> ALL('{completed,cancelled,failed}')`,
     );
     const missing =
       orderIds.length - (await count(`SELECT count(*) AS n FROM orders."order" WHERE id = ANY($1::uuid[])`));
-    const duplicatedCaptures = await count(
-      `SELECT count(*) AS n FROM (SELECT i.order_id FROM billing.payment p JOIN billing.invoice i ON i.id = p.invoice_id
-        WHERE i.order_id = ANY($1::uuid[]) AND p.status = 'captured' GROUP BY i.order_id HAVING count(*) > 1) d`,
-    );
-    const duplicatedServices = await count(
-      `SELECT count(*) AS n FROM (SELECT order_id FROM provisioning.service WHERE order_id = ANY($1::uuid[])
-        GROUP BY order_id HAVING count(*) > 1) d`,
-    );
-    const duplicatedCompletions = await count(
-      `SELECT count(*) AS n FROM (SELECT payload::jsonb ->> 'orderId' AS order_id FROM orders.outbox
-        WHERE headers ->> 'ce_type' = 'order.completed' AND (payload::jsonb ->> 'orderId')::uuid = ANY($1::uuid[])
-        GROUP BY 1 HAVING count(*) > 1) d`,
-    );
+    const duplicates = await new Reconciler(this.pool).duplicateEffects(orderIds, prefix);
+    const found: Record<string, string[]> = { ...duplicates };
+    const detail: Record<string, number> = { missing, notCompleted };
+    for (const [effect, rows] of Object.entries(found)) {
+      detail[`duplicated ${effect}`] = rows.length;
+    }
     return {
       orders: orderIds.length,
       lost: missing + notCompleted,
-      duplicated: duplicatedCaptures + duplicatedServices + duplicatedCompletions,
-      detail: { missing, notCompleted, duplicatedCaptures, duplicatedServices, duplicatedCompletions },
+      unfinished,
+      duplicated: Object.values(found).reduce((n, rows) => n + rows.length, 0),
+      detail,
     };
   }
 
@@ -100,7 +99,7 @@ export class BenchDatabase {
   }
 
   async serverVersion(): Promise<string> {
-    const { rows } = await this.pool.query<{ v: string }>(`SHOW server_version`);
+    const { rows } = await this.pool.query<{ v: string }>(`SELECT current_setting('server_version') AS v`);
     return rows[0]?.v ?? 'unknown';
   }
 }
@@ -108,6 +107,8 @@ export class BenchDatabase {
 export interface Reconciliation {
   orders: number;
   lost: number;
+  /** Orders still on their way when the run ended (after its final drain). */
+  unfinished: number;
   duplicated: number;
   detail: Record<string, number>;
 }

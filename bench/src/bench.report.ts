@@ -66,7 +66,8 @@ Baselines in the same run:
 - An order publishes ${report.settings.eventsPerOrder} events (counted in the outboxes); at the sustained rate the
   pipeline moves ${fraction} of the raw hop rate in events.
 
-Reconciliation over all ${r.orders} accepted orders: lost ${r.lost}, duplicated ${r.duplicated}
+Reconciliation over all ${r.orders} accepted orders (after a final drain of up to 3 minutes): lost ${r.lost},
+duplicated ${r.duplicated}, still unfinished ${r.unfinished}
 (${Object.entries(r.detail)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ')}).

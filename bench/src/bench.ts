@@ -94,9 +94,15 @@ async function main(): Promise<void> {
       }
     }
     const allOrders = steps.flatMap((s) => s.orderIds);
-    const reconciliation = await db.reconcile(allOrders);
+    // A saturated step leaves a queue: give it time to empty, so what reconciliation reports as lost is lost.
+    const finalDrainEnds = Date.now() + 180_000;
+    while ((await db.unfinished(allOrders)) > 0 && Date.now() < finalDrainEnds) {
+      await sleep(1_000);
+    }
+    const reconciliation = await db.reconcile(allOrders, prefix);
     log(
-      `reconciliation: ${reconciliation.orders} orders, lost ${reconciliation.lost}, duplicated ${reconciliation.duplicated}`,
+      `reconciliation: ${reconciliation.orders} orders, lost ${reconciliation.lost}, ` +
+        `duplicated ${reconciliation.duplicated}, still unfinished ${reconciliation.unfinished}`,
     );
     const sustained = steps.filter((s) => s.sustained).map((s) => s.rate);
     const report: BenchReport = {
@@ -122,7 +128,10 @@ async function main(): Promise<void> {
       baselines,
       steps: steps.map(({ orderIds: _ids, ...rest }) => rest),
       sustainedRate:
-        reconciliation.lost === 0 && reconciliation.duplicated === 0 && sustained.length > 0
+        reconciliation.lost === 0 &&
+        reconciliation.duplicated === 0 &&
+        reconciliation.unfinished === 0 &&
+        sustained.length > 0
           ? Math.max(...sustained)
           : null,
       reconciliation,
@@ -149,6 +158,7 @@ function startMonolith() {
       KAFKA_TOPIC_PREFIX: prefix,
       PROVISIONING_SIMULATOR_STEP_MS: '0',
       RATE_LIMIT_PER_MINUTE: '1000000',
+      DATABASE_POOL_SIZE: process.env.BENCH_DATABASE_POOL_SIZE ?? '30',
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'inherit', 'inherit'],

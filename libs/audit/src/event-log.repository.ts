@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { EventLogEntry } from './entities/event-log-entry.entity.js';
-import { degradedRow, type NewLogRow } from './event-log.record.js';
+import { degradedRow, type NewLogRow, storable } from './event-log.record.js';
 
 export interface EventFilter {
   type?: string;
@@ -194,7 +194,11 @@ export class EventLogRepository {
   }
 
   byEventId(prefix: string, eventId: string): Promise<EventLogEntry[]> {
-    return this.scoped(prefix).andWhere('e.eventId = :eventId', { eventId }).orderBy('e.id', 'ASC').getMany();
+    // Stored ids had their NUL characters replaced (PostgreSQL text holds none): look them up the same way.
+    return this.scoped(prefix)
+      .andWhere('e.eventId = :eventId', { eventId: storable(eventId) })
+      .orderBy('e.id', 'ASC')
+      .getMany();
   }
 
   byId(prefix: string, id: string, manager?: EntityManager): Promise<EventLogEntry | null> {

@@ -1,5 +1,11 @@
 export { MessagingModule } from './messaging.module.js';
-export { MESSAGING_SETTINGS, type MessagingSettings } from './messaging.settings.js';
+export {
+  DEFAULT_MAX_RECORD_BYTES,
+  MESSAGING_SETTINGS,
+  type KafkaSasl,
+  type MessagingSettings,
+} from './messaging.settings.js';
+export { kafkaClientConfig } from './kafka/kafka.factory.js';
 export { defineDomain, type DomainDescriptor } from './domain.js';
 export { Outbox } from './outbox/outbox.service.js';
 export { UnitOfWork, InvalidEventError, type PublishMeta } from './outbox/unit-of-work.js';

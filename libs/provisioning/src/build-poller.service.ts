@@ -8,6 +8,8 @@ const POLL_INTERVAL_MS = 100;
 const CHANNEL = 'platforma_provisioning_build_job';
 const RECONNECT_MS = 5_000;
 const WARN_EVERY_MS = 10_000;
+/** Jobs one process advances side by side: a step is mostly waiting for the database or the hypervisor. */
+const LANES = 4;
 
 /**
  * Drives the build jobs of this process: every POLL_INTERVAL_MS, and at once when a job is enqueued anywhere
@@ -61,13 +63,16 @@ export class BuildPoller implements OnApplicationBootstrap, OnModuleDestroy {
       this.kickedWhileDraining = true;
       return;
     }
-    this.draining = this.drain().finally(() => {
-      this.draining = undefined;
-      if (this.kickedWhileDraining) {
-        this.kickedWhileDraining = false;
-        this.kick();
-      }
-    });
+    const lanes = Array.from({ length: LANES }, () => this.drain());
+    this.draining = Promise.all(lanes)
+      .then(() => undefined)
+      .finally(() => {
+        this.draining = undefined;
+        if (this.kickedWhileDraining) {
+          this.kickedWhileDraining = false;
+          this.kick();
+        }
+      });
   }
 
   private async drain(): Promise<void> {

@@ -31,8 +31,9 @@ function reasonCode(reason: string): string {
 }
 
 /**
- * Runs build jobs one step per transaction: claim a due job, tell the driver to run its step, and record the
- * outcome with its event (progress, completed or failed) in the same commit. A process that dies mid-step leaves
+ * Runs build jobs a step at a time: claim a due job, tell the driver to run its step, and record the outcome with
+ * its event (progress, completed or failed) in the same commit; steps the driver finishes at once chain on within
+ * that commit. A process that dies mid-step leaves
  * the job as it was before the step; whoever claims it next runs the step again.
  */
 @Injectable()
@@ -89,9 +90,11 @@ export class BuildRunner {
       case 'pending':
         return this.services.saveJob(uow.manager, job, outcome.checkAfterMs);
       case 'next':
+        // A step the driver finished at once leads straight into the next one in the same transaction: a
+        // hypervisor that answers immediately should not cost a claim per step.
         job.step = outcome.step;
         job.stepAnnounced = false;
-        return this.services.saveJob(uow.manager, job, 0);
+        return this.advance(uow, job, service);
       case 'built':
         return this.complete(uow, job, service, outcome);
       case 'failed':

@@ -8,7 +8,7 @@ import { transaction } from '@app/database';
 import { decodeEnvelope, headerString, HEADER, MalformedRecordError } from '../envelope/envelope.codec.js';
 import { createKafka } from '../kafka/kafka.factory.js';
 import type { EventProducer } from '../kafka/event-producer.js';
-import type { MessagingSettings } from '../messaging.settings.js';
+import { DEFAULT_MAX_RECORD_BYTES, type MessagingSettings } from '../messaging.settings.js';
 import type { DomainDescriptor } from '../domain.js';
 import type { Outbox } from '../outbox/outbox.service.js';
 import { quoteSchema } from '../outbox/unit-of-work.js';
@@ -189,6 +189,11 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   }
 
   private accept(payload: EachMessagePayload): EventEnvelope {
+    const size = payload.message.value?.length ?? 0;
+    const limit = this.settings.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+    if (size > limit) {
+      throw new MalformedRecordError(`record value of ${size} bytes exceeds the limit of ${limit} bytes`);
+    }
     const raw = decodeEnvelope(payload.message);
     const expected = payload.topic.slice(this.settings.topicPrefix.length);
     if (raw.type !== expected) {

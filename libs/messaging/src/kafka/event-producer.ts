@@ -58,15 +58,37 @@ export class EventProducer implements OnApplicationShutdown {
       list.push(r);
       byTopic.set(r.topic, list);
     }
-    const producer = await this.connected();
-    await producer.sendBatch({
-      acks: -1,
-      compression: CompressionTypes.None,
-      topicMessages: [...byTopic].map(([topic, list]) => ({
-        topic,
-        messages: list.map((r) => ({ key: r.key, value: r.value, headers: r.headers })),
-      })),
-    });
+    const connecting = this.connected();
+    const producer = await connecting;
+    try {
+      await producer.sendBatch({
+        acks: -1,
+        compression: CompressionTypes.None,
+        topicMessages: [...byTopic].map(([topic, list]) => ({
+          topic,
+          messages: list.map((r) => ({ key: r.key, value: r.value, headers: r.headers })),
+        })),
+      });
+    } catch (error) {
+      if (!isRecordRefusal(error)) {
+        this.discard(connecting);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * After a send that failed on the way (leader moved, broker restarted), kafkajs's idempotent producer can keep
+   * sequence numbers the broker no longer agrees with and fail every later send with OUT_OF_ORDER_SEQUENCE_NUMBER.
+   * The next send starts on a new producer (a new producer id); what the old one may have written twice, the
+   * consumers' inboxes absorb.
+   */
+  private discard(producer: Promise<Producer>): void {
+    if (this.producer !== producer) {
+      return;
+    }
+    this.producer = undefined;
+    void producer.then((p) => p.disconnect()).catch(() => undefined);
   }
 
   async onApplicationShutdown(): Promise<void> {

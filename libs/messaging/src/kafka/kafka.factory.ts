@@ -1,6 +1,6 @@
-import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import { Kafka, type KafkaConfig, logLevel, type LogEntry, type SASLOptions } from 'kafkajs';
 import { Logger } from '@nestjs/common';
-import type { MessagingSettings } from '../messaging.settings.js';
+import type { KafkaSasl, MessagingSettings } from '../messaging.settings.js';
 
 const levels: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
   [logLevel.ERROR]: 'error',
@@ -35,8 +35,12 @@ const logCreator =
     }
   };
 
-export function createKafka(settings: MessagingSettings, clientSuffix: string): Kafka {
-  return new Kafka({
+/**
+ * The kafkajs client options of one client of the process: TLS verifies the brokers' certificates (against `ca`
+ * when given, else the system's roots), SASL authenticates as the app's own user.
+ */
+export function kafkaClientConfig(settings: MessagingSettings, clientSuffix: string): KafkaConfig {
+  const config: KafkaConfig = {
     clientId: `${settings.clientId}.${clientSuffix}`,
     brokers: settings.brokers,
     connectionTimeout: 3_000,
@@ -44,5 +48,30 @@ export function createKafka(settings: MessagingSettings, clientSuffix: string): 
     retry: { initialRetryTime: 100, retries: 8, maxRetryTime: 5_000 },
     logLevel: logLevel.WARN,
     logCreator,
-  });
+  };
+  if (settings.ssl) {
+    config.ssl = settings.ssl.ca
+      ? { rejectUnauthorized: true, ca: settings.ssl.ca }
+      : { rejectUnauthorized: true };
+  }
+  if (settings.sasl) {
+    config.sasl = saslOptions(settings.sasl);
+  }
+  return config;
+}
+
+/** kafkajs types each mechanism's options apart. */
+function saslOptions({ mechanism, username, password }: KafkaSasl): SASLOptions {
+  switch (mechanism) {
+    case 'plain':
+      return { mechanism, username, password };
+    case 'scram-sha-256':
+      return { mechanism, username, password };
+    case 'scram-sha-512':
+      return { mechanism, username, password };
+  }
+}
+
+export function createKafka(settings: MessagingSettings, clientSuffix: string): Kafka {
+  return new Kafka(kafkaClientConfig(settings, clientSuffix));
 }

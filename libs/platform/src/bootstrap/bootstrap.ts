@@ -24,6 +24,25 @@ export interface AppDefinition {
   domains: DomainRegistration[];
 }
 
+/** JSON keys naming a member of Object.prototype (and "prototype"): no request body of ours has one. */
+const SHADOWING_KEYS = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+
+/**
+ * Refuses with 400 (the body parser reports it as a parse error) what would otherwise get through unseen:
+ * - a key shadowing Object.prototype, which the validation pipe drops silently (it strips __proto__, constructor and
+ *   prototype; class-transformer skips toString & co.), accepting the body as if the key were not there;
+ * - a NUL character in a string, which PostgreSQL text cannot hold (the INSERT would fail with a 500).
+ */
+function refuseUnstorable(key: string, value: unknown): unknown {
+  if (SHADOWING_KEYS.has(key)) {
+    throw new SyntaxError(`property name "${key}" is not allowed`);
+  }
+  if (typeof value === 'string' && value.includes('\u0000')) {
+    throw new SyntaxError(`property ${JSON.stringify(key.slice(0, 64))} holds a NUL character`);
+  }
+  return value;
+}
+
 /**
  * Builds the hybrid app (HTTP + one Kafka consumer per domain) without listening, so tests can drive it too. The
  * environment is validated before Nest starts, so a bad variable fails fast with its name.
@@ -55,7 +74,7 @@ export async function createPlatformApp(
   );
   app.useLogger(app.get(JsonLogger));
   app.use(helmet());
-  app.useBodyParser('json', { limit: config.HTTP_BODY_LIMIT });
+  app.useBodyParser('json', { limit: config.HTTP_BODY_LIMIT, reviver: refuseUnstorable });
   // After the body parser, whose callbacks would otherwise leave the request's trace and log context.
   app.use(httpTelemetry());
   app.useGlobalFilters(new ProblemFilter());

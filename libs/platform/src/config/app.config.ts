@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { Transform } from 'class-transformer';
-import type { MessagingSettings } from '@app/messaging';
-import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import type { KafkaSasl, MessagingSettings } from '@app/messaging';
+import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
 
 const SECRET_KEYS = new Set<string>();
 /** Marks a variable whose value must never be printed, not even in a validation error. */
@@ -12,6 +13,14 @@ const toBoolean = ({ value }: { value: unknown }): unknown =>
 
 const pem = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.replace(/\\n/g, '\n') : value;
+
+function readCaFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new Error(`KAFKA_SSL_CA_FILE ${path} cannot be read: ${(error as Error).message}`);
+  }
+}
 
 /**
  * The environment, validated once at boot. Every variable is documented in .env.example with a default that
@@ -96,6 +105,35 @@ export class AppConfig {
   @Min(6_000)
   @Max(300_000)
   KAFKA_SESSION_TIMEOUT_MS: number = 30_000;
+
+  /** A consumed record larger than this is dead-lettered unread; keep it at or below the broker's message.max.bytes. */
+  @IsInt()
+  @Min(1_024)
+  @Max(104_857_600)
+  KAFKA_MAX_RECORD_BYTES: number = 1_048_576;
+
+  /** TLS to the brokers (a SASL_SSL listener); certificates are verified, against KAFKA_SSL_CA_FILE when set. */
+  @IsBoolean()
+  @Transform(toBoolean)
+  KAFKA_SSL: boolean = false;
+
+  /** PEM file of the CA that signed the brokers' certificates (the truststore's CA); empty: the system's roots. */
+  @ValidateIf((config: AppConfig) => config.KAFKA_SSL_CA_FILE !== '')
+  @Matches(/^\/\S+$/, { message: 'KAFKA_SSL_CA_FILE must be an absolute path' })
+  KAFKA_SSL_CA_FILE: string = '';
+
+  /** SASL mechanism of the app's Kafka user; empty: no authentication (development). Production: scram-sha-512. */
+  @IsIn(['', 'plain', 'scram-sha-256', 'scram-sha-512'])
+  KAFKA_SASL_MECHANISM: '' | KafkaSasl['mechanism'] = '';
+
+  @ValidateIf((config: AppConfig) => config.KAFKA_SASL_MECHANISM !== '')
+  @Matches(/^\S+$/, { message: 'KAFKA_SASL_USERNAME is needed with KAFKA_SASL_MECHANISM' })
+  KAFKA_SASL_USERNAME: string = '';
+
+  @Secret()
+  @ValidateIf((config: AppConfig) => config.KAFKA_SASL_MECHANISM !== '')
+  @MinLength(1, { message: 'KAFKA_SASL_PASSWORD is needed with KAFKA_SASL_MECHANISM' })
+  KAFKA_SASL_PASSWORD: string = '';
 
   /** Ed25519 public key (SPKI PEM; literal \\n allowed) every app verifies access tokens with. */
   @Transform(pem)
@@ -285,6 +323,23 @@ export class AppConfig {
       replicationFactor: this.KAFKA_REPLICATION_FACTOR,
       partitionsConcurrency: this.KAFKA_PARTITIONS_CONCURRENCY,
       sessionTimeoutMs: this.KAFKA_SESSION_TIMEOUT_MS,
+      maxRecordBytes: this.KAFKA_MAX_RECORD_BYTES,
+      ...this.kafkaSecurity(),
     };
+  }
+
+  private kafkaSecurity(): Pick<MessagingSettings, 'sasl' | 'ssl'> {
+    const security: Pick<MessagingSettings, 'sasl' | 'ssl'> = {};
+    if (this.KAFKA_SSL || this.KAFKA_SSL_CA_FILE !== '') {
+      security.ssl = this.KAFKA_SSL_CA_FILE === '' ? {} : { ca: [readCaFile(this.KAFKA_SSL_CA_FILE)] };
+    }
+    if (this.KAFKA_SASL_MECHANISM !== '') {
+      security.sasl = {
+        mechanism: this.KAFKA_SASL_MECHANISM,
+        username: this.KAFKA_SASL_USERNAME,
+        password: this.KAFKA_SASL_PASSWORD,
+      };
+    }
+    return security;
   }
 }

@@ -1,0 +1,229 @@
+/**
+ * What reconciliation concludes from the rows it read: pure functions over plain data, so the rules are unit-tested
+ * without a database.
+ */
+
+export type OrderStatus = string;
+export type SagaStatus = 'running' | 'compensating' | 'completed' | 'failed';
+
+export interface OrderFact {
+  id: string;
+  status: OrderStatus;
+  updatedAt: Date;
+}
+
+export interface SagaFact {
+  orderId: string;
+  status: SagaStatus;
+  updatedAt: Date;
+}
+
+/** The terminal order events (order.completed, order.cancelled, order.failed) logged for one order, by type. */
+export type TerminalEvents = Map<string, Set<string>>;
+
+export interface Disagreement {
+  orderId: string;
+  reason: string;
+}
+
+/** The event each terminal status publishes; a failed order (no such path publishes yet) may have none. */
+const TERMINAL_EVENT: Record<string, string | undefined> = {
+  completed: 'order.completed',
+  cancelled: 'order.cancelled',
+  failed: undefined,
+};
+
+export const TERMINAL_ORDER_STATUSES = Object.keys(TERMINAL_EVENT);
+export const TERMINAL_ORDER_EVENTS = ['order.completed', 'order.cancelled', 'order.failed'];
+
+/**
+ * Orders whose stored status disagrees with their saga or with the terminal events published for them. Rows changed
+ * within the grace period are still settling (the saga's last step and the order's update travel as separate
+ * events) and are left alone.
+ */
+export function orderDisagreements(
+  orders: OrderFact[],
+  sagas: Map<string, SagaFact>,
+  terminalEvents: TerminalEvents,
+  now: Date,
+  graceMs: number,
+): Disagreement[] {
+  const settled = (at: Date) => now.getTime() - at.getTime() >= graceMs;
+  const found: Disagreement[] = [];
+  for (const order of orders) {
+    const saga = sagas.get(order.id);
+    if (!settled(order.updatedAt) || (saga && !settled(saga.updatedAt))) {
+      continue;
+    }
+    const reason = disagreement(order, saga, terminalEvents.get(order.id) ?? new Set());
+    if (reason) {
+      found.push({ orderId: order.id, reason });
+    }
+  }
+  return found;
+}
+
+function disagreement(order: OrderFact, saga: SagaFact | undefined, events: Set<string>): string | undefined {
+  const terminal = TERMINAL_ORDER_STATUSES.includes(order.status);
+  if (events.size > 1) {
+    return `conflicting terminal events ${[...events].sort().join(', ')}`;
+  }
+  const expected = TERMINAL_EVENT[order.status];
+  const [logged] = [...events];
+  if (expected && logged !== expected) {
+    return `order ${order.status} but ${logged ?? 'no terminal event'} published`;
+  }
+  if (order.status === 'failed' && logged && logged !== 'order.failed') {
+    return `order failed but ${logged} published`;
+  }
+  if (!terminal && logged) {
+    return `order ${order.status} but ${logged} published`;
+  }
+  if (!saga) {
+    return `order ${order.status} without a saga`;
+  }
+  if (saga.status === 'completed' && order.status !== 'completed') {
+    return `saga completed, order ${order.status}`;
+  }
+  if (saga.status === 'failed' && order.status !== 'cancelled' && order.status !== 'failed') {
+    return `saga failed, order ${order.status}`;
+  }
+  if (order.status === 'completed' && saga.status !== 'completed') {
+    return `order completed, saga ${saga.status}`;
+  }
+  if (terminal && (saga.status === 'running' || saga.status === 'compensating')) {
+    return `order ${order.status}, saga still ${saga.status}`;
+  }
+  return undefined;
+}
+
+export interface Finding {
+  check: string;
+  count: number;
+  samples: string[];
+}
+
+export interface ReconcileReport {
+  prefix: string;
+  orders: number;
+  terminalOrders: number;
+  eventsPublished: number;
+  eventsLogged: number;
+  /** Events stuck in an outbox or published but never seen on the broker by the event log. */
+  lost: number;
+  /** Effects done twice: charges, refunds, services, emails, terminal events. */
+  duplicated: number;
+  stuckSagas: number;
+  disagreements: number;
+  findings: Finding[];
+}
+
+export const LOSS_CHECKS = ['outbox rows unpublished', 'published events missing from the event log'];
+export const DUPLICATE_CHECKS = [
+  'invoices charged twice',
+  'payments refunded twice',
+  'orders with two services',
+  'orders with a notification twice',
+  'orders with a once-only event twice',
+];
+export const STUCK_CHECK = 'sagas stuck';
+export const DISAGREEMENT_CHECK = 'orders disagreeing with their saga or events';
+
+/** The report's headline figures from its findings (a finding with count 0 is a check that passed). */
+export function tally(
+  base: Omit<ReconcileReport, 'lost' | 'duplicated' | 'stuckSagas' | 'disagreements'>,
+): ReconcileReport {
+  const sum = (checks: string[]) =>
+    base.findings.filter((f) => checks.includes(f.check)).reduce((n, f) => n + f.count, 0);
+  return {
+    ...base,
+    lost: sum(LOSS_CHECKS),
+    duplicated: sum(DUPLICATE_CHECKS),
+    stuckSagas: sum([STUCK_CHECK]),
+    disagreements: sum([DISAGREEMENT_CHECK]),
+  };
+}
+
+export function isClean(report: ReconcileReport): boolean {
+  return report.findings.every((f) => f.count === 0);
+}
+
+export function formatReport(report: ReconcileReport): string {
+  const lines = [
+    `reconcile ${report.prefix === '' ? '(no topic prefix)' : `prefix ${report.prefix}`}: ` +
+      `${report.orders} orders (${report.terminalOrders} terminal), ` +
+      `${report.eventsPublished} events published, ${report.eventsLogged} logged`,
+    `lost ${report.lost}, duplicated ${report.duplicated}, stuck sagas ${report.stuckSagas}, ` +
+      `disagreeing orders ${report.disagreements}`,
+  ];
+  for (const finding of report.findings) {
+    const mark = finding.count === 0 ? 'ok  ' : 'FAIL';
+    lines.push(`  ${mark} ${finding.check}: ${finding.count}`);
+    for (const sample of finding.samples) {
+      lines.push(`         ${sample}`);
+    }
+  }
+  lines.push(isClean(report) ? 'no findings' : 'FINDINGS: see FAIL lines above');
+  return lines.join('\n');
+}
+
+export interface ReconcileOptions {
+  databaseUrl: string;
+  prefix: string;
+  /** Rows younger than this are in flight, not stuck. */
+  graceSeconds: number;
+  /** How far back the environment's orders and events are read (outboxes keep published rows for a day). */
+  sinceHours: number;
+}
+
+/** `--prefix p --database-url u --grace-seconds n --since-hours n`, defaulting to the environment's variables. */
+export function parseArgs(argv: string[], env: Record<string, string | undefined>): ReconcileOptions {
+  const options: ReconcileOptions = {
+    databaseUrl: env.DATABASE_URL ?? '',
+    prefix: env.KAFKA_TOPIC_PREFIX ?? '',
+    graceSeconds: 60,
+    sinceHours: 24,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    const [name, inline] = arg.includes('=')
+      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+      : [arg];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) {
+        throw new Error(`${name} needs a value`);
+      }
+      return v;
+    };
+    const number = (): number => {
+      const v = Number(value());
+      if (!Number.isFinite(v) || v < 0) {
+        throw new Error(`${name} needs a non-negative number`);
+      }
+      return v;
+    };
+    switch (name) {
+      case '--prefix':
+        options.prefix = value();
+        break;
+      case '--database-url':
+        options.databaseUrl = value();
+        break;
+      case '--grace-seconds':
+        options.graceSeconds = number();
+        break;
+      case '--since-hours':
+        options.sinceHours = number();
+        break;
+      case '--':
+        break;
+      default:
+        throw new Error(`unknown argument ${arg}`);
+    }
+  }
+  if (options.databaseUrl === '') {
+    throw new Error('DATABASE_URL (or --database-url) is required');
+  }
+  return options;
+}

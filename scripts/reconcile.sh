@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# `npm run reconcile [-- --prefix <topicPrefix>] [-- --database-url <url>] [--grace-seconds n] [--since-hours n]`:
+# checks one environment for lost or duplicated events and effects, stuck sagas and orders disagreeing with their
+# event log. Read-only; exits 1 on findings. DATABASE_URL and KAFKA_TOPIC_PREFIX are the defaults.
+LOG_TAG=reconcile
+. "$(dirname "$0")/lib/toolchain.sh"
+ensure_node
+ensure_deps
+cd "$ROOT"
+export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/platforma}"
+bash scripts/build.sh
+exec node --enable-source-maps dist/libs/reconcile/src/reconcile.cli.js "$@"

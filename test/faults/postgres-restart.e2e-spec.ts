@@ -1,0 +1,84 @@
+import { uniquePrefix } from '../support/isolation.js';
+import { spawnNode, waitFor, type Spawned } from '../support/processes.js';
+import {
+  FaultClient,
+  FaultEnvironment,
+  faultEnv,
+  OrderLoad,
+  stopProcess,
+  postgres,
+  summary,
+} from './fault-load.js';
+
+const ORDERS = 200;
+const RATE = 40;
+/** PostgreSQL restarts once this many orders were accepted, in the middle of the arrivals. */
+const RESTART_AFTER = 60;
+
+// PostgreSQL restarted (every connection of every process dropped) while orders arrive and move: the monolith
+// recovers without anyone touching it, every order ends, nothing is lost, nothing is done twice.
+describe('faults: PostgreSQL restart under load', () => {
+  const prefix = uniquePrefix('faults-pg');
+  const port = 3522;
+  const env = new FaultEnvironment(prefix);
+  const client = new FaultClient((path) => `http://127.0.0.1:${port}${path}`);
+  let monolith: Spawned | undefined;
+
+  afterAll(async () => {
+    // Whatever happened, the database must be up for the suites that follow.
+    await postgres('start').catch(() => undefined);
+    await stopProcess(monolith);
+    await env.close();
+  }, 120_000);
+
+  it('every order reaches a terminal state; reconciliation finds 0 lost, 0 duplicated', async () => {
+    try {
+      await scenario();
+    } catch (error) {
+      throw new Error(`${String(error)}\n--- monolith output ---\n${monolith?.output().slice(-6_000) ?? ''}`);
+    }
+  }, 240_000);
+
+  async function scenario(): Promise<void> {
+    monolith = spawnNode('dist/src/main.js', { ...faultEnv(prefix), PORT: String(port), HOST: '127.0.0.1' });
+    await waitFor(
+      async () => ((await fetch(`http://127.0.0.1:${port}/health/ready`)).ok ? true : undefined),
+      'the monolith to be ready',
+      60_000,
+      250,
+    );
+    const { planId, tenants } = await client.storefront(env.pool, 8);
+
+    const load = new OrderLoad(client, env.pool, tenants, planId);
+    load.startPaying();
+    let restarted: Promise<number> | undefined;
+    await load.place(ORDERS, RATE, (accepted) => {
+      if (accepted === RESTART_AFTER) {
+        const started = Date.now();
+        restarted = postgres('restart').then(() => Date.now() - started);
+      }
+    });
+    const restartMs = await restarted;
+    // The apps must come back on their own: readiness again, then the orders drain.
+    await waitFor(
+      async () => ((await fetch(`http://127.0.0.1:${port}/health/ready`)).ok ? true : undefined),
+      'the monolith ready again after the restart',
+      60_000,
+      250,
+    );
+    const { report, text } = await env.settle(120_000);
+    await load.stop();
+    const orders = load.accepted.length;
+    console.log(
+      `${summary('PostgreSQL restart', orders, 1, report, await env.maxCompletionSeconds())}, ` +
+        `restart took ${restartMs ?? '?'} ms, refused ${JSON.stringify(load.refused)}\n${text}`,
+    );
+    expect(restartMs).toBeDefined();
+    // Requests that met the restart may be refused (the client sees an error); the rest must all be accepted.
+    expect(orders).toBeGreaterThan(ORDERS / 2);
+    expect(report.orders).toBeGreaterThanOrEqual(orders);
+    expect(report.terminalOrders).toBe(report.orders);
+    expect({ lost: report.lost, duplicated: report.duplicated }).toEqual({ lost: 0, duplicated: 0 });
+    expect(report.findings.filter((f) => f.count > 0)).toEqual([]);
+  }
+});
