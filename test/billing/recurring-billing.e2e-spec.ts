@@ -182,7 +182,7 @@ describe('recurring billing (monolith, real Kafka, PostgreSQL and SMTP, a test c
   const invoice = (c: Customer, id: string) => get<Invoice>(c, `/v1/invoices/${id}`);
 
   /** Orders a VPS, pays the order's invoice and waits for the service and its active subscription. */
-  const activeService = async (c: Customer, planId = plans.small): Promise<Active> => {
+  const activeService = async (c: Customer, planId = plans.small, timeoutMs = 30_000): Promise<Active> => {
     const order = (
       await shop.http
         .post('/v1/orders')
@@ -193,18 +193,27 @@ describe('recurring billing (monolith, real Kafka, PostgreSQL and SMTP, a test c
     const first = await waitFor(
       async () => (await invoices(c, order.id, 'order'))[0],
       `the invoice of order ${order.id}`,
+      timeoutMs,
     );
     await pay(c, first.id).expect(200);
-    const serviceId = await waitFor(async () => {
-      const o = await get<{ status: string; serviceId: string | null }>(c, `/v1/orders/${order.id}`);
-      return o.status === 'completed' && o.serviceId ? o.serviceId : undefined;
-    }, `order ${order.id} completed`);
-    const active = await waitFor(async () => {
-      const r = await shop.http.get(`/v1/subscriptions/${serviceId}`).auth(c.token, { type: 'bearer' });
-      return r.status === 200 && (r.body as Subscription).status === 'active'
-        ? (r.body as Subscription)
-        : undefined;
-    }, `the subscription of service ${serviceId} active`);
+    const serviceId = await waitFor(
+      async () => {
+        const o = await get<{ status: string; serviceId: string | null }>(c, `/v1/orders/${order.id}`);
+        return o.status === 'completed' && o.serviceId ? o.serviceId : undefined;
+      },
+      `order ${order.id} completed`,
+      timeoutMs,
+    );
+    const active = await waitFor(
+      async () => {
+        const r = await shop.http.get(`/v1/subscriptions/${serviceId}`).auth(c.token, { type: 'bearer' });
+        return r.status === 200 && (r.body as Subscription).status === 'active'
+          ? (r.body as Subscription)
+          : undefined;
+      },
+      `the subscription of service ${serviceId} active`,
+      timeoutMs,
+    );
     created.push(active.id);
     return { orderId: order.id, serviceId, hostname: order.hostname, subscription: active };
   };
@@ -734,7 +743,8 @@ describe('recurring billing (monolith, real Kafka, PostgreSQL and SMTP, a test c
         throw new Error('the second app has no TestClock');
       }
       const c = await customer();
-      const s = await activeService(c);
+      // The second instance makes every consumer group rebalance; the order waits for that.
+      const s = await activeService(c, plans.small, 90_000);
       const at = shift(s.subscription.currentPeriod.end, -7 * DAY + MINUTE);
       clock.moveTo(at);
       otherClock.moveTo(at);
@@ -748,5 +758,5 @@ describe('recurring billing (monolith, real Kafka, PostgreSQL and SMTP, a test c
     } finally {
       await second.close();
     }
-  });
+  }, 240_000);
 });
