@@ -138,7 +138,11 @@ describe('saga survives a SIGKILL of the monolith', () => {
       250,
     );
     expect(completed.serviceId).toBeTruthy();
-    const log = await orderEvents(db, orderId);
+    // orders completes the order on provisioning.completed; the saga finishes on its own, a moment later.
+    const log = await waitFor(async () => {
+      const events = await orderEvents(db, orderId);
+      return events.some((e) => e.type === 'saga.completed') ? events : undefined;
+    }, 'saga.completed after the restart');
     for (const type of [
       'provisioning.requested',
       'provisioning.started',
