@@ -7,7 +7,7 @@ import { TopicAdmin } from '@app/messaging';
 import { loadConfig } from '@app/platform';
 import { formatReport, isClean, Reconciler, type ReconcileReport } from '@app/reconcile';
 import { dropOutboxRows } from '../support/isolation.js';
-import { ROOT, waitFor, type Spawned } from '../support/processes.js';
+import { ROOT, spawnNode, waitFor, type Spawned } from '../support/processes.js';
 
 /** Where a REST path is served: the monolith's one base URL, or the split app that owns the route. */
 export type Router = (path: string) => string;
@@ -341,6 +341,22 @@ export function summary(
 }
 
 /** SIGTERM, then SIGKILL if it has not ended within ten seconds. */
+/** The monolith from dist/ with the fault suites' settings, once it reports ready. */
+export async function startMonolith(prefix: string, port: number): Promise<Spawned> {
+  const monolith = spawnNode('dist/src/main.js', {
+    ...faultEnv(prefix),
+    PORT: String(port),
+    HOST: '127.0.0.1',
+  });
+  await waitFor(
+    async () => ((await fetch(`http://127.0.0.1:${port}/health/ready`)).ok ? true : undefined),
+    'the monolith to be ready',
+    60_000,
+    250,
+  );
+  return monolith;
+}
+
 export async function stopProcess(proc: Spawned | undefined): Promise<void> {
   if (!proc || proc.child.exitCode !== null || proc.child.signalCode !== null) {
     return;

@@ -1,10 +1,10 @@
 import { uniquePrefix } from '../support/isolation.js';
-import { spawnNode, waitFor, type Spawned } from '../support/processes.js';
+import { waitFor, type Spawned } from '../support/processes.js';
 import {
   FaultClient,
   FaultEnvironment,
-  faultEnv,
   OrderLoad,
+  startMonolith,
   stopProcess,
   postgres,
   summary,
@@ -40,13 +40,7 @@ describe('faults: PostgreSQL restart under load', () => {
   }, 240_000);
 
   async function scenario(): Promise<void> {
-    monolith = spawnNode('dist/src/main.js', { ...faultEnv(prefix), PORT: String(port), HOST: '127.0.0.1' });
-    await waitFor(
-      async () => ((await fetch(`http://127.0.0.1:${port}/health/ready`)).ok ? true : undefined),
-      'the monolith to be ready',
-      60_000,
-      250,
-    );
+    monolith = await startMonolith(prefix, port);
     const { planId, tenants } = await client.storefront(env.pool, 8);
 
     const load = new OrderLoad(client, env.pool, tenants, planId);

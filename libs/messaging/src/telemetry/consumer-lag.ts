@@ -1,4 +1,5 @@
-import type { Admin, Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
+import { LazyAdmin } from '../kafka/lazy-admin.js';
 import { partitionLags } from '../topics/topic-admin.service.js';
 import type { LagSample } from './messaging.metrics.js';
 
@@ -7,34 +8,20 @@ import type { LagSample } from './messaging.metrics.js';
  * never committed on counts everything retained). Its admin connection opens at the first scrape.
  */
 export class ConsumerLagProbe {
-  private admin?: Promise<Admin>;
+  private readonly admin: LazyAdmin;
 
-  constructor(private readonly kafka: Kafka) {}
+  constructor(kafka: Kafka) {
+    this.admin = new LazyAdmin(kafka);
+  }
 
   async measure(groupId: string, topics: string[]): Promise<LagSample[]> {
-    const lags = await partitionLags(await this.connected(), groupId, topics);
+    const lags = await partitionLags(await this.admin.connected(), groupId, topics);
     return lags.flatMap(({ topic, partitions }) =>
       partitions.map(({ partition, lag }) => ({ topic, partition, lag })),
     );
   }
 
-  async close(): Promise<void> {
-    const admin = await this.admin?.catch(() => undefined);
-    this.admin = undefined;
-    await admin?.disconnect();
-  }
-
-  private connected(): Promise<Admin> {
-    if (!this.admin) {
-      const admin = this.kafka.admin();
-      this.admin = admin.connect().then(
-        () => admin,
-        (error: unknown) => {
-          this.admin = undefined;
-          throw error;
-        },
-      );
-    }
-    return this.admin;
+  close(): Promise<void> {
+    return this.admin.close();
   }
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common
 import type { Admin, Kafka } from 'kafkajs';
 import { EVENT_TYPES, dlqTopicName, topicName } from '@app/contracts';
 import { createKafka } from '../kafka/kafka.factory.js';
+import { LazyAdmin } from '../kafka/lazy-admin.js';
 import { MESSAGING_SETTINGS, type MessagingSettings } from '../messaging.settings.js';
 
 export interface TopicReport {
@@ -59,10 +60,11 @@ export async function partitionLags(
 export class TopicAdmin implements OnModuleDestroy {
   private readonly logger = new Logger(TopicAdmin.name);
   private readonly kafka: Kafka;
-  private admin?: Promise<Admin>;
+  private readonly admin: LazyAdmin;
 
   constructor(@Inject(MESSAGING_SETTINGS) private readonly settings: MessagingSettings) {
     this.kafka = createKafka(settings, 'admin');
+    this.admin = new LazyAdmin(this.kafka);
   }
 
   catalogTopics(): string[] {
@@ -71,7 +73,7 @@ export class TopicAdmin implements OnModuleDestroy {
   }
 
   async ensureTopics(topics: string[] = this.catalogTopics()): Promise<TopicReport> {
-    const admin = await this.connected();
+    const admin = await this.admin.connected();
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((t) => !existing.has(t));
     if (missing.length > 0) {
@@ -138,13 +140,13 @@ export class TopicAdmin implements OnModuleDestroy {
 
   /** Readiness: the cluster answers metadata requests and has a controller. */
   async ping(): Promise<{ brokers: number; controller: number | null }> {
-    const admin = await this.connected();
+    const admin = await this.admin.connected();
     const cluster = await admin.describeCluster();
     return { brokers: cluster.brokers.length, controller: cluster.controller };
   }
 
   async deleteTopics(topics: string[]): Promise<void> {
-    const admin = await this.connected();
+    const admin = await this.admin.connected();
     const existing = new Set(await admin.listTopics());
     const present = topics.filter((t) => existing.has(t));
     if (present.length > 0) {
@@ -154,13 +156,13 @@ export class TopicAdmin implements OnModuleDestroy {
 
   /** Rewinds a group (which must have no live members) to the start of a topic. */
   async resetOffsetsToEarliest(groupId: string, topic: string): Promise<void> {
-    const admin = await this.connected();
+    const admin = await this.admin.connected();
     await admin.resetOffsets({ groupId, topic, earliest: true });
   }
 
   /** Forgets groups (which must have no live members) with their committed offsets: a group of that name starts afresh. */
   async deleteGroups(groupIds: string[]): Promise<void> {
-    const admin = await this.connected();
+    const admin = await this.admin.connected();
     await admin.deleteGroups(groupIds);
   }
 
@@ -169,7 +171,7 @@ export class TopicAdmin implements OnModuleDestroy {
    * With topics: those (a partition never committed counts everything retained as lag); empty topics are left out.
    */
   async consumerLag(groupId: string, topics?: string[]): Promise<ConsumerGroupLag> {
-    const admin = await this.connected();
+    const admin = await this.admin.connected();
     const existing = new Set(await admin.listTopics());
     // Without topics the broker names only partitions with a commit: ask again for every partition of those
     // topics. A group may still hold offsets of topics deleted since, which have no end offset to compare with.
@@ -193,24 +195,6 @@ export class TopicAdmin implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    if (this.admin) {
-      const admin = await this.admin.catch(() => undefined);
-      this.admin = undefined;
-      await admin?.disconnect();
-    }
-  }
-
-  private connected(): Promise<Admin> {
-    if (!this.admin) {
-      const admin = this.kafka.admin();
-      this.admin = admin.connect().then(
-        () => admin,
-        (error: unknown) => {
-          this.admin = undefined;
-          throw error;
-        },
-      );
-    }
-    return this.admin;
+    await this.admin.close();
   }
 }
