@@ -545,7 +545,7 @@ describe('audit log and admin API (monolith, real Kafka and PostgreSQL)', () => 
     const tenant = customer.accountId;
     await tapCaughtUp();
     const expected: { id: string }[] = await db.query(
-      `SELECT id::text FROM audit.event_log WHERE topic_prefix = $1 AND tenant_id = $2 ORDER BY id DESC`,
+      `SELECT l.id::text AS id FROM audit.event_log l WHERE l.topic_prefix = $1 AND l.tenant_id = $2 ORDER BY l.id DESC`,
       [prefix, tenant],
     );
     expect(expected.length).toBeGreaterThan(40);
