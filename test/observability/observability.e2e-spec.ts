@@ -165,13 +165,14 @@ describe('observability: one trace per order, Prometheus metrics (monolith, real
     await sagaEnds(orderId, 'completed');
 
     const moduleOf = (s: ReadableSpan) => s.attributes['platforma.module'];
+    const isHandler = (s: ReadableSpan) => s.name.startsWith('handle ');
     const trace = await waitFor(
       async () => {
         await Promise.resolve();
         const found = spans.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);
         const ids = new Set(found.map((s) => s.spanContext().spanId));
         const connected = found.every((s) => !s.parentSpanContext || ids.has(s.parentSpanContext.spanId));
-        const consumed = found.filter((s) => s.kind === SpanKind.CONSUMER);
+        const consumed = found.filter(isHandler);
         const modules = new Set(consumed.map(moduleOf));
         const events = new Set(consumed.map((s) => String(s.attributes['platforma.event.type'])));
         return connected &&
@@ -194,18 +195,41 @@ describe('observability: one trace per order, Prometheus metrics (monolith, real
     expect(trace.map((s) => s.name)).toContain('POST /v1/invoices/:id/pay');
     expect(trace.every((s) => s.resource.attributes['service.name'] === 'platforma')).toBe(true);
 
-    // Every hop: a producer span per outbox row, and the consumers' spans below it.
-    const consumers = trace.filter((s) => s.kind === SpanKind.CONSUMER);
-    const producers = new Map(
-      trace.filter((s) => s.kind === SpanKind.PRODUCER).map((s) => [s.spanContext().spanId, s]),
-    );
+    // Every hop: the relay's span per outbox row, kafkajs's send and process spans (its instrumentation carries
+    // the context in the record), and the module's handler span below them.
+    const byId = new Map(trace.map((s) => [s.spanContext().spanId, s]));
+    const parentOf = (s: ReadableSpan | undefined) => byId.get(s?.parentSpanContext?.spanId ?? '');
+    const shape = (s: ReadableSpan | undefined) =>
+      s && { name: s.name, kind: s.kind, scope: s.instrumentationScope.name };
+    const KAFKAJS = '@opentelemetry/instrumentation-kafkajs';
+    const consumers = trace.filter(isHandler);
+    expect(consumers.length).toBeGreaterThan(10);
     for (const consumer of consumers) {
-      const hop = producers.get(consumer.parentSpanContext?.spanId ?? '');
-      expect({ consumer: consumer.name, hop: hop?.name }).toEqual({
-        consumer: consumer.name,
-        hop: consumer.name.replace(/^process /, 'publish '),
-      });
+      const topic = consumer.name.replace(/^handle /, '');
+      const received = parentOf(consumer);
+      const send = parentOf(received);
+      const publish = parentOf(send);
+      expect([consumer, received, send, publish].map(shape)).toEqual([
+        { name: `handle ${topic}`, kind: SpanKind.INTERNAL, scope: '@app/messaging' },
+        { name: `process ${topic}`, kind: SpanKind.CONSUMER, scope: KAFKAJS },
+        { name: `send ${topic}`, kind: SpanKind.PRODUCER, scope: KAFKAJS },
+        { name: `publish ${topic}`, kind: SpanKind.PRODUCER, scope: '@app/messaging' },
+      ]);
     }
+    // The domain services' own spans (nestjs-otel's @Span), each inside the request or handler that ran it.
+    const decorated = trace.filter((s) => s.instrumentationScope.name === 'nestjs-otel');
+    expect(new Set(decorated.map((s) => s.name))).toEqual(
+      new Set([
+        'orders.create',
+        'saga.start',
+        'saga.advance',
+        'billing.invoice_order',
+        'billing.pay',
+        'provisioning.request_build',
+        'notifications.request',
+      ]),
+    );
+    expect(decorated.every((s) => parentOf(s) !== undefined)).toBe(true);
     const handled = (type: string) =>
       consumers.filter((s) => s.attributes['platforma.event.type'] === type).map(moduleOf);
     expect(handled('order.created')).toEqual(expect.arrayContaining(['saga', 'billing']));

@@ -7,6 +7,7 @@ import { generateApiKey, hashSecret } from './api-key.js';
 import type { SignUpDto } from './dto/sign-up.dto.js';
 import type { SuspendAccountDto } from './dto/suspend-account.dto.js';
 import type { Account } from './entities/account.entity.js';
+import { Span } from '@app/platform';
 
 export interface SignUpResult {
   accountId: string;
@@ -24,6 +25,7 @@ export class AccountsService {
     private readonly accounts: AccountRepository,
   ) {}
 
+  @Span('accounts.sign_up')
   async signUp(dto: SignUpDto): Promise<SignUpResult> {
     const accountId = uuidv7();
     const userId = uuidv7();

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import type { EventData } from '@app/contracts';
 import type { PublishMeta } from '@app/messaging';
-import { AppConfig } from '@app/platform';
+import { AppConfig, Span } from '@app/platform';
 import type { AccountView } from './entities/account-view.entity.js';
 import type { Invoice } from './entities/invoice.entity.js';
 import { InvoiceRepository } from './invoice.repository.js';
@@ -48,6 +48,7 @@ export class InvoicingService {
    * not been consumed yet (another topic) is parked rather than retried in place, because a retrying handler
    * stalls its consumer's fetches and the account would only arrive after the order was dead-lettered.
    */
+  @Span('billing.invoice_order')
   async orderCreated(
     tx: Tx,
     tenantId: string,

@@ -13,6 +13,7 @@ import { InvoiceRepository } from './invoice.repository.js';
 import { InvoicesService } from './invoices.service.js';
 import type { InvoiceView } from './invoice.view.js';
 import { SettlementService } from './settlement.service.js';
+import { Span } from '@app/platform';
 
 @Injectable()
 export class PaymentsService {
@@ -30,6 +31,7 @@ export class PaymentsService {
    * too. The payment id is made before the transaction: if the database asks for a retry of the transaction,
    * the charge is repeated with the same idempotency key and the provider returns its first answer.
    */
+  @Span('billing.pay')
   async pay(principal: Principal, invoiceId: string, token: string): Promise<InvoiceView> {
     const paymentId = uuidv7();
     const outcome = await this.outbox.transaction(async (uow): Promise<ChargeOutcome> => {

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { Outbox } from '@app/messaging';
-import { PLATFORM_TENANT_ID } from '@app/platform';
+import { PLATFORM_TENANT_ID, Span } from '@app/platform';
 import { CatalogErrorCode, CatalogException } from './catalog.exception.js';
 import type { PublishPlanDto, RetirePlanDto } from './dto/publish-plan.dto.js';
 import { Plan } from './entities/plan.entity.js';
@@ -27,6 +27,7 @@ export class CatalogService {
     return this.dataSource.manager.find(Region, { order: { code: 'ASC' } });
   }
 
+  @Span('catalog.publish')
   async publish(dto: PublishPlanDto): Promise<Plan> {
     const regions = await this.dataSource.manager.findBy(Region, {});
     const known = new Map(regions.map((r) => [r.code, r]));

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EventData } from '@app/contracts';
 import type { EventContext } from '@app/messaging';
-import { AppConfig } from '@app/platform';
+import { AppConfig, Span } from '@app/platform';
 import type { Notification } from './entities/notification.entity.js';
 import { NotificationRepository } from './notification.repository.js';
 import { TemplateError, renderTemplate } from './notification.templates.js';
@@ -23,6 +23,7 @@ export class NotificationRequestService {
     private readonly config: AppConfig,
   ) {}
 
+  @Span('notifications.request')
   async request(ctx: RequestContext, data: Request): Promise<void> {
     const refusal = this.refusalOf(data);
     const now = new Date();

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import { Outbox } from '@app/messaging';
-import { AppConfig, type Principal } from '@app/platform';
+import { AppConfig, type Principal, Span } from '@app/platform';
 import type { CreateOrderDto } from './dto/create-order.dto.js';
 import type { ListOrdersQuery } from './dto/list-orders.query.js';
 import type { Order } from './entities/order.entity.js';
@@ -56,6 +56,7 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
     clearInterval(this.purgeTimer);
   }
 
+  @Span('orders.create')
   async create(principal: Principal, dto: CreateOrderDto, idempotencyKey?: string): Promise<CreateResult> {
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw new OrdersException(OrdersErrorCode.InvalidIdempotencyKey);

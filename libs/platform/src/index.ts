@@ -16,5 +16,6 @@ export { PageQuery } from './http/page.query.js';
 export { SecretSealer, type Sealed } from './crypto/secret.sealer.js';
 export { startTelemetry, shutdownTelemetry, type TelemetryOptions } from './telemetry/telemetry.sdk.js';
 export { METRIC_SERVICE } from './telemetry/observability.module.js';
+export { Span } from './telemetry/span.decorator.js';
 export { signWebhook, verifyWebhookSignature, type SignatureCheck } from './crypto/webhook-signature.js';
 export { Clock, ClockModule, SystemClock, TestClock, TimerPoller } from './clock/index.js';

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import type { EventData } from '@app/contracts';
 import { type EventContext, PermanentEventError } from '@app/messaging';
-import { AppConfig } from '@app/platform';
+import { AppConfig, Span } from '@app/platform';
 import { FIRST_STEP } from './build.state.js';
 import { PROVISIONING_DRIVER, type ProvisioningDriver } from './driver/provisioning.driver.js';
 import type { ServiceRecord } from './entities/service-record.entity.js';
@@ -26,6 +26,7 @@ export class BuildRequestService {
     private readonly config: AppConfig,
   ) {}
 
+  @Span('provisioning.request_build')
   async request(ctx: RequestContext, data: Request): Promise<void> {
     if (data.accountId !== ctx.tenantId) {
       throw new PermanentEventError(`accountId ${data.accountId} is not the event's tenant ${ctx.tenantId}`);

@@ -5,7 +5,7 @@ import type { EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import type { EventData } from '@app/contracts';
 import { type EventContext, Outbox, type UnitOfWork } from '@app/messaging';
-import { AppConfig, METRIC_SERVICE } from '@app/platform';
+import { AppConfig, METRIC_SERVICE, Span } from '@app/platform';
 import type { SagaInstance } from './entities/saga-instance.entity.js';
 import {
   CURRENT_VERSION,
@@ -47,6 +47,7 @@ export class OrderSagaService {
     });
   }
 
+  @Span('saga.start')
   async start(ctx: EventContext<'order.created'>, order: EventData<'order.created'>): Promise<void> {
     await this.repository.lockOrder(ctx.manager, order.orderId);
     if (await this.repository.findByOrder(ctx.manager, order.orderId)) {
@@ -83,6 +84,7 @@ export class OrderSagaService {
    * saga reaches the step that expects it (payment.received before invoice.generated, anything before
    * order.created): such an event is parked and replayed as soon as the saga moves.
    */
+  @Span('saga.advance')
   async advance(ctx: EventContext, orderId: string, data: unknown): Promise<void> {
     await this.repository.lockOrder(ctx.manager, orderId);
     const instance = await this.repository.findByOrder(ctx.manager, orderId);

@@ -1,6 +1,7 @@
 import { Kafka, type KafkaConfig, logLevel, type LogEntry, type SASLOptions } from 'kafkajs';
 import { Logger } from '@nestjs/common';
 import type { KafkaSasl, MessagingSettings } from '../messaging.settings.js';
+import { instrumentKafkajs } from '../telemetry/kafkajs-instrumentation.js';
 
 const levels: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
   [logLevel.ERROR]: 'error',
@@ -73,5 +74,6 @@ function saslOptions({ mechanism, username, password }: KafkaSasl): SASLOptions 
 }
 
 export function createKafka(settings: MessagingSettings, clientSuffix: string): Kafka {
+  instrumentKafkajs();
   return new Kafka(kafkaClientConfig(settings, clientSuffix));
 }

@@ -13,9 +13,10 @@ import { HEADER, headerString, type KafkaHeaders, type RawRecord } from '../enve
 import type { LogFields } from './log-context.js';
 
 /**
- * Spans of the Kafka hops, made here rather than by @opentelemetry/instrumentation-kafkajs: that instrumentation
- * parents every record of a batch on the context active at send time, while the relay sends rows of many requests
- * in one batch, each of which must continue its own trace (the traceparent stored in its outbox row).
+ * The platform's own spans around the Kafka hops. @opentelemetry/instrumentation-kafkajs (kafkajs-instrumentation.ts)
+ * adds kafkajs's `send` and `process` spans and carries the context in each record; these add what it cannot know:
+ * the outbox row a record comes from (a `publish` span continuing the trace stored in the row, so records of many
+ * requests sent together each continue their own trace) and the module handling a record (`handle`).
  */
 const tracer = () => trace.getTracer('@app/messaging');
 
@@ -106,15 +107,15 @@ export function annotateActiveSpan(attributes: Attributes, error?: Error): void 
 }
 
 /**
- * Runs one record's handling inside its consumer span, a child of the record's traceparent. When an
- * instrumentation already opened a span of the same trace around the handler, that span is the parent instead.
+ * Runs one record's handling inside a `handle <topic>` span: a child of the instrumentation's `process` span when
+ * that span (of the record's trace) is active, else a consumer span of its own, child of the record's traceparent.
  */
 export function withConsumerSpan<T>(record: ConsumedRecord, work: (span: Span) => Promise<T>): Promise<T> {
   const header = (name: string) => headerString(record.headers, name);
   const remote = extracted(header(HEADER.traceparent));
   const active = context.active();
   const activeTrace = trace.getSpanContext(active)?.traceId;
-  const parent = activeTrace && activeTrace === trace.getSpanContext(remote)?.traceId ? active : remote;
+  const nested = activeTrace !== undefined && activeTrace === trace.getSpanContext(remote)?.traceId;
   const attributes: Attributes = {
     'messaging.system': 'kafka',
     'messaging.operation.type': 'process',
@@ -131,9 +132,9 @@ export function withConsumerSpan<T>(record: ConsumedRecord, work: (span: Span) =
     'platforma.tenant_id': header(HEADER.tenantid),
   };
   return tracer().startActiveSpan(
-    `process ${record.topic}`,
-    { kind: SpanKind.CONSUMER, attributes },
-    parent,
+    `handle ${record.topic}`,
+    { kind: nested ? SpanKind.INTERNAL : SpanKind.CONSUMER, attributes },
+    nested ? active : remote,
     async (span) => {
       try {
         return await work(span);

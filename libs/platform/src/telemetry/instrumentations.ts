@@ -8,8 +8,9 @@ let created: Instrumentation[] | undefined;
 /**
  * The library instrumentations, one set per process (the preload and the SDK share it). Each adds child spans to a
  * trace that is already running, never a trace of its own: the relay's polling and the health probes stay quiet.
- * Incoming HTTP spans and the Kafka hops are made by the platform itself (see http-telemetry.middleware.ts and
- * @app/messaging), so they exist wherever the app runs, also where no module loader hook is installed.
+ * Incoming HTTP spans are made by the platform itself (http-telemetry.middleware.ts) and @app/messaging instruments
+ * its kafkajs client itself (MessagingKafkaInstrumentation), so both exist wherever the app runs, also where no
+ * module loader hook is installed.
  */
 export function platformInstrumentations(): Instrumentation[] {
   created ??= [
