@@ -35,7 +35,12 @@ describe('faults: PostgreSQL restart under load', () => {
     try {
       await scenario();
     } catch (error) {
-      throw new Error(`${String(error)}\n--- monolith output ---\n${monolith?.output().slice(-6_000) ?? ''}`);
+      const output = monolith?.output() ?? '';
+      const errors = output.split('\n').filter((line) => line.includes('"level":"error"'));
+      throw new Error(
+        `${String(error)}\n--- monolith errors ---\n${errors.slice(-20).join('\n')}\n` +
+          `--- monolith output ---\n${output.slice(-4_000)}`,
+      );
     }
   }, 240_000);
 
@@ -74,5 +79,7 @@ describe('faults: PostgreSQL restart under load', () => {
     expect(report.terminalOrders).toBe(report.orders);
     expect({ lost: report.lost, duplicated: report.duplicated }).toEqual({ lost: 0, duplicated: 0 });
     expect(report.findings.filter((f) => f.count > 0)).toEqual([]);
+    // A request that met the restart is answered 503 (retry later), never 500.
+    expect(Object.keys(load.refused).filter((what) => !/ (503|transport error)$/.test(what))).toEqual([]);
   }
 });

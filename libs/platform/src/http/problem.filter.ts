@@ -10,6 +10,7 @@ import {
 import type { Request, Response } from 'express';
 import { throwError, type Observable } from 'rxjs';
 import { DomainProblem, PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE, type ProblemDetails } from './problem.js';
+import { isBackendUnavailable, RETRY_AFTER_SECONDS } from './unavailable.js';
 
 const codeFor = (status: number): string =>
   (HttpStatus[status] as string | undefined)?.toLowerCase().replace(/_/g, '-') ?? 'error';
@@ -68,6 +69,17 @@ export class ProblemFilter implements ExceptionFilter {
         title: exception.expose ? exception.message : 'Invalid request body',
         status: exception.status,
         code: exception.type.replace(/\./g, '-'),
+      };
+    } else if (isBackendUnavailable(exception)) {
+      // A database or broker restart: the same request works again shortly (orders: with its Idempotency-Key).
+      this.logger.warn(`${request.method} ${request.path}: ${(exception as Error).message}`);
+      response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+      problem = {
+        type: PROBLEM_TYPE_BASE + 'service-unavailable',
+        title: 'Service temporarily unavailable',
+        status: 503,
+        code: 'service-unavailable',
+        detail: `A backing service is not reachable; retry in ${RETRY_AFTER_SECONDS} seconds.`,
       };
     } else {
       this.logger.error(

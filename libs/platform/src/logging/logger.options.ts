@@ -108,7 +108,9 @@ export function loggerOptions(
     genReqId: () => randomUUID(),
     quietReqLogger: true,
     customProps: () => ({ context: 'HTTP' }),
-    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+    // 503 is a backing service away for a moment (the filter logged why, at warn), not a fault of ours.
+    customLogLevel: (_req, res, error) =>
+      res.statusCode === 503 ? 'warn' : error || res.statusCode >= 500 ? 'error' : 'info',
     customSuccessMessage: (req, res) => `${req.method} ${route(req)} ${res.statusCode}`,
     customErrorMessage: (req, res) => `${req.method} ${route(req)} ${res.statusCode}`,
     autoLogging: { ignore: (req) => UNLOGGED.test(req.url ?? '') },
