@@ -149,7 +149,9 @@ async function main(): Promise<void> {
 }
 
 function startMonolith() {
-  const child = spawn(process.execPath, ['--enable-source-maps', `${ROOT}/dist/src/main.js`], {
+  // BENCH_NODE_ARGS: extra node flags for the monolith, e.g. `--prof` (a V8 tick log for `node --prof-process`).
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--enable-source-maps', `${ROOT}/dist/src/main.js`], {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -195,8 +195,8 @@ describe('observability: one trace per order, Prometheus metrics (monolith, real
     expect(trace.map((s) => s.name)).toContain('POST /v1/invoices/:id/pay');
     expect(trace.every((s) => s.resource.attributes['service.name'] === 'platforma')).toBe(true);
 
-    // Every hop: the relay's span per outbox row, kafkajs's send and process spans (its instrumentation carries
-    // the context in the record), and the module's handler span below them.
+    // Every hop: the relay's span per outbox row, kafkajs's process span (its instrumentation continues the
+    // record's traceparent) and the module's handler span below it.
     const byId = new Map(trace.map((s) => [s.spanContext().spanId, s]));
     const parentOf = (s: ReadableSpan | undefined) => byId.get(s?.parentSpanContext?.spanId ?? '');
     const shape = (s: ReadableSpan | undefined) =>
@@ -207,14 +207,29 @@ describe('observability: one trace per order, Prometheus metrics (monolith, real
     for (const consumer of consumers) {
       const topic = consumer.name.replace(/^handle /, '');
       const received = parentOf(consumer);
-      const send = parentOf(received);
-      const publish = parentOf(send);
-      expect([consumer, received, send, publish].map(shape)).toEqual([
+      const publish = parentOf(received);
+      expect([consumer, received, publish].map(shape)).toEqual([
         { name: `handle ${topic}`, kind: SpanKind.INTERNAL, scope: '@app/messaging' },
         { name: `process ${topic}`, kind: SpanKind.CONSUMER, scope: KAFKAJS },
-        { name: `send ${topic}`, kind: SpanKind.PRODUCER, scope: KAFKAJS },
         { name: `publish ${topic}`, kind: SpanKind.PRODUCER, scope: '@app/messaging' },
       ]);
+    }
+    // Each record went out in a relay's produce request: kafkajs's send span, below the relay's span, links to it.
+    const all = spans.getFinishedSpans();
+    const spanOf = new Map(all.map((s) => [s.spanContext().spanId, s]));
+    for (const publish of trace.filter((s) => s.name.startsWith('publish '))) {
+      const topic = publish.name.replace(/^publish /, '');
+      const send = all.find((s) => s.links.some((l) => l.context.spanId === publish.spanContext().spanId));
+      const relay = spanOf.get(send?.parentSpanContext?.spanId ?? '');
+      expect([send, relay].map(shape)).toEqual([
+        { name: `send ${topic}`, kind: SpanKind.PRODUCER, scope: KAFKAJS },
+        {
+          name: `relay ${String(publish.attributes['platforma.module'])}`,
+          kind: SpanKind.INTERNAL,
+          scope: '@app/messaging',
+        },
+      ]);
+      expect(send?.attributes['messaging.message.id']).toBe(publish.attributes['messaging.message.id']);
     }
     // The domain services' own spans (nestjs-otel's @Span), each inside the request or handler that ran it.
     const decorated = trace.filter((s) => s.instrumentationScope.name === 'nestjs-otel');

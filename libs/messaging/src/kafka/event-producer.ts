@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { context, type Context, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
 import { CompressionTypes, type Kafka, Partitioners, type Producer } from 'kafkajs';
 import { HEADER } from '../envelope/envelope.codec.js';
 import { createKafka } from './kafka.factory.js';
+import { keepRecordTrace } from '../telemetry/tracing.js';
 import { MESSAGING_SETTINGS, type MessagingSettings } from '../messaging.settings.js';
 
 /** Broker answers about the records themselves, not about reaching the broker: retrying at once will not help. */
@@ -50,10 +50,8 @@ export class EventProducer implements OnApplicationShutdown {
   }
 
   /**
-   * Resolves once the broker acknowledged every record; rejects otherwise (the caller retries). Records are sent in
-   * runs of consecutive records continuing one trace, each run under that trace's context: the kafkajs
-   * instrumentation parents its send spans on the active context and writes their traceparent into the records.
-   * Runs go one after the other, so records of one topic and key keep their order.
+   * Resolves once the broker acknowledged every record; rejects otherwise (the caller retries). One produce request
+   * for all records; each record keeps the traceparent it was given (see keepRecordTrace).
    */
   async send(records: OutgoingRecord[]): Promise<void> {
     if (records.length === 0) {
@@ -62,9 +60,18 @@ export class EventProducer implements OnApplicationShutdown {
     const connecting = this.connected();
     const producer = await connecting;
     try {
-      for (const run of traceRuns(records)) {
-        await context.with(contextOf(run[0]), () => sendRun(producer, run));
-      }
+      await producer.sendBatch({
+        acks: -1,
+        compression: CompressionTypes.None,
+        topicMessages: [...Map.groupBy(records, (r) => r.topic)].map(([topic, list]) => ({
+          topic,
+          messages: list.map((r) => {
+            const message = { key: r.key, value: r.value, headers: { ...r.headers } };
+            keepRecordTrace(message, r.headers[HEADER.traceparent]);
+            return message;
+          }),
+        })),
+      });
     } catch (error) {
       if (!isRecordRefusal(error)) {
         this.discard(connecting);
@@ -113,40 +120,4 @@ export class EventProducer implements OnApplicationShutdown {
     }
     return this.producer;
   }
-}
-
-/** Consecutive records with the same traceparent (or none), in their order. */
-export function traceRuns(records: OutgoingRecord[]): OutgoingRecord[][] {
-  const runs: OutgoingRecord[][] = [];
-  let current: OutgoingRecord[] = [];
-  for (const record of records) {
-    if (
-      current.length > 0 &&
-      current[0]?.headers[HEADER.traceparent] !== record.headers[HEADER.traceparent]
-    ) {
-      runs.push(current);
-      current = [];
-    }
-    current.push(record);
-  }
-  runs.push(current);
-  return runs;
-}
-
-function contextOf(record: OutgoingRecord | undefined): Context {
-  const traceparent = record?.headers[HEADER.traceparent];
-  return traceparent ? propagation.extract(ROOT_CONTEXT, { traceparent }) : ROOT_CONTEXT;
-}
-
-/** One produce request: the run's records grouped by topic, each topic's records in their order. */
-async function sendRun(producer: Producer, run: OutgoingRecord[]): Promise<void> {
-  await producer.sendBatch({
-    acks: -1,
-    compression: CompressionTypes.None,
-    topicMessages: [...Map.groupBy(run, (r) => r.topic)].map(([topic, list]) => ({
-      topic,
-      // A copy of the headers: the instrumentation writes its own traceparent into them.
-      messages: list.map((r) => ({ key: r.key, value: r.value, headers: { ...r.headers } })),
-    })),
-  });
 }

@@ -4,7 +4,7 @@ import { type EventProducer, isRecordRefusal } from '../kafka/event-producer.js'
 import type { DomainDescriptor } from '../domain.js';
 import { quoteSchema } from './unit-of-work.js';
 import { messagingMetrics, watchBacklog } from '../telemetry/messaging.metrics.js';
-import { endSpan, startPublishSpan } from '../telemetry/tracing.js';
+import { endSpan, inSpan, startPublishSpan, startRelaySpan } from '../telemetry/tracing.js';
 
 export interface RelayOptions {
   batchSize: number;
@@ -147,21 +147,24 @@ export class OutboxRelay {
       return { topic: r.topic, key: r.key, value: r.payload, headers };
     };
     let published = rows;
+    const relaySpan = startRelaySpan(this.domain.name, [...hops.values()]);
     try {
-      await this.producer.send(rows.map(toRecord));
+      await inSpan(relaySpan, () => this.producer.send(rows.map(toRecord)));
     } catch (error) {
       if (!isRecordRefusal(error)) {
         hops.forEach(({ span }) => endSpan(span, error as Error));
+        endSpan(relaySpan, error as Error);
         throw error; // the broker is unreachable: the whole relay backs off and retries the same rows
       }
       published = [];
       for (const group of Map.groupBy(rows, (r) => r.topic).values()) {
         try {
-          await this.producer.send(group.map(toRecord));
+          await inSpan(relaySpan, () => this.producer.send(group.map(toRecord)));
           published.push(...group);
         } catch (groupError) {
           if (!isRecordRefusal(groupError)) {
             hops.forEach(({ span }) => endSpan(span, groupError as Error));
+            endSpan(relaySpan, groupError as Error);
             throw groupError;
           }
           group.forEach((r) => hops.get(r.id)?.span.setAttribute('platforma.outbox.deferred', true));
@@ -170,6 +173,7 @@ export class OutboxRelay {
       }
     }
     this.observePublished(rows, published, hops);
+    relaySpan.end();
     if (published.length > 0) {
       await client.query(
         `UPDATE ${this.table} SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])`,

@@ -1,11 +1,12 @@
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
 import { Kafka } from 'kafkajs';
+import { restoreRecordTrace } from './tracing.js';
 
 /**
  * @opentelemetry/instrumentation-kafkajs on the kafkajs this library uses: a `send <topic>` span per produced record
- * whose context travels in the record's traceparent header, and a `process <topic>` span, child of that context,
- * around each consumed record. Its module hooks see kafkajs only when they are installed before kafkajs loads (a
+ * and a `process <topic>` span around each consumed record, child of the context in the record's traceparent
+ * header (the relay's records keep their rows' traceparent: see restoreRecordTrace). Its module hooks see kafkajs only when they are installed before kafkajs loads (a
  * loader preload; not under Jest or a plain `node` start), so enabling it patches the Kafka class imported here
  * directly: the prototype those hooks would patch.
  */
@@ -36,5 +37,7 @@ export function instrumentKafkajs(): void {
     return;
   }
   instrumented = true;
-  registerInstrumentations({ instrumentations: [new MessagingKafkaInstrumentation()] });
+  registerInstrumentations({
+    instrumentations: [new MessagingKafkaInstrumentation({ producerHook: restoreRecordTrace })],
+  });
 }

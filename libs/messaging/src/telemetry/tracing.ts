@@ -13,10 +13,14 @@ import { HEADER, headerString, type KafkaHeaders, type RawRecord } from '../enve
 import type { LogFields } from './log-context.js';
 
 /**
- * The platform's own spans around the Kafka hops. @opentelemetry/instrumentation-kafkajs (kafkajs-instrumentation.ts)
- * adds kafkajs's `send` and `process` spans and carries the context in each record; these add what it cannot know:
- * the outbox row a record comes from (a `publish` span continuing the trace stored in the row, so records of many
- * requests sent together each continue their own trace) and the module handling a record (`handle`).
+ * The platform's own spans around the Kafka hops; @opentelemetry/instrumentation-kafkajs (kafkajs-instrumentation.ts)
+ * adds kafkajs's `send` and `process` spans. A relay sends rows of many requests in one produce request, each of
+ * which must continue its own trace (the traceparent stored in its outbox row):
+ * - `publish <topic>`, one per row, child of the request or handler that wrote it; the record carries it;
+ * - `relay <module>`, one per produce request, parent of kafkajs's `send` spans, each linked to its row's `publish`
+ *   (the instrumentation would carry the batch's context; restoreRecordTrace puts the row's back);
+ * - `handle <topic>`, the module's handling of a record, below kafkajs's `process` span, which continues the
+ *   record's traceparent.
  */
 const tracer = () => trace.getTracer('@app/messaging');
 
@@ -65,6 +69,58 @@ export function startPublishSpan(module: string, row: OutgoingRow): { span: Span
   );
   const traceparent = traceparentIn(trace.setSpan(ROOT_CONTEXT, span)) ?? row.headers[HEADER.traceparent];
   return { span, traceparent };
+}
+
+/** The span of one produce request of a relay, linked to the publish span of every row it carries. */
+export function startRelaySpan(module: string, hops: { traceparent?: string }[]): Span {
+  return tracer().startSpan(
+    `relay ${module}`,
+    {
+      kind: SpanKind.INTERNAL,
+      attributes: { 'platforma.module': module, 'messaging.batch.message_count': hops.length },
+      links: hops.flatMap(({ traceparent }) => {
+        const linked = trace.getSpanContext(extracted(traceparent));
+        return linked ? [{ context: linked }] : [];
+      }),
+    },
+    ROOT_CONTEXT,
+  );
+}
+
+export function inSpan<T>(span: Span, work: () => Promise<T>): Promise<T> {
+  return context.with(trace.setSpan(context.active(), span), work);
+}
+
+/** The traceparent a record was given before the kafkajs instrumentation writes the send span's into it. */
+const recordTraces = new WeakMap<object, string>();
+
+export function keepRecordTrace(message: object, traceparent: string | undefined): void {
+  if (traceparent) {
+    recordTraces.set(message, traceparent);
+  }
+}
+
+/**
+ * The instrumentation's producer hook: a record handed to EventProducer keeps its own traceparent (its consumers
+ * continue the trace of the row it came from) and kafkajs's send span links to it.
+ */
+export function restoreRecordTrace(
+  span: Span,
+  info: { message: { headers?: Record<string, unknown> } },
+): void {
+  const traceparent = recordTraces.get(info.message);
+  if (!traceparent || !info.message.headers) {
+    return;
+  }
+  info.message.headers[HEADER.traceparent] = traceparent;
+  const linked = trace.getSpanContext(extracted(traceparent));
+  if (linked) {
+    span.addLink({ context: linked });
+  }
+  const id = info.message.headers[HEADER.id];
+  if (typeof id === 'string') {
+    span.setAttribute('messaging.message.id', id);
+  }
 }
 
 export function failSpan(span: Span, error: Error): void {
