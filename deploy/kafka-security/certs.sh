@@ -1,10 +1,12 @@
 #!/bin/sh
-# Development certificates for the secure compose setup (docker-compose.secure.yml), made with the JDK's keytool
-# alone (the Kafka image has it): a CA, the broker's PKCS#12 keystore (its certificate signed by the CA, for the host
-# names in KAFKA_CERT_SAN) and a truststore holding the CA. Production uses the organisation's CA instead; the apps
-# get that CA's PEM file as KAFKA_SSL_CA_FILE either way.
+# Development certificates for the secure compose setup (docker-compose.secure.yml) and the test of it
+# (test/security/kafka-sasl.e2e-spec.ts), made with the JDK's keytool alone (the Kafka image has it; outside it, the
+# one of JAVA_HOME or the PATH): a CA, the broker's PKCS#12 keystore (its certificate signed by the CA, for the host
+# names and addresses in KAFKA_CERT_SAN, default dns:kafka,dns:localhost,ip:127.0.0.1) and a truststore holding the
+# CA. Production uses the organisation's CA instead; the apps get that CA's PEM file as KAFKA_SSL_CA_FILE either way.
 # Usage: KAFKA_KEYSTORE_PASSWORD=… KAFKA_TRUSTSTORE_PASSWORD=… deploy/kafka-security/certs.sh OUT_DIR [CA_DIR]
-#        CA_DIR gets a copy of ca.crt alone: what the apps mount (never the broker's keystore).
+#        OUT_DIR is the broker's KAFKA_SECRETS_DIR. CA_DIR gets a copy of ca.crt alone: what the apps mount (never the
+#        broker's keystore).
 set -eu
 out=${1:?usage: certs.sh OUT_DIR [CA_DIR]}
 ca_dir=${2:-}
@@ -20,6 +22,9 @@ if [ -f kafka.keystore.p12 ]; then
 fi
 ca_pass=$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')
 ks=$KAFKA_KEYSTORE_PASSWORD
+if [ -n "${JAVA_HOME:-}" ]; then
+  keytool() { "$JAVA_HOME/bin/keytool" "$@"; }
+fi
 keytool -genkeypair -alias ca -dname 'CN=PLATFORMA development Kafka CA' -ext bc:c -keyalg RSA -keysize 3072 \
   -validity 825 -storetype PKCS12 -keystore ca.p12 -storepass "$ca_pass"
 keytool -exportcert -rfc -alias ca -keystore ca.p12 -storepass "$ca_pass" -file ca.crt

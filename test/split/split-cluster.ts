@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
 import { SOURCE_MODULES, type SourceModule } from '@app/contracts';
 import { spawnNode, waitFor, type Spawned } from '../support/processes.js';
 
@@ -7,6 +9,22 @@ export interface Instance {
   port: number;
   proc: Spawned;
 }
+
+export interface Customer {
+  accountId: string;
+  token: string;
+}
+
+/** The happy path's events in causal order, each with the app that publishes it. */
+export const HAPPY_PATH_SOURCES = {
+  'order.created': 'orders',
+  'invoice.generated': 'billing',
+  'payment.received': 'billing',
+  'provisioning.requested': 'saga',
+  'provisioning.started': 'provisioning',
+  'provisioning.completed': 'provisioning',
+  'saga.completed': 'saga',
+};
 
 export interface Reply {
   status: number;
@@ -90,6 +108,101 @@ export class SplitCluster {
     });
     const text = await response.text();
     return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  }
+
+  /**
+   * The operator publishes a plan (catalog) and waits until orders' and the saga's read models learnt it from its
+   * event; resolves with the plan's id.
+   */
+  async publishPlan(db: DataSource, name: string): Promise<string> {
+    const admin = await this.call('accounts', 'POST', '/v1/auth/token', undefined, {
+      apiKey: process.env.BOOTSTRAP_ADMIN_API_KEY,
+    });
+    expect(admin.status).toBe(200);
+    const plan = await this.call(
+      'catalog',
+      'POST',
+      '/v1/admin/catalog/plans',
+      String(admin.body.accessToken),
+      {
+        code: `vps-${randomUUID().slice(0, 8)}`,
+        name,
+        vcpus: 1,
+        memoryMb: 1024,
+        diskGb: 20,
+        regions: ['eu-central-1'],
+        prices: [{ billingCycle: 'monthly', amountMinor: 700, currency: 'EUR' }],
+      },
+    );
+    expect(plan.status).toBe(201);
+    const planId = String(plan.body.id);
+    await waitFor(
+      async () => {
+        const known: unknown[] = await db.query(
+          `SELECT 1 FROM orders.plan_view WHERE plan_id = $1 UNION ALL SELECT 1 FROM saga.plan_view WHERE plan_id = $1`,
+          [planId],
+        );
+        return known.length === 2 ? true : undefined;
+      },
+      'the plan in the orders and saga read models',
+      30_000,
+    );
+    return planId;
+  }
+
+  /** A new customer account (accounts) and its access token. */
+  async customer(name: string): Promise<Customer> {
+    const signUp = await this.call('accounts', 'POST', '/v1/accounts', undefined, {
+      name,
+      email: `${randomUUID()}@example.com`,
+      country: 'DE',
+      currency: 'EUR',
+    });
+    expect(signUp.status).toBe(201);
+    const token = await this.call('accounts', 'POST', '/v1/auth/token', undefined, {
+      apiKey: signUp.body.apiKey,
+    });
+    expect(token.status).toBe(200);
+    return { accountId: String(signUp.body.accountId), token: String(token.body.accessToken) };
+  }
+
+  /** Order, invoice, payment with tok_success: what a storefront does, each call to the app that owns the route. */
+  async buy(buyer: Customer, planId: string, hostname = `web-${randomUUID().slice(0, 8)}.example.com`) {
+    const order = await this.call('orders', 'POST', '/v1/orders', buyer.token, {
+      planId,
+      region: 'eu-central-1',
+      image: 'ubuntu-24.04',
+      hostname,
+      billingCycle: 'monthly',
+    });
+    expect(order.status).toBe(201);
+    const orderId = String(order.body.id);
+    const invoice = await waitFor(
+      async () => {
+        const r = await this.call('billing', 'GET', `/v1/invoices?orderId=${orderId}`, buyer.token);
+        return (r.body.items as { id: string; totalMinor: number }[] | undefined)?.[0];
+      },
+      `the invoice of ${orderId}`,
+      30_000,
+    );
+    const paid = await this.call('billing', 'POST', `/v1/invoices/${invoice.id}/pay`, buyer.token, {
+      paymentToken: 'tok_success',
+    });
+    expect(paid.status).toBe(200);
+    return { orderId, invoice, buyer };
+  }
+
+  /** The order as GET /v1/orders/:id shows it once it has the status. */
+  orderReaches<T>(buyer: Customer, orderId: string, status: string, timeoutMs = 45_000): Promise<T> {
+    return waitFor(
+      async () => {
+        const r = await this.call('orders', 'GET', `/v1/orders/${orderId}`, buyer.token);
+        return r.body.status === status ? (r.body as T) : undefined;
+      },
+      `order ${orderId} ${status}`,
+      timeoutMs,
+      250,
+    );
   }
 
   /** The end of every process's output, for a failure report. */

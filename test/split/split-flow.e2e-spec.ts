@@ -1,21 +1,22 @@
-import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { SOURCE_MODULES } from '@app/contracts';
 import { type MessagingSettings, TopicAdmin, TopicReader } from '@app/messaging';
 import { orderEvents, sequence, type LoggedEvent } from '../support/event-log.js';
 import { dropOutboxRows, uniquePrefix } from '../support/isolation.js';
 import { waitFor } from '../support/processes.js';
-import { joinedAssignments, SplitCluster, type Instance } from './split-cluster.js';
+import {
+  type Customer,
+  HAPPY_PATH_SOURCES,
+  joinedAssignments,
+  SplitCluster,
+  type Instance,
+} from './split-cluster.js';
 
 const PARTITIONS = 4;
 /** A build is five steps of this; with two processes taking turns a step can take up to twice as long. */
 const STEP_MS = 600;
 const ALL_PARTITIONS = Array.from({ length: PARTITIONS }, (_, p) => p);
 
-interface Customer {
-  accountId: string;
-  token: string;
-}
 interface Order {
   id: string;
   status: string;
@@ -70,39 +71,7 @@ describe('split deployment: eight processes', () => {
     }
     await withLogs(async () => {
       await Promise.all(SOURCE_MODULES.map((app) => cluster.ready(app, 90_000)));
-      const admin = await cluster.call('accounts', 'POST', '/v1/auth/token', undefined, {
-        apiKey: process.env.BOOTSTRAP_ADMIN_API_KEY,
-      });
-      expect(admin.status).toBe(200);
-      const plan = await cluster.call(
-        'catalog',
-        'POST',
-        '/v1/admin/catalog/plans',
-        String(admin.body.accessToken),
-        {
-          code: `vps-${randomUUID().slice(0, 8)}`,
-          name: 'Split plan',
-          vcpus: 1,
-          memoryMb: 1024,
-          diskGb: 20,
-          regions: ['eu-central-1'],
-          prices: [{ billingCycle: 'monthly', amountMinor: 700, currency: 'EUR' }],
-        },
-      );
-      expect(plan.status).toBe(201);
-      planId = String(plan.body.id);
-      // catalog.plan.published reaches orders' and the saga's read models through Kafka.
-      await waitFor(
-        async () => {
-          const known: unknown[] = await db.query(
-            `SELECT 1 FROM orders.plan_view WHERE plan_id = $1 UNION ALL SELECT 1 FROM saga.plan_view WHERE plan_id = $1`,
-            [planId],
-          );
-          return known.length === 2 ? true : undefined;
-        },
-        'the plan in the orders and saga read models',
-        30_000,
-      );
+      planId = await cluster.publishPlan(db, 'Split plan');
     });
   }, 150_000);
 
@@ -115,64 +84,11 @@ describe('split deployment: eight processes', () => {
     await dropOutboxRows(databaseUrl, prefix);
   }, 60_000);
 
-  async function customer(): Promise<Customer> {
-    const signUp = await cluster.call('accounts', 'POST', '/v1/accounts', undefined, {
-      name: 'Split GmbH',
-      email: `${randomUUID()}@example.com`,
-      country: 'DE',
-      currency: 'EUR',
-    });
-    expect(signUp.status).toBe(201);
-    const token = await cluster.call('accounts', 'POST', '/v1/auth/token', undefined, {
-      apiKey: signUp.body.apiKey,
-    });
-    expect(token.status).toBe(200);
-    return { accountId: String(signUp.body.accountId), token: String(token.body.accessToken) };
-  }
+  const customer = () => cluster.customer('Split GmbH');
 
-  async function placeOrder(buyer: Customer, hostname = `web-${randomUUID().slice(0, 8)}.example.com`) {
-    const order = await cluster.call('orders', 'POST', '/v1/orders', buyer.token, {
-      planId,
-      region: 'eu-central-1',
-      image: 'ubuntu-24.04',
-      hostname,
-      billingCycle: 'monthly',
-    });
-    expect(order.status).toBe(201);
-    return String(order.body.id);
-  }
-
-  const invoiceOf = (buyer: Customer, orderId: string) =>
-    waitFor(
-      async () => {
-        const r = await cluster.call('billing', 'GET', `/v1/invoices?orderId=${orderId}`, buyer.token);
-        return (r.body.items as { id: string; totalMinor: number }[] | undefined)?.[0];
-      },
-      `the invoice of ${orderId}`,
-      30_000,
-    );
-
-  /** Order, invoice, payment: what a storefront does, each call to the app that owns the route. */
-  async function buy(buyer: Customer, hostname?: string) {
-    const orderId = await placeOrder(buyer, hostname);
-    const invoice = await invoiceOf(buyer, orderId);
-    const paid = await cluster.call('billing', 'POST', `/v1/invoices/${invoice.id}/pay`, buyer.token, {
-      paymentToken: 'tok_success',
-    });
-    expect(paid.status).toBe(200);
-    return { orderId, invoice, buyer };
-  }
-
-  const orderReaches = (buyer: Customer, orderId: string, status: string, timeoutMs = 45_000) =>
-    waitFor(
-      async () => {
-        const r = await cluster.call('orders', 'GET', `/v1/orders/${orderId}`, buyer.token);
-        return r.body.status === status ? (r.body as unknown as Order) : undefined;
-      },
-      `order ${orderId} ${status}`,
-      timeoutMs,
-      250,
-    );
+  const buy = (buyer: Customer, hostname?: string) => cluster.buy(buyer, planId, hostname);
+  const orderReaches = (buyer: Customer, orderId: string, status: string, timeoutMs?: number) =>
+    cluster.orderReaches<Order>(buyer, orderId, status, timeoutMs);
 
   const count = (log: LoggedEvent[], type: string) => log.filter((e) => e.type === type).length;
 
@@ -193,28 +109,12 @@ describe('split deployment: eight processes', () => {
       expect(service.body).toMatchObject({ state: 'active', orderId });
 
       const log = await orderEvents(db, orderId);
-      const chain = [
-        'order.created',
-        'invoice.generated',
-        'payment.received',
-        'provisioning.requested',
-        'provisioning.started',
-        'provisioning.completed',
-        'saga.completed',
-      ];
+      const chain = Object.keys(HAPPY_PATH_SOURCES);
       expect(sequence(log, chain)).toEqual(chain);
       const sources = Object.fromEntries(
         chain.map((t) => [t, log.find((e) => e.type === t)?.headers.ce_source]),
       );
-      expect(sources).toEqual({
-        'order.created': 'orders',
-        'invoice.generated': 'billing',
-        'payment.received': 'billing',
-        'provisioning.requested': 'saga',
-        'provisioning.started': 'provisioning',
-        'provisioning.completed': 'provisioning',
-        'saga.completed': 'saga',
-      });
+      expect(sources).toEqual(HAPPY_PATH_SOURCES);
     });
   }, 90_000);
 
