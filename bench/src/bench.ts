@@ -9,6 +9,7 @@ import { TopicAdmin } from '@app/messaging';
 import { loadConfig } from '@app/platform';
 import { measureBaselines } from './baselines.js';
 import { BenchDatabase } from './bench.database.js';
+import { MailSink } from './mail-sink.js';
 import { writeReport, type BenchReport } from './bench.report.js';
 import { runStep, type StepResult, type Tenant } from './load.step.js';
 import { monolithRouter, StorefrontClient } from './storefront.client.js';
@@ -50,7 +51,8 @@ async function main(): Promise<void> {
       `pg tx ${baselines.postgresTx.transactionsPerSecond} tx/s p99 ${baselines.postgresTx.latency.p99} ms`,
   );
 
-  const monolith = startMonolith();
+  const mail = new MailSink();
+  const monolith = startMonolith(await mail.start());
   const client = new StorefrontClient(monolithRouter(`http://127.0.0.1:${port}`));
   const steps: StepResult[] = [];
   try {
@@ -139,8 +141,10 @@ async function main(): Promise<void> {
     for (const file of writeReport(`${ROOT}/bench/results`, report)) {
       log(`wrote ${file.slice(ROOT.length)}`);
     }
+    log(`${mail.delivered} mails delivered`);
   } finally {
     monolith.kill('SIGTERM');
+    await mail.stop();
     await db.close();
     const admin = new TopicAdmin(settings);
     await admin.deleteTopics(admin.catalogTopics()).catch(() => undefined);
@@ -148,7 +152,7 @@ async function main(): Promise<void> {
   }
 }
 
-function startMonolith() {
+function startMonolith(smtpUrl: string) {
   // BENCH_NODE_ARGS: extra node flags for the monolith, e.g. `--prof` (a V8 tick log for `node --prof-process`).
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, '--enable-source-maps', `${ROOT}/dist/src/main.js`], {
@@ -162,6 +166,7 @@ function startMonolith() {
       RATE_LIMIT_PER_MINUTE: '1000000',
       DATABASE_POOL_SIZE: process.env.BENCH_DATABASE_POOL_SIZE ?? '30',
       LOG_LEVEL: 'warn',
+      SMTP_URL: smtpUrl,
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

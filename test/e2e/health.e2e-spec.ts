@@ -31,7 +31,7 @@ describe('monolith health', () => {
       .expect(200);
     expect(response.body).toMatchObject({
       status: 'ok',
-      info: { postgres: { status: 'up' }, kafka: { status: 'up', brokers: 1 } },
+      info: { postgres: { status: 'up' }, kafka: { status: 'up', brokers: 1 }, consumers: { status: 'up' } },
     });
   });
 

@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SOURCE_MODULES, type SourceModule } from '@app/contracts';
-import { EventProducer, type MessagingSettings, RecordTap, TopicAdmin } from '@app/messaging';
+import {
+  EventProducer,
+  type MessagingSettings,
+  RecordTap,
+  type StoppedConsumer,
+  stoppedConsumers,
+  TopicAdmin,
+} from '@app/messaging';
 import { orderEvents, sequence } from '../support/event-log.js';
 import { dropOutboxRows, uniquePrefix } from '../support/isolation.js';
 import { waitFor } from '../support/processes.js';
@@ -69,6 +76,7 @@ describe('Kafka SASL_SSL with per-app SCRAM users and ACLs (deploy/kafka-securit
   const facts: string[] = [];
   const outcome = { appsReady: 0, orderCompleted: false };
   let cluster: SplitCluster | undefined;
+  let planId = '';
   let early: { withoutTls: Promise<Link[]>; untrusted: Promise<Link[]> } | undefined;
 
   const app = (name: SourceModule, client: string) =>
@@ -144,7 +152,7 @@ describe('Kafka SASL_SSL with per-app SCRAM users and ACLs (deploy/kafka-securit
   async function orderThrough(split: SplitCluster): Promise<void> {
     const since = Date.now();
     // catalog.plan.published reaches orders' and the saga's read models through the secure broker.
-    const planId = await split.publishPlan(db, 'SASL plan');
+    planId = await split.publishPlan(db, 'SASL plan');
     const buyer = await split.customer('SASL GmbH');
     const { orderId } = await split.buy(buyer, planId);
     await split.orderReaches(buyer, orderId, 'completed');
@@ -190,6 +198,52 @@ describe('Kafka SASL_SSL with per-app SCRAM users and ACLs (deploy/kafka-securit
     }
     return work;
   }
+
+  it('takes an app out of readiness while the broker refuses its consumer, and back in once it is allowed', async () => {
+    const split = cluster as SplitCluster;
+    expect(planId).not.toBe('');
+    const ready = async (): Promise<{ status: number; body: Record<string, unknown> }> => {
+      const response = await fetch(`http://127.0.0.1:${split.portOf('billing')}/health/ready`);
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    const topic = `${prefix}order.created`;
+    try {
+      // An operator takes billing's read of order.created away: kafkajs gives up on such a consumer for good.
+      await broker.acl('remove', 'platforma-billing', 'Read', topic);
+      const down = await waitFor(
+        async () => {
+          const r = await ready();
+          return r.status === 503 ? r.body : undefined;
+        },
+        'billing unready',
+        60_000,
+        250,
+      );
+      // problem+json, with terminus's checks as an extension member.
+      const consumers = (down.checks as { consumers?: { status: string; stopped: StoppedConsumer[] } })
+        .consumers;
+      expect(down.status).toBe(503);
+      expect(consumers?.status).toBe('down');
+      expect(consumers?.stopped.map((c) => c.group)).toEqual([`${prefix}platforma.billing`]);
+      expect(consumers?.stopped[0]?.reason).toMatch(/authoriz/i);
+      // The grant is back: the supervisor's next start joins the group, billing is ready and invoices again.
+      await broker.acl('add', 'platforma-billing', 'Read', topic);
+      await waitFor(
+        async () => ((await ready()).status === 200 ? true : undefined),
+        'billing ready again',
+        90_000,
+        250,
+      );
+      const buyer = await split.customer('Recovered GmbH');
+      const { orderId } = await split.buy(buyer, planId);
+      await split.orderReaches(buyer, orderId, 'completed');
+      facts.push('billing unready without its grant, back and invoicing with it');
+    } catch (error) {
+      throw new Error(
+        `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n${split.logs()}`,
+      );
+    }
+  }, 240_000);
 
   it('refuses a wrong password, plain TCP, an untrusted certificate and whatever acls.txt does not grant', async () => {
     // The billing group is taken over below: no app may be in it.
@@ -266,11 +320,13 @@ describe('Kafka SASL_SSL with per-app SCRAM users and ACLs (deploy/kafka-securit
     try {
       await tap.start();
       const crash = await waitFor(
-        () => Promise.resolve(kafkaLogs.find(`RecordTap:${groupId}`, 'consumer crashed')[0]),
+        () => Promise.resolve(kafkaLogs.find(`RecordTap:${groupId}`, 'stopped')[0]),
         'the billing tap to be refused',
         30_000,
       );
       expect(crash.message).toContain('Not authorized to access topics: [Topic authorization failed]');
+      // Stopped for good by kafkajs, so marked for readiness (and started again later by its supervisor).
+      expect(stoppedConsumers().map((c) => c.group)).toContain(groupId);
       expect(tap.counters.records).toBe(0);
     } finally {
       await tap.stop();

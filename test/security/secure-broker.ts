@@ -239,6 +239,46 @@ export class SecureBroker {
     return `${acls} ACLs in ${calls} calls`;
   }
 
+  /** kafka-acls.sh as the admin user: grants or revokes one user's operation on one literal topic. */
+  async acl(
+    action: 'add' | 'remove',
+    user: string,
+    operation: string,
+    topic: string,
+    timeoutMs = 60_000,
+  ): Promise<void> {
+    const config = join(this.dir, 'admin-acl.properties');
+    await run(
+      'sh',
+      [join(SECURITY, 'admin-config.sh'), config],
+      {
+        KAFKA_ADMIN_PASSWORD: this.adminPassword,
+        KAFKA_TRUSTSTORE_PASSWORD: this.truststorePassword,
+        KAFKA_TRUSTSTORE: join(this.dir, 'secrets', 'kafka.truststore.p12'),
+      },
+      timeoutMs,
+    );
+    await run(
+      join(KAFKA_BIN, 'kafka-acls.sh'),
+      [
+        '--bootstrap-server',
+        this.bootstrap,
+        '--command-config',
+        config,
+        `--${action}`,
+        ...(action === 'remove' ? ['--force'] : []),
+        '--allow-principal',
+        `User:${user}`,
+        '--operation',
+        operation,
+        '--topic',
+        topic,
+      ],
+      { LOG_DIR: join(this.dir, 'logs') },
+      timeoutMs,
+    );
+  }
+
   async serverLog(lines?: number): Promise<string> {
     const text = await readFile(join(this.dir, 'logs', 'server.log'), 'utf8').catch(() => '');
     return lines === undefined ? text : text.split('\n').slice(-lines).join('\n');

@@ -15,6 +15,7 @@ export { EventContext } from './consumer/event-context.js';
 export { PermanentEventError, RetryLaterError } from './consumer/errors.js';
 export { ConsumerFactory } from './consumer/consumer.factory.js';
 export { EventConsumerServer, type RetryPolicy } from './consumer/event-consumer.server.js';
+export { stoppedConsumers, type StoppedConsumer } from './consumer/consumer-supervisor.js';
 export { DLQ_HEADER } from './consumer/dlq.headers.js';
 export { redriveDeadLetter, RedriveRefusedError, type DeadLetter } from './consumer/dlq-redrive.js';
 export {

@@ -13,6 +13,7 @@ import type { DomainDescriptor } from '../domain.js';
 import type { Outbox } from '../outbox/outbox.service.js';
 import { quoteSchema } from '../outbox/unit-of-work.js';
 import type { EventSchemas } from '../validation/event-schemas.service.js';
+import { ConsumerSupervisor } from './consumer-supervisor.js';
 import { EventContext } from './event-context.js';
 import { isInfrastructureError, PermanentEventError, RetryLaterError } from './errors.js';
 import { DLQ_HEADER } from './dlq.headers.js';
@@ -72,6 +73,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   private closing = false;
   private readonly lag: ConsumerLagProbe;
   private unwatchLag?: () => void;
+  private supervisor?: ConsumerSupervisor;
   readonly counters: ConsumerCounters = { handled: 0, duplicates: 0, deadLettered: 0, retries: 0 };
 
   constructor(
@@ -123,6 +125,11 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   }
 
   private async start(types: EventType[]): Promise<void> {
+    this.supervisor ??= new ConsumerSupervisor(
+      this.groupId,
+      () => this.restart(types),
+      `Consumer:${this.domain.name}`,
+    );
     const sessionTimeout = this.settings.sessionTimeoutMs ?? 30_000;
     const consumer = this.kafka.consumer({
       groupId: this.groupId,
@@ -134,6 +141,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
       retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 10_000 },
     });
     this.consumer = consumer;
+    this.supervisor.watch(consumer);
     await consumer.connect();
     // A new group reads the backlog: events published before a module first started must not be skipped.
     await consumer.subscribe({
@@ -146,6 +154,9 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
       eachMessage: (payload) => this.handleRecord(payload),
     });
     this.log.log(`consuming ${types.length} topic(s) as ${this.groupId}`);
+    if (this.unwatchLag) {
+      return;
+    }
     const topics = types.map((t) => this.settings.topicPrefix + t);
     this.unwatchLag = watchLag({
       module: this.domain.name,
@@ -318,8 +329,19 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     annotateActiveSpan({ 'platforma.dead_lettered': true }, error);
   }
 
+  /** A new consumer in place of one kafkajs gave up on (see ConsumerSupervisor). */
+  private async restart(types: EventType[]): Promise<void> {
+    const stopped = this.consumer;
+    this.consumer = undefined;
+    await stopped?.disconnect().catch(() => undefined);
+    if (!this.closing) {
+      await this.start(types);
+    }
+  }
+
   async close(): Promise<void> {
     this.closing = true;
+    this.supervisor?.close();
     const consumer = this.consumer;
     this.consumer = undefined;
     // kafkajs waits for in-flight eachMessage calls, commits resolved offsets, then leaves the group.

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { ConsumerSupervisor } from '../consumer/consumer-supervisor.js';
 import { createKafka } from '../kafka/kafka.factory.js';
 import type { MessagingSettings } from '../messaging.settings.js';
 import { deliver, nextOffset, tappedRecord, type TapHandler, type TappedRecord } from './tapped-record.js';
@@ -34,6 +35,7 @@ export class RecordTap {
   private readonly kafka: Kafka;
   private consumer?: Consumer;
   private stopping = false;
+  private supervisor?: ConsumerSupervisor;
   private readonly sleepers = new Set<() => void>();
   private lastWarnAt = 0;
   readonly counters: TapCounters = { records: 0, chunks: 0, failures: 0 };
@@ -69,10 +71,12 @@ export class RecordTap {
       maxWaitTimeInMs: 100,
       retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 10_000 },
     });
-    consumer.on(consumer.events.CRASH, (event) => {
-      const { error, restart } = event.payload;
-      this.log.error(`consumer crashed (${restart ? 'restarting' : 'not restarting'}): ${error.message}`);
-    });
+    this.supervisor ??= new ConsumerSupervisor(
+      this.options.groupId,
+      () => this.restart(),
+      `RecordTap:${this.options.groupId}`,
+    );
+    this.supervisor.watch(consumer);
     this.consumer = consumer;
     try {
       await consumer.connect();
@@ -91,9 +95,21 @@ export class RecordTap {
     this.log.log(`tapping ${this.options.topics.length} topic(s)`);
   }
 
+  /** A new consumer in place of one kafkajs gave up on (see ConsumerSupervisor). */
+  private async restart(): Promise<void> {
+    const stopped = this.consumer;
+    this.consumer = undefined;
+    await stopped?.disconnect().catch(() => undefined);
+    if (!this.stopping) {
+      await this.start();
+    }
+  }
+
   /** Lets the chunk in flight finish (a retrying one gives up uncommitted), then leaves the group. */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.supervisor?.close();
+    this.supervisor = undefined;
     for (const wake of this.sleepers) {
       wake();
     }

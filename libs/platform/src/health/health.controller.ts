@@ -32,6 +32,7 @@ export class HealthController {
     return this.health.check([
       () => this.db.pingCheck('postgres', { timeout: 3_000 }),
       () => this.kafka.isHealthy('kafka'),
+      () => this.kafka.consumers('consumers'),
     ]);
   }
 }

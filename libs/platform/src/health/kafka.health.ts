@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
-import { TopicAdmin } from '@app/messaging';
+import { stoppedConsumers, TopicAdmin } from '@app/messaging';
 
 @Injectable()
 export class KafkaHealthIndicator {
@@ -8,6 +8,13 @@ export class KafkaHealthIndicator {
     private readonly indicator: HealthIndicatorService,
     private readonly topics: TopicAdmin,
   ) {}
+
+  /** Down while a consumer group of this process is stopped (kafkajs gave up on it; it is being started again). */
+  consumers(key: string): HealthIndicatorResult {
+    const check = this.indicator.check(key);
+    const stopped = stoppedConsumers();
+    return stopped.length === 0 ? check.up() : check.down({ stopped });
+  }
 
   async isHealthy(key: string): Promise<HealthIndicatorResult> {
     const check = this.indicator.check(key);

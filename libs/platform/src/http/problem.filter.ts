@@ -34,6 +34,10 @@ function fromHttpException(error: HttpException): ProblemDetails {
       problem.detail = messages;
     }
   }
+  const checks = typeof body === 'object' ? (body as { details?: unknown }).details : undefined;
+  if (status === 503 && checks && typeof checks === 'object') {
+    problem.checks = checks as Record<string, unknown>;
+  }
   return problem;
 }
 

@@ -7,6 +7,8 @@ export interface ProblemDetails {
   instance?: string;
   code: string;
   errors?: { field: string; message: string }[];
+  /** Health endpoints: every check's state (what @nestjs/terminus reports), so an operator sees what is down. */
+  checks?: Record<string, unknown>;
 }
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
