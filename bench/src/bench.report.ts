@@ -6,7 +6,7 @@ import type { StepResult } from './load.step.js';
 
 export interface BenchReport {
   startedAt: string;
-  mode: 'monolith';
+  mode: 'monolith' | 'split';
   quick: boolean;
   machine: Record<string, string | number>;
   settings: Record<string, string | number>;

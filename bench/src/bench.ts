@@ -1,10 +1,12 @@
-// `npm run bench [-- --quick] [-- --rates 25,50,100]`: open-loop load through the storefront API against a freshly
-// started monolith, with raw Kafka and PostgreSQL baselines measured in the same run. See bench/README.md.
-import { spawn } from 'node:child_process';
+// `npm run bench [-- --quick] [-- --split] [-- --rates 25,50,100]`: open-loop load through the storefront API against
+// a freshly started monolith (or the eight split apps), with raw Kafka and PostgreSQL baselines measured in the
+// same run. See bench/README.md.
+import { type ChildProcess, spawn } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { SOURCE_MODULES } from '@app/contracts';
 import { TopicAdmin } from '@app/messaging';
 import { loadConfig } from '@app/platform';
 import { measureBaselines } from './baselines.js';
@@ -12,13 +14,14 @@ import { BenchDatabase } from './bench.database.js';
 import { MailSink } from './mail-sink.js';
 import { writeReport, type BenchReport } from './bench.report.js';
 import { runStep, type StepResult, type Tenant } from './load.step.js';
-import { monolithRouter, StorefrontClient } from './storefront.client.js';
+import { monolithRouter, splitRouter, StorefrontClient } from './storefront.client.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
 const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
+    split: { type: 'boolean', default: false },
     rates: { type: 'string' },
     'step-seconds': { type: 'string' },
     tenants: { type: 'string', default: '50' },
@@ -27,6 +30,7 @@ const { values: args } = parseArgs({
   },
 });
 const quick = args.quick;
+const split = args.split;
 const rates = (args.rates ?? (quick ? '10,25,50' : '25,50,100,200,400')).split(',').map(Number);
 const stepSeconds = Number(args['step-seconds'] ?? (quick ? 15 : 60));
 const warmupSeconds = quick ? 5 : 20;
@@ -52,11 +56,21 @@ async function main(): Promise<void> {
   );
 
   const mail = new MailSink();
-  const monolith = startMonolith(await mail.start());
-  const client = new StorefrontClient(monolithRouter(`http://127.0.0.1:${port}`));
+  const smtpUrl = await mail.start();
+  // The monolith on `port`; split: app n of SOURCE_MODULES on port + 1 + n, requests routed as the gateway does.
+  const portOf = (app: string) => port + 1 + SOURCE_MODULES.indexOf(app as (typeof SOURCE_MODULES)[number]);
+  const processes = split
+    ? SOURCE_MODULES.map((app) => startApp(`dist/apps/${app}/src/main.js`, portOf(app), smtpUrl))
+    : [startApp('dist/src/main.js', port, smtpUrl)];
+  const client = new StorefrontClient(
+    split
+      ? splitRouter((app) => `http://127.0.0.1:${portOf(app)}`)
+      : monolithRouter(`http://127.0.0.1:${port}`),
+  );
   const steps: StepResult[] = [];
   try {
-    await waitReady(`http://127.0.0.1:${port}/health/ready`, monolith);
+    const ports = split ? SOURCE_MODULES.map(portOf) : [port];
+    await Promise.all(ports.map((p, n) => waitReady(`http://127.0.0.1:${p}/health/ready`, processes[n])));
     const adminToken = await client.token(process.env.BOOTSTRAP_ADMIN_API_KEY ?? '');
     const planId = await client.publishPlan(adminToken);
     const tenants: Tenant[] = [];
@@ -109,7 +123,7 @@ async function main(): Promise<void> {
     const sustained = steps.filter((s) => s.sustained).map((s) => s.rate);
     const report: BenchReport = {
       startedAt,
-      mode: 'monolith',
+      mode: split ? 'split' : 'monolith',
       quick,
       machine: {
         cpus: cpus().length,
@@ -143,7 +157,9 @@ async function main(): Promise<void> {
     }
     log(`${mail.delivered} mails delivered`);
   } finally {
-    monolith.kill('SIGTERM');
+    for (const child of processes) {
+      child.kill('SIGTERM');
+    }
     await mail.stop();
     await db.close();
     const admin = new TopicAdmin(settings);
@@ -152,19 +168,23 @@ async function main(): Promise<void> {
   }
 }
 
-function startMonolith(smtpUrl: string) {
-  // BENCH_NODE_ARGS: extra node flags for the monolith, e.g. `--prof` (a V8 tick log for `node --prof-process`).
+/** The monolith, or one split app, with the benchmark's settings. */
+function startApp(entry: string, appPort: number, smtpUrl: string): ChildProcess {
+  // BENCH_NODE_ARGS: extra node flags for the app, e.g. `--prof` (a V8 tick log for `node --prof-process`).
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '--enable-source-maps', `${ROOT}/dist/src/main.js`], {
+  const child = spawn(process.execPath, [...nodeArgs, '--enable-source-maps', `${ROOT}/${entry}`], {
     cwd: ROOT,
     env: {
       ...process.env,
-      PORT: String(port),
+      PORT: String(appPort),
       HOST: '127.0.0.1',
       KAFKA_TOPIC_PREFIX: prefix,
       PROVISIONING_SIMULATOR_STEP_MS: '0',
       RATE_LIMIT_PER_MINUTE: '1000000',
-      DATABASE_POOL_SIZE: process.env.BENCH_DATABASE_POOL_SIZE ?? '30',
+      // Eight split apps share PostgreSQL's connections: a smaller pool each.
+      DATABASE_POOL_SIZE: process.env.BENCH_DATABASE_POOL_SIZE ?? (split ? '10' : '30'),
+      // Each consumer works on this many partitions at once (the saga reads ten topics of six partitions).
+      KAFKA_PARTITIONS_CONCURRENCY: process.env.BENCH_PARTITIONS_CONCURRENCY ?? '24',
       LOG_LEVEL: 'warn',
       SMTP_URL: smtpUrl,
     },
@@ -173,11 +193,11 @@ function startMonolith(smtpUrl: string) {
   return child;
 }
 
-async function waitReady(url: string, child: ReturnType<typeof spawn>): Promise<void> {
+async function waitReady(url: string, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
-      throw new Error(`the monolith exited with ${child.exitCode}`);
+      throw new Error(`${url}: the app exited with ${child.exitCode}`);
     }
     const ok = await fetch(url).then(
       (r) => r.ok,
@@ -188,7 +208,7 @@ async function waitReady(url: string, child: ReturnType<typeof spawn>): Promise<
     }
     await sleep(250);
   }
-  throw new Error('the monolith did not become ready in 120 s');
+  throw new Error(`${url}: not ready in 120 s`);
 }
 
 await main();

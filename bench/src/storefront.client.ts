@@ -8,6 +8,26 @@ export const monolithRouter =
   (path) =>
     `${base}${path}`;
 
+/** The split apps' routes the benchmark calls, by path prefix, as deploy/gateway/nginx.conf routes them. */
+const SPLIT_ROUTES: [prefix: string, app: string][] = [
+  ['/v1/accounts', 'accounts'],
+  ['/v1/auth', 'accounts'],
+  ['/v1/admin/catalog', 'catalog'],
+  ['/v1/catalog', 'catalog'],
+  ['/v1/orders', 'orders'],
+  ['/v1/invoices', 'billing'],
+];
+
+export const splitRouter =
+  (baseOf: (app: string) => string): Router =>
+  (path) => {
+    const route = SPLIT_ROUTES.find(([prefix]) => path.startsWith(prefix));
+    if (!route) {
+      throw new Error(`the benchmark does not route ${path}`);
+    }
+    return `${baseOf(route[1])}${path}`;
+  };
+
 export interface HttpResult {
   status: number;
   body: Record<string, unknown>;

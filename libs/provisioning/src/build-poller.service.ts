@@ -9,7 +9,7 @@ const CHANNEL = 'platforma_provisioning_build_job';
 const RECONNECT_MS = 5_000;
 const WARN_EVERY_MS = 10_000;
 /** Jobs one process advances side by side: a step is mostly waiting for the database or the hypervisor. */
-const LANES = 4;
+const LANES = 8;
 
 /**
  * Drives the build jobs of this process: every POLL_INTERVAL_MS, and at once when a job is enqueued anywhere

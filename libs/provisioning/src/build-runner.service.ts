@@ -67,7 +67,16 @@ export class BuildRunner {
     });
   }
 
-  private async advance(uow: UnitOfWork, job: BuildJob, service: ServiceRecord): Promise<void> {
+  /**
+   * `unsaved`: the service's step changed earlier in this transaction and is not written yet. Steps chained in one
+   * transaction commit together, so the service is written once, where the chain ends.
+   */
+  private async advance(
+    uow: UnitOfWork,
+    job: BuildJob,
+    service: ServiceRecord,
+    unsaved = false,
+  ): Promise<void> {
     if (!job.stepAnnounced) {
       await uow.publish(
         'provisioning.progress',
@@ -76,25 +85,31 @@ export class BuildRunner {
       );
       job.stepAnnounced = true;
       service.step = job.step;
-      await this.services.saveService(uow.manager, service);
+      unsaved = true;
     }
     let outcome: Drive;
     try {
       outcome = await this.drive(machineOf(service), job.step);
     } catch (error) {
+      if (unsaved) {
+        await this.services.saveService(uow.manager, service);
+      }
       return this.backOff(uow, job, error);
     }
     job.driverErrors = 0;
     job.lastError = null;
     switch (outcome.kind) {
       case 'pending':
+        if (unsaved) {
+          await this.services.saveService(uow.manager, service);
+        }
         return this.services.saveJob(uow.manager, job, outcome.checkAfterMs);
       case 'next':
         // A step the driver finished at once leads straight into the next one in the same transaction: a
         // hypervisor that answers immediately should not cost a claim per step.
         job.step = outcome.step;
         job.stepAnnounced = false;
-        return this.advance(uow, job, service);
+        return this.advance(uow, job, service, unsaved);
       case 'built':
         return this.complete(uow, job, service, outcome);
       case 'failed':
