@@ -98,6 +98,19 @@ export class BenchDatabase {
     return Math.round((Number(rows[0]?.n ?? 0) / orderIds.length) * 10) / 10;
   }
 
+  /**
+   * published_at − created_at (PostgreSQL's clock) of a topic's outbox rows in a module written since a time: the
+   * relay's delay.
+   */
+  async publishDelays(module: string, topic: string, since: Date): Promise<number[]> {
+    const { rows } = await this.pool.query<{ ms: number }>(
+      `SELECT extract(epoch FROM published_at - created_at) * 1000 AS ms FROM "${module}".outbox
+       WHERE topic = $1 AND created_at >= $2 AND published_at IS NOT NULL`,
+      [topic, since],
+    );
+    return rows.map((r) => Number(r.ms));
+  }
+
   async serverVersion(): Promise<string> {
     const { rows } = await this.pool.query<{ v: string }>(`SELECT current_setting('server_version') AS v`);
     return rows[0]?.v ?? 'unknown';

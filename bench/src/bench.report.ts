@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Baselines } from './baselines.js';
+import type { LatencySummary } from './latency.histogram.js';
 import type { Reconciliation } from './bench.database.js';
 import type { StepResult } from './load.step.js';
 
@@ -11,6 +12,8 @@ export interface BenchReport {
   machine: Record<string, string | number>;
   settings: Record<string, string | number>;
   baselines: Baselines;
+  /** The outbox relay's publish delay for events written one at a time on an idle system. */
+  idlePublishDelay: LatencySummary;
   steps: Omit<StepResult, 'orderIds'>[];
   sustainedRate: number | null;
   reconciliation: Reconciliation;
@@ -63,6 +66,8 @@ Baselines in the same run:
   p99 ${b.kafkaHop.latency.p99} ms;
 - inbox + state + outbox PostgreSQL transaction (${b.postgresTx.connections} connections):
   ${b.postgresTx.transactionsPerSecond} tx/s, p50 ${b.postgresTx.latency.p50} ms, p99 ${b.postgresTx.latency.p99} ms.
+- Outbox publish delay when idle (after the steps, 20 sign-ups 200 ms apart, each one's account.created;
+  LISTEN/NOTIFY wakes the relay): p50 ${report.idlePublishDelay.p50} ms, p99 ${report.idlePublishDelay.p99} ms, max ${report.idlePublishDelay.max} ms.
 - An order publishes ${report.settings.eventsPerOrder} events (counted in the outboxes); at the sustained rate the
   pipeline moves ${fraction} of the raw hop rate in events.
 

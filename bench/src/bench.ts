@@ -11,6 +11,7 @@ import { TopicAdmin } from '@app/messaging';
 import { loadConfig } from '@app/platform';
 import { measureBaselines } from './baselines.js';
 import { BenchDatabase } from './bench.database.js';
+import { summarize } from './latency.histogram.js';
 import { MailSink } from './mail-sink.js';
 import { writeReport, type BenchReport } from './bench.report.js';
 import { runStep, type StepResult, type Tenant } from './load.step.js';
@@ -115,6 +116,20 @@ async function main(): Promise<void> {
     while ((await db.unfinished(allOrders)) > 0 && Date.now() < finalDrainEnds) {
       await sleep(1_000);
     }
+    // The system is drained and warm: sign-ups one at a time, 200 ms apart, and how long the relay took to publish
+    // each one's account.created (LISTEN/NOTIFY wakes it; its poll is the fallback).
+    const idleSince = new Date();
+    for (let n = 0; n < 20; n++) {
+      await client.signUp(tenantsWanted + n);
+      await sleep(200);
+    }
+    await sleep(1_000);
+    const idlePublishDelay = summarize(
+      await db.publishDelays('accounts', `${prefix}account.created`, idleSince),
+    );
+    log(
+      `idle publish delay (account.created): p50 ${idlePublishDelay.p50} ms, max ${idlePublishDelay.max} ms`,
+    );
     const reconciliation = await db.reconcile(allOrders, prefix);
     log(
       `reconciliation: ${reconciliation.orders} orders, lost ${reconciliation.lost}, ` +
@@ -142,6 +157,7 @@ async function main(): Promise<void> {
         eventsPerOrder: await db.eventsPerOrder(allOrders),
       },
       baselines,
+      idlePublishDelay,
       steps: steps.map(({ orderIds: _ids, ...rest }) => rest),
       sustainedRate:
         reconciliation.lost === 0 &&
