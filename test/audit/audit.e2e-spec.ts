@@ -140,27 +140,8 @@ describe('audit log and admin API (monolith, real Kafka and PostgreSQL)', () => 
     return response.body as { code: string; detail?: string };
   };
 
-  const placePaidOrder = async (hostname?: string): Promise<string> => {
-    const body = shop.orderBody(planId, hostname ? { hostname } : {});
-    const placed = await shop.http
-      .post('/v1/orders')
-      .auth(customer.token, { type: 'bearer' })
-      .send(body)
-      .expect(201);
-    const orderId = (placed.body as Order).id;
-    const invoice = await waitFor(async () => {
-      const r = await shop.http
-        .get(`/v1/invoices?orderId=${orderId}`)
-        .auth(customer.token, { type: 'bearer' });
-      return (r.body as { items?: { id: string }[] }).items?.[0];
-    }, `the invoice of ${orderId}`);
-    await shop.http
-      .post(`/v1/invoices/${invoice.id}/pay`)
-      .auth(customer.token, { type: 'bearer' })
-      .send({ paymentToken: 'tok_success' })
-      .expect(200);
-    return orderId;
-  };
+  const placePaidOrder = (hostname?: string): Promise<string> =>
+    shop.paidOrder(customer.token, planId, hostname ? { hostname } : {});
 
   const orderReaches = (orderId: string, status: string) =>
     waitFor(

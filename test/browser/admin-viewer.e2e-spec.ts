@@ -61,6 +61,7 @@ describe('admin viewer in headless Chromium (monolith, real Kafka and PostgreSQL
     shop = new Storefront(app);
     admin = await shop.adminToken();
     planId = (await shop.publishPlan(admin)).id;
+    await shop.planKnown(planId);
   });
 
   afterAll(async () => {
@@ -128,22 +129,7 @@ describe('admin viewer in headless Chromium (monolith, real Kafka and PostgreSQL
 
   async function paidOrder(): Promise<string> {
     const { token } = await shop.customer();
-    const created = await shop.http
-      .post('/v1/orders')
-      .auth(token, { type: 'bearer' })
-      .send(shop.orderBody(planId))
-      .expect(201);
-    const orderId = (created.body as { id: string }).id;
-    const invoice = await waitFor(async () => {
-      const r = await shop.http.get(`/v1/invoices?orderId=${orderId}`).auth(token, { type: 'bearer' });
-      return (r.body as { items?: { id: string }[] }).items?.[0];
-    }, `the invoice of ${orderId}`);
-    await shop.http
-      .post(`/v1/invoices/${invoice.id}/pay`)
-      .auth(token, { type: 'bearer' })
-      .send({ paymentToken: 'tok_success' })
-      .expect(200);
-    return orderId;
+    return shop.paidOrder(token, planId);
   }
 
   it('a wrong API key shows an error and no data; a customer key is refused too', async () => {

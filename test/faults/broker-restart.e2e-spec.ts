@@ -3,6 +3,7 @@ import { type Spawned } from '../support/processes.js';
 import {
   FaultClient,
   FaultEnvironment,
+  monolithReport,
   kafka,
   OrderLoad,
   startMonolith,
@@ -36,7 +37,7 @@ describe('faults: broker restart under load', () => {
     try {
       await scenario();
     } catch (error) {
-      throw new Error(`${String(error)}\n--- monolith output ---\n${monolith?.output().slice(-6_000) ?? ''}`);
+      throw new Error(`${String(error)}\n${monolithReport(monolith)}`);
     }
   }, 240_000);
 

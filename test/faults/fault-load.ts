@@ -357,6 +357,13 @@ export async function startMonolith(prefix: string, port: number): Promise<Spawn
   return monolith;
 }
 
+/** What a failed fault suite prints of its monolith: its error lines (the cause), then the end of its output. */
+export function monolithReport(monolith: Spawned | undefined): string {
+  const output = monolith?.output() ?? '';
+  const errors = output.split('\n').filter((line) => line.includes('"level":"error"'));
+  return `--- monolith errors ---\n${errors.slice(-20).join('\n')}\n--- monolith output ---\n${output.slice(-4_000)}`;
+}
+
 export async function stopProcess(proc: Spawned | undefined): Promise<void> {
   if (!proc || proc.child.exitCode !== null || proc.child.signalCode !== null) {
     return;

@@ -3,6 +3,7 @@ import { waitFor, type Spawned } from '../support/processes.js';
 import {
   FaultClient,
   FaultEnvironment,
+  monolithReport,
   OrderLoad,
   startMonolith,
   stopProcess,
@@ -35,12 +36,7 @@ describe('faults: PostgreSQL restart under load', () => {
     try {
       await scenario();
     } catch (error) {
-      const output = monolith?.output() ?? '';
-      const errors = output.split('\n').filter((line) => line.includes('"level":"error"'));
-      throw new Error(
-        `${String(error)}\n--- monolith errors ---\n${errors.slice(-20).join('\n')}\n` +
-          `--- monolith output ---\n${output.slice(-4_000)}`,
-      );
+      throw new Error(`${String(error)}\n${monolithReport(monolith)}`);
     }
   }, 240_000);
 

@@ -112,11 +112,7 @@ describe('observability: one trace per order, Prometheus metrics (monolith, real
     };
   }
 
-  const invoiceOf = (orderId: string) =>
-    waitFor(async () => {
-      const r = await shop.http.get(`/v1/invoices?orderId=${orderId}`).auth(customer.token, bearer);
-      return (r.body as { items?: { id: string }[] }).items?.[0];
-    }, `the invoice of ${orderId}`);
+  const invoiceOf = (orderId: string) => shop.invoiceOf(customer.token, orderId);
 
   const sagaEnds = (orderId: string, status: 'completed' | 'failed') =>
     waitFor(async () => {

@@ -259,21 +259,7 @@ describe('poison records on every consumed topic (monolith, real Kafka and Postg
 
   it('goes on: every consumer has moved past the poison and an order placed afterwards completes', async () => {
     const { token } = await shop.customer();
-    const placed = await shop.http
-      .post('/v1/orders')
-      .auth(token, { type: 'bearer' })
-      .send(shop.orderBody(planId))
-      .expect(201);
-    const orderId = (placed.body as { id: string }).id;
-    const invoice = await waitFor(async () => {
-      const r = await shop.http.get(`/v1/invoices?orderId=${orderId}`).auth(token, { type: 'bearer' });
-      return (r.body as { items?: { id: string }[] }).items?.[0];
-    }, `the invoice of ${orderId}`);
-    await shop.http
-      .post(`/v1/invoices/${invoice.id}/pay`)
-      .auth(token, { type: 'bearer' })
-      .send({ paymentToken: 'tok_success' })
-      .expect(200);
+    const orderId = await shop.paidOrder(token, planId);
     await waitFor(
       async () => {
         const r = await shop.http.get(`/v1/orders/${orderId}`).auth(token, { type: 'bearer' });

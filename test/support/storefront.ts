@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { waitFor } from './processes.js';
 
 /** What a storefront does over HTTP, for the e2e suites. */
 export class Storefront {
@@ -60,6 +62,18 @@ export class Storefront {
     return response.body as { id: string };
   }
 
+  /** Resolves once orders' and the saga's read models learnt the plan from its event: it can be ordered then. */
+  async planKnown(planId: string): Promise<void> {
+    const db = this.app.get(DataSource);
+    await waitFor(async () => {
+      const known: unknown[] = await db.query(
+        'SELECT 1 FROM orders.plan_view WHERE plan_id = $1 UNION ALL SELECT 1 FROM saga.plan_view WHERE plan_id = $1',
+        [planId],
+      );
+      return known.length === 2 ? true : undefined;
+    }, 'the plan in the orders and saga read models');
+  }
+
   orderBody(planId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
     return {
       planId,
@@ -69,5 +83,30 @@ export class Storefront {
       billingCycle: 'monthly',
       ...overrides,
     };
+  }
+
+  /** The first invoice billing issued for the order, once it exists. */
+  invoiceOf(token: string, orderId: string): Promise<{ id: string }> {
+    return waitFor(async () => {
+      const r = await this.http.get(`/v1/invoices?orderId=${orderId}`).auth(token, { type: 'bearer' });
+      return (r.body as { items?: { id: string }[] }).items?.[0];
+    }, `the invoice of ${orderId}`);
+  }
+
+  /** Places an order and pays its invoice with tok_success; resolves with the order's id. */
+  async paidOrder(token: string, planId: string, overrides: Record<string, unknown> = {}): Promise<string> {
+    const placed = await this.http
+      .post('/v1/orders')
+      .auth(token, { type: 'bearer' })
+      .send(this.orderBody(planId, overrides))
+      .expect(201);
+    const orderId = (placed.body as { id: string }).id;
+    const invoice = await this.invoiceOf(token, orderId);
+    await this.http
+      .post(`/v1/invoices/${invoice.id}/pay`)
+      .auth(token, { type: 'bearer' })
+      .send({ paymentToken: 'tok_success' })
+      .expect(200);
+    return orderId;
   }
 }
