@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Baselines } from './baselines.js';
+import type { CpuUse } from './cpu.sample.js';
 import type { LatencySummary } from './latency.histogram.js';
 import type { Reconciliation } from './bench.database.js';
 import type { StepResult } from './load.step.js';
@@ -30,13 +31,19 @@ export function writeReport(dir: string, report: BenchReport): string[] {
   return files;
 }
 
+function cpuCells(cpu: CpuUse | undefined): string {
+  return cpu
+    ? `${cpu.machine} (${cpu.app} / ${cpu.broker} / ${cpu.postgres}) | ${cpu.msPerOrder}`
+    : 'n/a | n/a';
+}
+
 export function markdown(report: BenchReport, chartFile: string): string {
   const { baselines: b, reconciliation: r } = report;
   const rows = report.steps.map(
     (s) =>
       `| ${s.rate} | ${s.accepted} | ${s.completionsPerSecond.toFixed(1)} | ${(s.keptUp * 100).toFixed(1)} % | ` +
       `${s.latency.p50} | ${s.latency.p95} | ${s.latency.p99} | ${s.latency.p999} | ${s.latency.max} | ` +
-      `${s.backlog.last} | ${s.sustained ? 'yes' : `no: ${s.reasons.join('; ')}`} |`,
+      `${s.backlog.last} | ${cpuCells(s.cpu)} | ${s.sustained ? 'yes' : `no: ${s.reasons.join('; ')}`} |`,
   );
   const machine = Object.entries(report.machine)
     .map(([k, v]) => `${k}: ${v}`)
@@ -55,11 +62,13 @@ Mode: ${report.mode}; ${Object.entries(report.settings)
 Sustained rate: **${report.sustainedRate ?? 'none of the steps'}${report.sustainedRate === null ? '' : ' orders/s'}**
 (completions keep up within 1 %, outbox backlog flat, p99 within target, zero lost, zero duplicated).
 
-| offered orders/s | accepted | completed/s | done ≤1 s after last arrival | p50 ms | p95 ms | p99 ms | p99.9 ms | max ms | backlog at end | sustained |
-|---|---|---|---|---|---|---|---|---|---|---|
+| offered orders/s | accepted | completed/s | done ≤1 s after last arrival | p50 ms | p95 ms | p99 ms | p99.9 ms | max ms | backlog at end | CPU cores: machine (app / broker / postgres) | CPU ms per order | sustained |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
-Latency = order completed − order created, both stamped by PostgreSQL.
+Latency = order completed − order created, both stamped by PostgreSQL. CPU: busy cores of the whole machine while
+the orders arrived (${report.machine.cpus} in all; the load generator counts in the machine figure only), and that busy
+time per order accepted.
 
 Baselines in the same run:
 - raw Kafka hop (acks=all, 8 in flight): ${b.kafkaHop.recordsPerSecond} records/s, p50 ${b.kafkaHop.latency.p50} ms,

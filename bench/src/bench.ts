@@ -14,7 +14,7 @@ import { BenchDatabase } from './bench.database.js';
 import { summarize } from './latency.histogram.js';
 import { MailSink } from './mail-sink.js';
 import { writeReport, type BenchReport } from './bench.report.js';
-import { runStep, type StepResult, type Tenant } from './load.step.js';
+import { runStep, type StepPlan, type StepResult, type Tenant } from './load.step.js';
 import { monolithRouter, splitRouter, StorefrontClient } from './storefront.client.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -83,26 +83,40 @@ async function main(): Promise<void> {
       await sleep(200);
     }
     log(`${tenants.length} tenants ready; warming up for ${warmupSeconds} s at ${rates[0]} orders/s`);
+    const appPids = new Set(processes.flatMap((child) => (child.pid ? [child.pid] : [])));
     let sequence = 0;
-    const plan = { seconds: warmupSeconds, drainSeconds: 30, targetP99Ms, measured: false };
-    const warmup = await runStep({ ...plan, rate: rates[0] ?? 10 }, client, db, tenants, planId, sequence);
-    sequence += warmup.arrivals;
+    // Each step's orders carry sequence numbers after the previous step's, so every order is a new one.
+    const runNext = async (plan: StepPlan): Promise<StepResult> => {
+      const result = await runStep(plan, client, db, tenants, planId, sequence, appPids);
+      sequence += result.arrivals;
+      return result;
+    };
+    const warmupRate = rates[0] ?? 10;
+    await runNext({
+      rate: warmupRate,
+      seconds: warmupSeconds,
+      drainSeconds: 30,
+      targetP99Ms,
+      measured: false,
+    });
     for (const rate of rates) {
       log(`step: ${rate} orders/s for ${stepSeconds} s`);
-      const step = await runStep(
-        { rate, seconds: stepSeconds, drainSeconds: 60, targetP99Ms, measured: true },
-        client,
-        db,
-        tenants,
-        planId,
-        sequence,
-      );
-      sequence += step.arrivals;
+      const step = await runNext({
+        rate,
+        seconds: stepSeconds,
+        drainSeconds: 60,
+        targetP99Ms,
+        measured: true,
+      });
       steps.push(step);
       const l = step.latency;
       log(
         `  ${step.accepted}/${step.arrivals} accepted, ${step.completionsPerSecond.toFixed(1)} completed/s, ` +
           `p50 ${l.p50} p95 ${l.p95} p99 ${l.p99} p99.9 ${l.p999} max ${l.max} ms, backlog ${step.backlog.last}` +
+          (step.cpu
+            ? `, cpu ${step.cpu.machine} cores (app ${step.cpu.app}, broker ${step.cpu.broker}, ` +
+              `postgres ${step.cpu.postgres}), ${step.cpu.msPerOrder} ms/order`
+            : '') +
           (step.sustained ? ', sustained' : `, NOT sustained: ${step.reasons.join('; ')}`),
       );
       if (!step.sustained && step.unfinished > 0) {

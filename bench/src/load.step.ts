@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BenchDatabase } from './bench.database.js';
+import { cpuBetween, cpuSnapshot, type CpuUse } from './cpu.sample.js';
 import { summarize, type LatencySummary } from './latency.histogram.js';
 import type { StorefrontClient } from './storefront.client.js';
 
@@ -31,6 +32,8 @@ export interface StepResult {
   completionsPerSecond: number;
   latency: LatencySummary;
   backlog: { first: number; last: number; max: number };
+  /** CPU while the orders arrived; msPerOrder over the orders accepted meanwhile. */
+  cpu?: CpuUse;
   sustained: boolean;
   reasons: string[];
   orderIds: string[];
@@ -48,6 +51,7 @@ export async function runStep(
   tenants: Tenant[],
   planId: string,
   sequenceStart: number,
+  appPids: Set<number>,
 ): Promise<StepResult> {
   const tokens = new Map(tenants.map((t) => [t.accountId, t.token]));
   const accepted: string[] = [];
@@ -94,6 +98,7 @@ export async function runStep(
     }
   })();
 
+  const cpuAtStart = cpuSnapshot(appPids);
   const started = performance.now();
   let arrivals = 0;
   const total = Math.round(plan.rate * plan.seconds);
@@ -119,6 +124,7 @@ export async function runStep(
     await sleep(2);
   }
   const arrivalsEnded = Date.now();
+  const cpuAtEnd = cpuSnapshot(appPids);
   await Promise.all([...inFlight]);
   await sleep(Math.max(0, arrivalsEnded + 1_000 - Date.now()));
   const unfinishedAfterOneSecond = accepted.length ? await db.unfinished(accepted) : 0;
@@ -169,6 +175,7 @@ export async function runStep(
     completionsPerSecond: completions.length / plan.seconds,
     latency,
     backlog: { first, last, max: Math.max(0, ...backlog) },
+    cpu: cpuBetween(cpuAtStart, cpuAtEnd, accepted.length),
     sustained: reasons.length === 0,
     reasons,
     orderIds: accepted,

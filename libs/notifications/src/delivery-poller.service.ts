@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { DuePoller } from '@app/platform';
 import { DeliveryRunner } from './delivery-runner.service.js';
-import { DuePoller } from './due-poller.js';
 
 /** Sends the email notifications of this process, one at a time, polling every 200 ms. */
 @Injectable()

@@ -18,4 +18,12 @@ export { startTelemetry, shutdownTelemetry, type TelemetryOptions } from './tele
 export { METRIC_SERVICE } from './telemetry/observability.module.js';
 export { Span } from './telemetry/span.decorator.js';
 export { signWebhook, verifyWebhookSignature, type SignatureCheck } from './crypto/webhook-signature.js';
-export { Clock, ClockModule, SystemClock, TestClock, TimerPoller } from './clock/index.js';
+export {
+  Clock,
+  ClockModule,
+  DuePoller,
+  type DuePollerOptions,
+  SystemClock,
+  TestClock,
+  TimerPoller,
+} from './clock/index.js';

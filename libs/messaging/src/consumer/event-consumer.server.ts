@@ -6,7 +6,7 @@ import type { DataSource } from 'typeorm';
 import { isEventType, type EventEnvelope, type EventType } from '@app/contracts';
 import { transaction } from '@app/database';
 import { decodeEnvelope, headerString, HEADER, MalformedRecordError } from '../envelope/envelope.codec.js';
-import { createKafka } from '../kafka/kafka.factory.js';
+import { createKafka, groupConsumerConfig } from '../kafka/kafka.factory.js';
 import type { EventProducer } from '../kafka/event-producer.js';
 import { DEFAULT_MAX_RECORD_BYTES, type MessagingSettings } from '../messaging.settings.js';
 import type { DomainDescriptor } from '../domain.js';
@@ -130,16 +130,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
       () => this.restart(types),
       `Consumer:${this.domain.name}`,
     );
-    const sessionTimeout = this.settings.sessionTimeoutMs ?? 30_000;
-    const consumer = this.kafka.consumer({
-      groupId: this.groupId,
-      sessionTimeout,
-      rebalanceTimeout: 60_000,
-      heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 3)),
-      allowAutoTopicCreation: false,
-      maxWaitTimeInMs: 100,
-      retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 10_000 },
-    });
+    const consumer = this.kafka.consumer(groupConsumerConfig(this.settings, this.groupId));
     this.consumer = consumer;
     this.supervisor.watch(consumer);
     await consumer.connect();

@@ -256,6 +256,9 @@ export class OutboxRelay {
       this.wakeIfIdle();
     });
     await client.connect();
+    // This session only marks rows published (and defers or purges them): a mark lost in a crash of PostgreSQL
+    // republishes the row, which consumers deduplicate. So its commits need not wait for the WAL flush.
+    await client.query('SET synchronous_commit = off');
     await client.query(`LISTEN ${outboxChannel(this.domain.schema)}`);
     this.client = client;
     return client;

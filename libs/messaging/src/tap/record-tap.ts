@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { ConsumerSupervisor } from '../consumer/consumer-supervisor.js';
-import { createKafka } from '../kafka/kafka.factory.js';
+import { createKafka, groupConsumerConfig } from '../kafka/kafka.factory.js';
 import type { MessagingSettings } from '../messaging.settings.js';
 import { deliver, nextOffset, tappedRecord, type TapHandler, type TappedRecord } from './tapped-record.js';
 
@@ -61,16 +61,7 @@ export class RecordTap {
       return;
     }
     this.stopping = false;
-    const sessionTimeout = this.settings.sessionTimeoutMs ?? 30_000;
-    const consumer = this.kafka.consumer({
-      groupId: this.options.groupId,
-      sessionTimeout,
-      rebalanceTimeout: 60_000,
-      heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 3)),
-      allowAutoTopicCreation: false,
-      maxWaitTimeInMs: 100,
-      retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 10_000 },
-    });
+    const consumer = this.kafka.consumer(groupConsumerConfig(this.settings, this.options.groupId));
     this.supervisor ??= new ConsumerSupervisor(
       this.options.groupId,
       () => this.restart(),

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '@app/platform';
-import { DuePoller } from '../due-poller.js';
+import { AppConfig, DuePoller } from '@app/platform';
 import { WebhookDeliveryRunner } from './webhook-delivery-runner.service.js';
 
 /** Sends this environment's webhook deliveries, WEBHOOK_CONCURRENCY at a time, polling every 200 ms. */

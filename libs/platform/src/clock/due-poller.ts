@@ -51,7 +51,8 @@ export abstract class DuePoller implements OnApplicationBootstrap, OnModuleDestr
     await Promise.all(this.drains);
   }
 
-  private kick(): void {
+  /** Starts a drain unless `concurrency` are running; an idle process's poll is one such kick. */
+  protected kick(): void {
     if (!this.active || this.drains.size >= Math.max(1, this.options.concurrency)) {
       return;
     }
@@ -74,7 +75,7 @@ export abstract class DuePoller implements OnApplicationBootstrap, OnModuleDestr
   }
 
   /** A database outage would otherwise log a warning per poll. */
-  private warn(message: string): void {
+  protected warn(message: string): void {
     if (Date.now() - this.lastWarnAt >= WARN_EVERY_MS) {
       this.lastWarnAt = Date.now();
       this.logger.warn(message);

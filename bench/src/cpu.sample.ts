@@ -1,0 +1,89 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** Where the machine's CPU went during a step, in cores (1.0 = one core busy the whole time). */
+export interface CpuUse {
+  machine: number;
+  /** The PLATFORMA process(es) the benchmark started. */
+  app: number;
+  broker: number;
+  postgres: number;
+  /** Everything else, the load generator included. */
+  other: number;
+  /** Busy CPU time of the whole machine per completed order, in milliseconds. */
+  msPerOrder: number;
+}
+
+interface Snapshot {
+  at: number;
+  busyTicks: number;
+  byGroup: Record<'app' | 'broker' | 'postgres', number>;
+}
+
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+function read(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined; // the process ended meanwhile
+  }
+}
+
+/** user + system ticks of a process, from /proc/<pid>/stat (fields 14 and 15, after the parenthesised name). */
+function processTicks(pid: string): number {
+  const stat = read(`/proc/${pid}/stat`);
+  const fields = stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return fields ? Number(fields[11]) + Number(fields[12]) : 0;
+}
+
+function groupOf(pid: string, appPids: Set<number>): keyof Snapshot['byGroup'] | undefined {
+  if (appPids.has(Number(pid))) {
+    return 'app';
+  }
+  const command = read(`/proc/${pid}/cmdline`) ?? '';
+  if (command.includes('kafka.Kafka')) {
+    return 'broker';
+  }
+  return read(`/proc/${pid}/comm`)?.trim() === 'postgres' ? 'postgres' : undefined;
+}
+
+/** Linux only: elsewhere snapshot() returns undefined and the report leaves the CPU columns empty. */
+export function cpuSnapshot(appPids: Set<number>): Snapshot | undefined {
+  const total = read('/proc/stat')?.split('\n')[0]?.trim().split(/\s+/).slice(1).map(Number);
+  if (!total) {
+    return undefined;
+  }
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = total;
+  const byGroup = { app: 0, broker: 0, postgres: 0 };
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    const group = groupOf(pid, appPids);
+    if (group) {
+      byGroup[group] += processTicks(pid);
+    }
+  }
+  return { at: performance.now(), busyTicks: user + nice + system + irq + softirq + steal, byGroup };
+}
+
+export function cpuBetween(
+  first: Snapshot | undefined,
+  last: Snapshot | undefined,
+  completed: number,
+): CpuUse | undefined {
+  if (!first || !last) {
+    return undefined;
+  }
+  const seconds = (last.at - first.at) / 1000;
+  const cores = (ticks: number) => Math.round((ticks / TICKS_PER_SECOND / seconds) * 100) / 100;
+  const machine = cores(last.busyTicks - first.busyTicks);
+  const app = cores(last.byGroup.app - first.byGroup.app);
+  const broker = cores(last.byGroup.broker - first.byGroup.broker);
+  const postgres = cores(last.byGroup.postgres - first.byGroup.postgres);
+  return {
+    machine,
+    app,
+    broker,
+    postgres,
+    other: Math.round(Math.max(0, machine - app - broker - postgres) * 100) / 100,
+    msPerOrder: completed > 0 ? Math.round(((machine * seconds * 1000) / completed) * 10) / 10 : 0,
+  };
+}
