@@ -53,6 +53,9 @@ export class AuditLogTap implements OnApplicationBootstrap, BeforeApplicationShu
       groupId: auditLogGroupId(prefix),
       topics,
       handler: (records) => this.store(prefix, records),
+      // Every topic (88 with their DLQs) is many partitions: a fetch per event would cost more than the event.
+      // The log may trail by up to a second; its rows are stamped with the record's own time.
+      fetch: { minBytes: 256 * 1024, maxWaitTimeInMs: 1_000 },
     });
     await tap.start();
     this.tap = tap;

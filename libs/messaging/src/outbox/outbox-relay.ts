@@ -259,6 +259,10 @@ export class OutboxRelay {
     // This session only marks rows published (and defers or purges them): a mark lost in a crash of PostgreSQL
     // republishes the row, which consumers deduplicate. So its commits need not wait for the WAL flush.
     await client.query('SET synchronous_commit = off');
+    // Every row passes through the pending index once and leaves a dead entry there until VACUUM. A plain index
+    // scan marks the entries it finds dead so later scans skip them; the bitmap scan the planner otherwise picks
+    // never does, and re-reads every dead row on each wake-up (9.5 ms instead of 0.06 ms after 15,000 rows).
+    await client.query('SET enable_bitmapscan = off');
     await client.query(`LISTEN ${outboxChannel(this.domain.schema)}`);
     this.client = client;
     return client;

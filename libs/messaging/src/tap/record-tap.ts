@@ -14,6 +14,12 @@ export interface RecordTapOptions {
   chunkSize?: number;
   initialBackoffMs?: number;
   maxBackoffMs?: number;
+  /**
+   * How long a fetch may wait to gather minBytes (kafkajs fetch options). A tap reads many partitions, and every
+   * fetch costs the broker and the client work for each of them: one that need not be prompt gathers records
+   * instead of fetching once per record.
+   */
+  fetch?: { minBytes: number; maxWaitTimeInMs: number };
 }
 
 export interface TapCounters {
@@ -61,7 +67,10 @@ export class RecordTap {
       return;
     }
     this.stopping = false;
-    const consumer = this.kafka.consumer(groupConsumerConfig(this.settings, this.options.groupId));
+    const consumer = this.kafka.consumer({
+      ...groupConsumerConfig(this.settings, this.options.groupId),
+      ...this.options.fetch,
+    });
     this.supervisor ??= new ConsumerSupervisor(
       this.options.groupId,
       () => this.restart(),
