@@ -17,9 +17,12 @@ export class MailSender implements OnModuleDestroy {
   private readonly transport: Transporter<SMTPTransport.SentMessageInfo>;
 
   constructor(private readonly config: AppConfig) {
-    // A hung relay must not hold the claimed row for long: the poller sends one message at a time.
+    // A hung relay must not hold a claimed row for long. One pooled connection per mail in flight: a connection
+    // per mail would spend most of each send on the TCP and SMTP handshakes.
     this.transport = nodemailer.createTransport({
       url: config.SMTP_URL,
+      pool: true,
+      maxConnections: config.MAIL_CONCURRENCY,
       connectionTimeout: 10_000,
       greetingTimeout: 10_000,
       socketTimeout: 20_000,

@@ -264,6 +264,12 @@ export class AppConfig {
   @MinLength(3)
   MAIL_FROM: string = 'PLATFORMA <no-reply@platforma.invalid>';
 
+  /** Mails one process sends at once, each over its own pooled SMTP connection. */
+  @IsInt()
+  @Min(1)
+  @Max(32)
+  MAIL_CONCURRENCY: number = 4;
+
   /** Lets customer webhooks use http:// and private or loopback addresses: development and tests only. */
   @IsBoolean()
   @Transform(toBoolean)
