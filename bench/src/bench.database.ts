@@ -86,6 +86,15 @@ export class BenchDatabase {
     };
   }
 
+  /** Mails the run asked for, by delivery status (pending ones are still queued for the SMTP relay). */
+  async mailsByStatus(prefix: string): Promise<Record<string, number>> {
+    const { rows } = await this.pool.query<{ status: string; n: string }>(
+      `SELECT status, count(*) AS n FROM notifications.notification WHERE topic_prefix = $1 GROUP BY status`,
+      [prefix],
+    );
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+  }
+
   /** Events the modules published per order, counted from their outboxes. */
   async eventsPerOrder(orderIds: string[]): Promise<number> {
     if (orderIds.length === 0) {

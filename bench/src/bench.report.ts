@@ -18,6 +18,8 @@ export interface BenchReport {
   steps: Omit<StepResult, 'orderIds'>[];
   sustainedRate: number | null;
   reconciliation: Reconciliation;
+  /** Mail notifications by status when the run ended, and how many the SMTP sink received. */
+  mails: { byStatus: Record<string, number>; received: number };
 }
 
 /** bench/results/<stamp>.json, .md and .svg: the numbers, a summary for people, a chart of percentiles vs rate. */
@@ -79,6 +81,10 @@ Baselines in the same run:
   LISTEN/NOTIFY wakes the relay): p50 ${report.idlePublishDelay.p50} ms, p99 ${report.idlePublishDelay.p99} ms, max ${report.idlePublishDelay.max} ms.
 - An order publishes ${report.settings.eventsPerOrder} events (counted in the outboxes); at the sustained rate the
   pipeline moves ${fraction} of the raw hop rate in events.
+
+Mails when the run ended: ${Object.entries(report.mails.byStatus)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')}; the SMTP sink received ${report.mails.received}.
 
 Reconciliation over all ${r.orders} accepted orders (after a final drain of up to 3 minutes): lost ${r.lost},
 duplicated ${r.duplicated}, still unfinished ${r.unfinished}

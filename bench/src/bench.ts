@@ -181,11 +181,16 @@ async function main(): Promise<void> {
           ? Math.max(...sustained)
           : null,
       reconciliation,
+      mails: { byStatus: await db.mailsByStatus(prefix), received: mail.delivered },
     };
     for (const file of writeReport(`${ROOT}/bench/results`, report)) {
       log(`wrote ${file.slice(ROOT.length)}`);
     }
-    log(`${mail.delivered} mails delivered`);
+    log(
+      `mails: ${Object.entries(report.mails.byStatus)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}; ${mail.delivered} received by the SMTP sink`,
+    );
   } finally {
     for (const child of processes) {
       child.kill('SIGTERM');
