@@ -8,6 +8,7 @@ import { loadConfig } from '@app/platform';
 import { formatReport, isClean, Reconciler, type ReconcileReport } from '@app/reconcile';
 import { dropOutboxRows } from '../support/isolation.js';
 import { ROOT, spawnNode, waitFor, type Spawned } from '../support/processes.js';
+import { smallPlan } from '../support/storefront.js';
 
 /** Where a REST path is served: the monolith's one base URL, or the split app that owns the route. */
 export type Router = (path: string) => string;
@@ -70,15 +71,13 @@ export class FaultClient {
   }
 
   async publishPlan(adminToken: string): Promise<string> {
-    const r = await this.expect(201, 'POST', '/v1/admin/catalog/plans', adminToken, {
-      code: `fault-${randomUUID().slice(0, 8)}`,
-      name: 'Fault plan',
-      vcpus: 1,
-      memoryMb: 1024,
-      diskGb: 20,
-      regions: ['eu-central-1'],
-      prices: [{ billingCycle: 'monthly', amountMinor: 500, currency: 'EUR' }],
-    });
+    const r = await this.expect(
+      201,
+      'POST',
+      '/v1/admin/catalog/plans',
+      adminToken,
+      smallPlan('Fault plan', 500, 'fault'),
+    );
     return String(r.body.id);
   }
 

@@ -5,6 +5,7 @@ import { loadConfig } from '@app/platform';
 import { orderEvents } from '../support/event-log.js';
 import { dropOutboxRows, uniquePrefix } from '../support/isolation.js';
 import { spawnNode, waitFor, type Spawned } from '../support/processes.js';
+import { smallPlan } from '../support/storefront.js';
 
 // The monolith SIGKILLed in the middle of an order's saga (while the VPS is being built) and started again: the
 // saga resumes from the database and the order completes, with each step done once.
@@ -76,15 +77,7 @@ describe('saga survives a SIGKILL of the monolith', () => {
       apiKey: process.env.BOOTSTRAP_ADMIN_API_KEY,
     });
     const adminToken = String(admin.body.accessToken);
-    const plan = await call('POST', '/v1/admin/catalog/plans', adminToken, {
-      code: `vps-${randomUUID().slice(0, 8)}`,
-      name: 'Restart plan',
-      vcpus: 1,
-      memoryMb: 1024,
-      diskGb: 20,
-      regions: ['eu-central-1'],
-      prices: [{ billingCycle: 'monthly', amountMinor: 500, currency: 'EUR' }],
-    });
+    const plan = await call('POST', '/v1/admin/catalog/plans', adminToken, smallPlan('Restart plan', 500));
     expect(plan.status).toBe(201);
     const signUp = await call('POST', '/v1/accounts', undefined, {
       name: 'Restart GmbH',

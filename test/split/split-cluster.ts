@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { SOURCE_MODULES, type SourceModule } from '@app/contracts';
 import { spawnNode, waitFor, type Spawned } from '../support/processes.js';
+import { planKnown, smallPlan } from '../support/storefront.js';
 
 export interface Instance {
   name: string;
@@ -124,29 +125,11 @@ export class SplitCluster {
       'POST',
       '/v1/admin/catalog/plans',
       String(admin.body.accessToken),
-      {
-        code: `vps-${randomUUID().slice(0, 8)}`,
-        name,
-        vcpus: 1,
-        memoryMb: 1024,
-        diskGb: 20,
-        regions: ['eu-central-1'],
-        prices: [{ billingCycle: 'monthly', amountMinor: 700, currency: 'EUR' }],
-      },
+      smallPlan(name, 700),
     );
     expect(plan.status).toBe(201);
     const planId = String(plan.body.id);
-    await waitFor(
-      async () => {
-        const known: unknown[] = await db.query(
-          `SELECT 1 FROM orders.plan_view WHERE plan_id = $1 UNION ALL SELECT 1 FROM saga.plan_view WHERE plan_id = $1`,
-          [planId],
-        );
-        return known.length === 2 ? true : undefined;
-      },
-      'the plan in the orders and saga read models',
-      30_000,
-    );
+    await planKnown(db, planId, 30_000);
     return planId;
   }
 

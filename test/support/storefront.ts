@@ -5,6 +5,34 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { waitFor } from './processes.js';
 
+/** The body of a one-region, 1 vCPU plan billed monthly, as the suites that need just some plan publish it. */
+export function smallPlan(name: string, amountMinor: number, codePrefix = 'vps'): Record<string, unknown> {
+  return {
+    code: `${codePrefix}-${randomUUID().slice(0, 8)}`,
+    name,
+    vcpus: 1,
+    memoryMb: 1024,
+    diskGb: 20,
+    regions: ['eu-central-1'],
+    prices: [{ billingCycle: 'monthly', amountMinor, currency: 'EUR' }],
+  };
+}
+
+/** Resolves once orders' and the saga's read models learnt a plan from its event: it can be ordered then. */
+export async function planKnown(db: DataSource, planId: string, timeoutMs?: number): Promise<void> {
+  await waitFor(
+    async () => {
+      const known: unknown[] = await db.query(
+        'SELECT 1 FROM orders.plan_view WHERE plan_id = $1 UNION ALL SELECT 1 FROM saga.plan_view WHERE plan_id = $1',
+        [planId],
+      );
+      return known.length === 2 ? true : undefined;
+    },
+    'the plan in the orders and saga read models',
+    timeoutMs,
+  );
+}
+
 /** What a storefront does over HTTP, for the e2e suites. */
 export class Storefront {
   constructor(private readonly app: INestApplication) {}
@@ -63,15 +91,8 @@ export class Storefront {
   }
 
   /** Resolves once orders' and the saga's read models learnt the plan from its event: it can be ordered then. */
-  async planKnown(planId: string): Promise<void> {
-    const db = this.app.get(DataSource);
-    await waitFor(async () => {
-      const known: unknown[] = await db.query(
-        'SELECT 1 FROM orders.plan_view WHERE plan_id = $1 UNION ALL SELECT 1 FROM saga.plan_view WHERE plan_id = $1',
-        [planId],
-      );
-      return known.length === 2 ? true : undefined;
-    }, 'the plan in the orders and saga read models');
+  planKnown(planId: string): Promise<void> {
+    return planKnown(this.app.get(DataSource), planId);
   }
 
   orderBody(planId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
