@@ -6,9 +6,9 @@ import { restoreRecordTrace } from './tracing.js';
 /**
  * @opentelemetry/instrumentation-kafkajs on the kafkajs this library uses: a `send <topic>` span per produced record
  * and a `process <topic>` span around each consumed record, child of the context in the record's traceparent
- * header (the relay's records keep their rows' traceparent: see restoreRecordTrace). Its module hooks see kafkajs only when they are installed before kafkajs loads (a
- * loader preload; not under Jest or a plain `node` start), so enabling it patches the Kafka class imported here
- * directly: the prototype those hooks would patch.
+ * header (the relay's records keep their rows' traceparent: see restoreRecordTrace). Its module hooks see kafkajs
+ * only when they are installed before kafkajs loads (a loader preload; not under Jest or a plain `node` start), so
+ * enabling it patches the Kafka class imported here directly: the prototype those hooks would patch.
  */
 class MessagingKafkaInstrumentation extends KafkaJsInstrumentation {
   override enable(): void {
