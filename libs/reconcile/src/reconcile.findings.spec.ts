@@ -1,12 +1,19 @@
 import {
   type Finding,
   formatReport,
+  type InvoiceFact,
+  type InvoiceStatus,
   isClean,
+  moneyOnOrders,
   orderDisagreements,
   type OrderFact,
+  orderInvoicesOf,
   parseArgs,
+  type PaymentStatus,
   type SagaFact,
+  type SagaStatus,
   tally,
+  voidedWithPaymentKept,
 } from './reconcile.findings.js';
 
 const NOW = new Date('2026-11-27T12:00:00Z');
@@ -21,26 +28,64 @@ const saga = (orderId: string, status: SagaFact['status'], updatedAt = OLD): Sag
   updatedAt,
 });
 
-function check(o: OrderFact, s: SagaFact | undefined, events: string[]): string[] {
+const invoice = (
+  orderId: string,
+  status: InvoiceStatus,
+  payments: PaymentStatus[] = [],
+  overrides: Partial<InvoiceFact> = {},
+): InvoiceFact => ({
+  id: `inv-${orderId}`,
+  orderId,
+  kind: 'order',
+  status,
+  totalMinor: 2141,
+  currency: 'EUR',
+  updatedAt: OLD,
+  payments: payments.map((p, i) => ({ id: `pay-${orderId}-${i}`, status: p, amountMinor: 2141 })),
+  ...overrides,
+});
+const paid = (orderId: string) => invoice(orderId, 'paid', ['captured']);
+
+function check(o: OrderFact, s: SagaFact | undefined, events: string[], inv?: InvoiceFact): string[] {
   return orderDisagreements(
     [o],
     new Map(s ? [[s.orderId, s]] : []),
     new Map([[o.id, new Set(events)]]),
+    new Map(inv ? [[inv.orderId, inv]] : []),
     NOW,
     GRACE,
   ).map((d) => d.reason);
 }
 
+const SAGA_STATUSES: SagaStatus[] = ['running', 'compensating', 'completed', 'failed'];
+const INVOICE_STATUSES: (InvoiceStatus | undefined)[] = [undefined, 'open', 'paid', 'voided'];
+const ORDER_STATUSES = ['pending', 'awaiting_payment', 'provisioning', 'completed', 'cancelled', 'failed'];
+/** Order statuses that agree with each saga status, with the terminal event each publishes. */
+const AGREEING: Record<SagaStatus, [string, string[]][]> = {
+  running: [
+    ['awaiting_payment', []],
+    ['provisioning', []],
+  ],
+  compensating: [['provisioning', []]],
+  completed: [['completed', ['order.completed']]],
+  failed: [
+    ['cancelled', ['order.cancelled']],
+    ['failed', []],
+  ],
+};
+
 describe('orderDisagreements', () => {
-  it('accepts an order, its saga and its terminal event that agree', () => {
-    expect(check(order('a', 'completed'), saga('a', 'completed'), ['order.completed'])).toEqual([]);
+  it('accepts an order, its saga, its terminal event and its invoice that agree', () => {
+    expect(check(order('a', 'completed'), saga('a', 'completed'), ['order.completed'], paid('a'))).toEqual(
+      [],
+    );
     expect(check(order('a', 'cancelled'), saga('a', 'failed'), ['order.cancelled'])).toEqual([]);
     expect(check(order('a', 'awaiting_payment'), saga('a', 'running'), [])).toEqual([]);
     expect(check(order('a', 'failed'), saga('a', 'failed'), [])).toEqual([]);
   });
 
   it('finds a completed order without order.completed, and a running order with one', () => {
-    expect(check(order('a', 'completed'), saga('a', 'completed'), [])).toEqual([
+    expect(check(order('a', 'completed'), saga('a', 'completed'), [], paid('a'))).toEqual([
       'order completed but no terminal event published',
     ]);
     expect(check(order('a', 'provisioning'), saga('a', 'running'), ['order.completed'])).toEqual([
@@ -65,9 +110,165 @@ describe('orderDisagreements', () => {
     expect(check(order('a', 'pending'), undefined, [])).toEqual(['order pending without a saga']);
   });
 
-  it('leaves orders and sagas that changed within the grace period alone', () => {
+  it('leaves orders, sagas and invoices that changed within the grace period alone', () => {
     expect(check(order('a', 'provisioning', RECENT), saga('a', 'completed'), [])).toEqual([]);
     expect(check(order('a', 'provisioning'), saga('a', 'completed', RECENT), [])).toEqual([]);
+    const voiding = invoice('a', 'open', [], { updatedAt: RECENT });
+    expect(check(order('a', 'cancelled'), saga('a', 'failed'), ['order.cancelled'], voiding)).toEqual([]);
+  });
+
+  describe('the order invoice once the saga is terminal, for every saga × agreeing order × invoice status', () => {
+    const cases = SAGA_STATUSES.flatMap((sagaStatus) =>
+      AGREEING[sagaStatus].flatMap(([orderStatus, events]) =>
+        INVOICE_STATUSES.map((invoiceStatus) => ({ sagaStatus, orderStatus, events, invoiceStatus })),
+      ),
+    );
+    const expected = (c: (typeof cases)[number]): string[] => {
+      if (c.sagaStatus === 'completed' && c.invoiceStatus !== 'paid') {
+        return [`saga completed, order invoice ${c.invoiceStatus ?? 'never created'}`];
+      }
+      if (c.sagaStatus === 'failed' && c.invoiceStatus !== undefined && c.invoiceStatus !== 'voided') {
+        return [`saga failed, order invoice ${c.invoiceStatus}`];
+      }
+      return [];
+    };
+
+    it.each(cases)('saga $sagaStatus, order $orderStatus, invoice $invoiceStatus', (c) => {
+      const inv = c.invoiceStatus && invoice('a', c.invoiceStatus);
+      expect(check(order('a', c.orderStatus), saga('a', c.sagaStatus), c.events, inv)).toEqual(expected(c));
+    });
+
+    it('finds exactly the terminal sagas whose invoice disagrees, in both directions', () => {
+      const found = cases.filter((c) => expected(c).length > 0);
+      expect(found.map((c) => `${c.sagaStatus}/${c.orderStatus}/${c.invoiceStatus}`).sort()).toEqual([
+        'completed/completed/open',
+        'completed/completed/undefined',
+        'completed/completed/voided',
+        'failed/cancelled/open',
+        'failed/cancelled/paid',
+        'failed/failed/open',
+        'failed/failed/paid',
+      ]);
+    });
+  });
+
+  it('reports the order against its saga before the invoice', () => {
+    expect(check(order('a', 'provisioning'), saga('a', 'completed'), [], invoice('a', 'open'))).toEqual([
+      'saga completed, order provisioning',
+    ]);
+  });
+
+  it("judges the order's own invoice, not a renewal", () => {
+    const renewal = invoice('a', 'voided', [], { id: 'inv-renewal', kind: 'renewal' });
+    const own = orderInvoicesOf([paid('a'), renewal]);
+    expect(own.get('a')?.id).toBe('inv-a');
+    expect(
+      orderDisagreements(
+        [order('a', 'completed')],
+        new Map([['a', saga('a', 'completed')]]),
+        new Map([['a', new Set(['order.completed'])]]),
+        own,
+        NOW,
+        GRACE,
+      ),
+    ).toEqual([]);
+  });
+});
+
+/** Payments on an order invoice, by the invoice status billing would show with them (and a few it must not). */
+const INVOICE_VARIANTS: [InvoiceStatus | undefined, PaymentStatus[]][] = [
+  [undefined, []],
+  ['open', []],
+  ['open', ['failed', 'failed']],
+  ['paid', ['captured']],
+  ['paid', ['failed', 'captured']],
+  ['voided', []],
+  ['voided', ['refunded']],
+  ['voided', ['captured']],
+  ['paid', ['refunded', 'captured']],
+];
+
+describe('moneyOnOrders', () => {
+  const cases = ORDER_STATUSES.flatMap((orderStatus) =>
+    INVOICE_VARIANTS.map(([invoiceStatus, payments]) => ({ orderStatus, invoiceStatus, payments })),
+  );
+
+  it.each(cases)('order $orderStatus, invoice $invoiceStatus with payments $payments', (c) => {
+    const inv = c.invoiceStatus && invoice('a', c.invoiceStatus, c.payments);
+    const found = moneyOnOrders([order('a', c.orderStatus)], orderInvoicesOf(inv ? [inv] : []), NOW, GRACE);
+    const kept = c.payments.includes('captured');
+    const ended = ['completed', 'cancelled', 'failed'].includes(c.orderStatus);
+    expect({
+      keptNotCompleted: found.keptNotCompleted.length,
+      completedWithoutMoney: found.completedWithoutMoney.length,
+    }).toEqual({
+      keptNotCompleted: ended && c.orderStatus !== 'completed' && kept ? 1 : 0,
+      completedWithoutMoney: c.orderStatus === 'completed' && !kept ? 1 : 0,
+    });
+  });
+
+  it('names the order, the invoice and the amount', () => {
+    const kept = invoice('o1', 'voided', ['refunded', 'captured'], { currency: 'USD' });
+    const open = invoice('o2', 'open', ['failed'], { totalMinor: 999 });
+    const found = moneyOnOrders(
+      [order('o1', 'cancelled'), order('o2', 'completed'), order('o3', 'completed')],
+      orderInvoicesOf([kept, open]),
+      NOW,
+      GRACE,
+    );
+    expect(found).toEqual({
+      keptNotCompleted: ['order o1 cancelled: invoice inv-o1 keeps 2141 USD (payment pay-o1-1)'],
+      completedWithoutMoney: [
+        'order o2 completed: invoice inv-o2 open, 999 EUR not captured',
+        'order o3 completed: no order invoice, 0 captured',
+      ],
+    });
+  });
+
+  it('leaves orders still on their way, renewals and rows within the grace period alone', () => {
+    const found = moneyOnOrders(
+      [
+        order('a', 'provisioning'),
+        order('b', 'cancelled', RECENT),
+        order('c', 'cancelled'),
+        order('d', 'failed'),
+      ],
+      orderInvoicesOf([
+        paid('a'),
+        paid('b'),
+        invoice('c', 'paid', ['captured'], { updatedAt: RECENT }),
+        invoice('d', 'voided', ['refunded']),
+        invoice('d', 'paid', ['captured'], { id: 'inv-renewal', kind: 'renewal' }),
+      ]),
+      NOW,
+      GRACE,
+    );
+    expect(found).toEqual({ keptNotCompleted: [], completedWithoutMoney: [] });
+  });
+});
+
+describe('voidedWithPaymentKept', () => {
+  const statuses: InvoiceStatus[] = ['open', 'paid', 'voided'];
+  const paymentSets: PaymentStatus[][] = [
+    [],
+    ['failed'],
+    ['captured'],
+    ['refunded'],
+    ['refunded', 'captured'],
+  ];
+  const cases = statuses.flatMap((status) =>
+    ['order', 'renewal'].flatMap((kind) => paymentSets.map((payments) => ({ status, kind, payments }))),
+  );
+
+  it.each(cases)('$kind invoice $status with payments $payments', (c) => {
+    const found = voidedWithPaymentKept([invoice('a', c.status, c.payments, { kind: c.kind })]);
+    expect(found).toHaveLength(c.status === 'voided' && c.payments.includes('captured') ? 1 : 0);
+  });
+
+  it('names the invoice, its order, the payment and the amount', () => {
+    expect(voidedWithPaymentKept([invoice('o1', 'voided', ['refunded', 'captured'])])).toEqual([
+      'invoice inv-o1 (order, order o1) voided, payment pay-o1-1 keeps 2141 EUR',
+    ]);
   });
 });
 
@@ -77,6 +278,15 @@ describe('tally and formatReport', () => {
     { check: 'published events missing from the event log', count: 2, samples: [] },
     { check: 'invoices charged twice', count: 1, samples: ['i1'] },
     { check: 'orders with two services', count: 0, samples: [] },
+    { check: 'invoices with invoice.voided twice', count: 2, samples: [] },
+    { check: 'payments with payment.refunded twice', count: 1, samples: [] },
+    {
+      check: 'money kept on orders not completed',
+      count: 1,
+      samples: ['order o1 cancelled: invoice i1 keeps'],
+    },
+    { check: 'completed orders without money kept', count: 2, samples: [] },
+    { check: 'invoices voided with a payment kept', count: 1, samples: [] },
     { check: 'sagas stuck', count: 3, samples: [] },
     { check: 'orders disagreeing with their saga or events', count: 0, samples: [] },
   ];
@@ -88,12 +298,20 @@ describe('tally and formatReport', () => {
     eventsLogged: 98,
   };
 
-  it('adds losses, duplicates, stuck sagas and disagreements from the findings', () => {
+  it('adds losses, duplicates, money mismatches, stuck sagas and disagreements from the findings', () => {
     const report = tally({ ...base, findings });
-    expect(report).toMatchObject({ lost: 3, duplicated: 1, stuckSagas: 3, disagreements: 0 });
+    expect(report).toMatchObject({
+      lost: 3,
+      duplicated: 4,
+      stuckSagas: 3,
+      disagreements: 0,
+      moneyMismatches: 4,
+    });
     expect(isClean(report)).toBe(false);
     const text = formatReport(report);
-    expect(text).toContain('lost 3, duplicated 1, stuck sagas 3');
+    expect(text).toContain('lost 3, duplicated 4, stuck sagas 3, disagreeing orders 0, money mismatches 4');
+    expect(text).toContain('FAIL invoices voided with a payment kept: 1');
+    expect(text).toContain('order o1 cancelled: invoice i1 keeps');
     expect(text).toContain('FAIL invoices charged twice: 1');
     expect(text).toContain('ok   orders with two services: 0');
     expect(text).toContain('orders t.x.order.created e1');

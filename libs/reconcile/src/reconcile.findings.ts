@@ -18,6 +18,27 @@ export interface SagaFact {
   updatedAt: Date;
 }
 
+export type InvoiceStatus = 'open' | 'paid' | 'voided';
+export type PaymentStatus = 'captured' | 'failed' | 'refunded';
+
+export interface PaymentFact {
+  id: string;
+  status: PaymentStatus;
+  amountMinor: number;
+}
+
+/** One billing.invoice with its payments. kind 'order' is the order's own invoice; renewals carry its id too. */
+export interface InvoiceFact {
+  id: string;
+  orderId: string;
+  kind: string;
+  status: InvoiceStatus;
+  totalMinor: number;
+  currency: string;
+  updatedAt: Date;
+  payments: PaymentFact[];
+}
+
 /** The terminal order events (order.completed, order.cancelled, order.failed) logged for one order, by type. */
 export type TerminalEvents = Map<string, Set<string>>;
 
@@ -37,14 +58,16 @@ export const TERMINAL_ORDER_STATUSES = Object.keys(TERMINAL_EVENT);
 export const TERMINAL_ORDER_EVENTS = ['order.completed', 'order.cancelled', 'order.failed'];
 
 /**
- * Orders whose stored status disagrees with their saga or with the terminal events published for them. Rows changed
- * within the grace period are still settling (the saga's last step and the order's update travel as separate
- * events) and are left alone.
+ * Orders whose stored status disagrees with their saga, with the terminal events published for them or, once the saga
+ * is terminal, with their own invoice (`orderInvoices`, by order id). Rows changed within the grace period are still
+ * settling (the saga's last step, the order's update and the invoice's void travel as separate events) and are left
+ * alone.
  */
 export function orderDisagreements(
   orders: OrderFact[],
   sagas: Map<string, SagaFact>,
   terminalEvents: TerminalEvents,
+  orderInvoices: Map<string, InvoiceFact>,
   now: Date,
   graceMs: number,
 ): Disagreement[] {
@@ -52,10 +75,15 @@ export function orderDisagreements(
   const found: Disagreement[] = [];
   for (const order of orders) {
     const saga = sagas.get(order.id);
-    if (!settled(order.updatedAt) || (saga && !settled(saga.updatedAt))) {
+    const invoice = orderInvoices.get(order.id);
+    if (
+      !settled(order.updatedAt) ||
+      (saga && !settled(saga.updatedAt)) ||
+      (invoice && !settled(invoice.updatedAt))
+    ) {
       continue;
     }
-    const reason = disagreement(order, saga, terminalEvents.get(order.id) ?? new Set());
+    const reason = disagreement(order, saga, terminalEvents.get(order.id) ?? new Set(), invoice);
     if (reason) {
       found.push({ orderId: order.id, reason });
     }
@@ -63,7 +91,12 @@ export function orderDisagreements(
   return found;
 }
 
-function disagreement(order: OrderFact, saga: SagaFact | undefined, events: Set<string>): string | undefined {
+function disagreement(
+  order: OrderFact,
+  saga: SagaFact | undefined,
+  events: Set<string>,
+  invoice: InvoiceFact | undefined,
+): string | undefined {
   const terminal = TERMINAL_ORDER_STATUSES.includes(order.status);
   if (events.size > 1) {
     return `conflicting terminal events ${[...events].sort().join(', ')}`;
@@ -94,7 +127,86 @@ function disagreement(order: OrderFact, saga: SagaFact | undefined, events: Set<
   if (terminal && (saga.status === 'running' || saga.status === 'compensating')) {
     return `order ${order.status}, saga still ${saga.status}`;
   }
+  // Billing is the authority over the invoice: a completed saga kept the capture, a failed one voided (and so
+  // refunded) the invoice, unless the order failed before billing made one.
+  if (saga.status === 'completed' && invoice?.status !== 'paid') {
+    return `saga completed, order invoice ${invoice?.status ?? 'never created'}`;
+  }
+  if (saga.status === 'failed' && invoice && invoice.status !== 'voided') {
+    return `saga failed, order invoice ${invoice.status}`;
+  }
   return undefined;
+}
+
+/** Each order's own invoice (kind 'order'), by order id. */
+export function orderInvoicesOf(invoices: InvoiceFact[]): Map<string, InvoiceFact> {
+  return new Map(invoices.filter((i) => i.kind === 'order').map((i) => [i.orderId, i]));
+}
+
+const captured = (invoice: InvoiceFact | undefined): PaymentFact[] =>
+  invoice?.payments.filter((p) => p.status === 'captured') ?? [];
+
+const money = (minor: number, currency: string) => `${minor} ${currency}`;
+
+/**
+ * Money captured and not refunded on an order's own invoice must mean the order completed, and the other way round.
+ * Only orders that ended are judged: one still on its way (paid, provisioning) is in flight, and if it never moves
+ * on, its saga is reported as stuck or as disagreeing. Rows changed within the grace period are left alone (the
+ * order is cancelled before the saga's void refunds the capture).
+ */
+export function moneyOnOrders(
+  orders: OrderFact[],
+  orderInvoices: Map<string, InvoiceFact>,
+  now: Date,
+  graceMs: number,
+): { keptNotCompleted: string[]; completedWithoutMoney: string[] } {
+  const settled = (at: Date) => now.getTime() - at.getTime() >= graceMs;
+  const keptNotCompleted: string[] = [];
+  const completedWithoutMoney: string[] = [];
+  for (const order of orders) {
+    const invoice = orderInvoices.get(order.id);
+    if (
+      !TERMINAL_ORDER_STATUSES.includes(order.status) ||
+      !settled(order.updatedAt) ||
+      (invoice && !settled(invoice.updatedAt))
+    ) {
+      continue;
+    }
+    const kept = captured(invoice);
+    if (invoice && kept.length > 0 && order.status !== 'completed') {
+      const minor = kept.reduce((n, p) => n + p.amountMinor, 0);
+      keptNotCompleted.push(
+        `order ${order.id} ${order.status}: invoice ${invoice.id} keeps ${money(minor, invoice.currency)} ` +
+          `(payment ${kept.map((p) => p.id).join(', ')})`,
+      );
+    }
+    if (order.status === 'completed' && kept.length === 0) {
+      completedWithoutMoney.push(
+        invoice
+          ? `order ${order.id} completed: invoice ${invoice.id} ${invoice.status}, ` +
+              `${money(invoice.totalMinor, invoice.currency)} not captured`
+          : `order ${order.id} completed: no order invoice, 0 captured`,
+      );
+    }
+  }
+  return { keptNotCompleted, completedWithoutMoney };
+}
+
+/**
+ * Voided invoices with a payment still captured: the void must refund first, in the same transaction, so this is
+ * never a state in flight and is reported whatever the grace period.
+ */
+export function voidedWithPaymentKept(invoices: InvoiceFact[]): string[] {
+  return invoices.flatMap((invoice) => {
+    const kept = captured(invoice);
+    return invoice.status === 'voided' && kept.length > 0
+      ? kept.map(
+          (p) =>
+            `invoice ${invoice.id} (${invoice.kind}, order ${invoice.orderId}) voided, ` +
+            `payment ${p.id} keeps ${money(p.amountMinor, invoice.currency)}`,
+        )
+      : [];
+  });
 }
 
 export interface Finding {
@@ -113,25 +225,38 @@ export interface ReconcileReport {
   lost: number;
   /** Effects done twice: charges, refunds, services, emails, terminal events. */
   duplicated: number;
+  /** Sagas waiting for an event no path sends, or whose timer is overdue. */
   stuckSagas: number;
+  /** Orders disagreeing with their saga, their terminal events or their invoice. */
   disagreements: number;
+  /** Money kept where the order did not complete, not kept where it did, or kept on a voided invoice. */
+  moneyMismatches: number;
   findings: Finding[];
 }
 
 export const LOSS_CHECKS = ['outbox rows unpublished', 'published events missing from the event log'];
+export const ONCE_PER_INVOICE_CHECK = 'invoices with invoice.voided twice';
+export const ONCE_PER_PAYMENT_CHECK = 'payments with payment.refunded twice';
 export const DUPLICATE_CHECKS = [
   'invoices charged twice',
   'payments refunded twice',
   'orders with two services',
   'orders with a notification twice',
   'orders with a once-only event twice',
+  ONCE_PER_INVOICE_CHECK,
+  ONCE_PER_PAYMENT_CHECK,
 ];
+export const MONEY_KEPT_CHECK = 'money kept on orders not completed';
+export const MONEY_MISSING_CHECK = 'completed orders without money kept';
+export const VOIDED_KEPT_CHECK = 'invoices voided with a payment kept';
+export const MONEY_CHECKS = [MONEY_KEPT_CHECK, MONEY_MISSING_CHECK, VOIDED_KEPT_CHECK];
+/** Sagas in progress waiting for an event no path sends (no timer, idle), or whose timer is overdue. */
 export const STUCK_CHECK = 'sagas stuck';
 export const DISAGREEMENT_CHECK = 'orders disagreeing with their saga or events';
 
 /** The report's headline figures from its findings (a finding with count 0 is a check that passed). */
 export function tally(
-  base: Omit<ReconcileReport, 'lost' | 'duplicated' | 'stuckSagas' | 'disagreements'>,
+  base: Omit<ReconcileReport, 'lost' | 'duplicated' | 'stuckSagas' | 'disagreements' | 'moneyMismatches'>,
 ): ReconcileReport {
   const sum = (checks: string[]) =>
     base.findings.filter((f) => checks.includes(f.check)).reduce((n, f) => n + f.count, 0);
@@ -141,6 +266,7 @@ export function tally(
     duplicated: sum(DUPLICATE_CHECKS),
     stuckSagas: sum([STUCK_CHECK]),
     disagreements: sum([DISAGREEMENT_CHECK]),
+    moneyMismatches: sum(MONEY_CHECKS),
   };
 }
 
@@ -154,7 +280,7 @@ export function formatReport(report: ReconcileReport): string {
       `${report.orders} orders (${report.terminalOrders} terminal), ` +
       `${report.eventsPublished} events published, ${report.eventsLogged} logged`,
     `lost ${report.lost}, duplicated ${report.duplicated}, stuck sagas ${report.stuckSagas}, ` +
-      `disagreeing orders ${report.disagreements}`,
+      `disagreeing orders ${report.disagreements}, money mismatches ${report.moneyMismatches}`,
   ];
   for (const finding of report.findings) {
     const mark = finding.count === 0 ? 'ok  ' : 'FAIL';

@@ -3,8 +3,17 @@ import { SOURCE_MODULES } from '@app/contracts';
 import {
   DISAGREEMENT_CHECK,
   type Finding,
+  type InvoiceFact,
+  type InvoiceStatus,
+  MONEY_KEPT_CHECK,
+  MONEY_MISSING_CHECK,
+  moneyOnOrders,
+  ONCE_PER_INVOICE_CHECK,
+  ONCE_PER_PAYMENT_CHECK,
   orderDisagreements,
   type OrderFact,
+  orderInvoicesOf,
+  type PaymentStatus,
   type ReconcileOptions,
   type ReconcileReport,
   type SagaFact,
@@ -13,6 +22,8 @@ import {
   tally,
   TERMINAL_ORDER_EVENTS,
   TERMINAL_ORDER_STATUSES,
+  VOIDED_KEPT_CHECK,
+  voidedWithPaymentKept,
 } from './reconcile.findings.js';
 
 /** What a pg Pool or Client offers; the bench passes its own pool. */
@@ -31,14 +42,23 @@ export interface DuplicateEffects {
   notifications: string[];
   /** order + type of once-only events published twice under different event ids. */
   events: string[];
+  /** Invoices voided (invoice.voided) twice under different event ids. */
+  invoiceVoids: string[];
+  /** Payments refunded (payment.refunded) twice under different event ids. */
+  paymentRefundEvents: string[];
 }
 
 /** Notifications an order triggers at most once. */
 const ONCE_PER_ORDER_TEMPLATES = ['vps-ready', 'order-confirmed', 'order-cancelled'];
 /** Events an order publishes at most once (renewals repeat payments and invoices, so those are checked by row). */
 const ONCE_PER_ORDER_EVENTS = [...TERMINAL_ORDER_EVENTS, 'provisioning.completed', 'saga.completed'];
-/** An order id inside an outbox payload, read as text: a deliberately malformed payload must not abort the query. */
-const ORDER_ID_IN_PAYLOAD = `substring(payload from '"orderId"\\s*:\\s*"([0-9a-fA-F-]{36})"')`;
+/**
+ * An id field inside a payload, read as text: a deliberately malformed payload must not abort the query. `payload` is
+ * text in the outboxes and jsonb (rendered with the same quoting) in the event log.
+ */
+const idInPayload = (field: string, payload = 'payload') =>
+  `substring(${payload} from '"${field}"\\s*:\\s*"([0-9a-fA-F-]{36})"')`;
+const ORDER_ID_IN_PAYLOAD = idInPayload('orderId');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SAMPLES = 5;
 
@@ -72,9 +92,20 @@ export class Reconciler {
       finding('orders with two services', duplicates.services),
       finding('orders with a notification twice', duplicates.notifications),
       finding('orders with a once-only event twice', duplicates.events),
+      finding(ONCE_PER_INVOICE_CHECK, duplicates.invoiceVoids),
+      finding(ONCE_PER_PAYMENT_CHECK, duplicates.paymentRefundEvents),
+    );
+    const { orders, invoices, disagreements, money } = await this.disagreements(
+      orderIds,
+      prefix,
+      graceSeconds,
+    );
+    findings.push(
+      finding(MONEY_KEPT_CHECK, money.keptNotCompleted),
+      finding(MONEY_MISSING_CHECK, money.completedWithoutMoney),
+      finding(VOIDED_KEPT_CHECK, voidedWithPaymentKept(invoices)),
     );
     findings.push(await this.stuckSagas(prefix, graceSeconds));
-    const { orders, disagreements } = await this.disagreements(orderIds, prefix, graceSeconds);
     findings.push(
       finding(
         DISAGREEMENT_CHECK,
@@ -155,7 +186,10 @@ export class Reconciler {
     };
   }
 
-  /** Effects done twice for these orders: charges, refunds, services, emails, once-only events. */
+  /**
+   * Effects done twice for these orders: charges, refunds, services, emails, once-only events (per order, and
+   * invoice.voided per invoice, payment.refunded per payment).
+   */
   async duplicateEffects(orderIds: string[], prefix: string): Promise<DuplicateEffects> {
     const ids = async (sql: string, params: unknown[]): Promise<string[]> =>
       (await this.db.query<{ id: string }>(sql, params)).rows.map((r) => r.id);
@@ -186,30 +220,62 @@ export class Reconciler {
         GROUP BY variables ->> 'orderId', template HAVING count(*) > 1`,
       [prefix, ONCE_PER_ORDER_TEMPLATES, orderIds],
     );
-    const outboxes = SOURCE_MODULES.map(
-      (s) =>
-        `SELECT ${ORDER_ID_IN_PAYLOAD} AS order_id, headers ->> 'ce_type' AS type, event_id::text AS event_id
-           FROM "${s}".outbox WHERE starts_with(topic, $1) AND headers ->> 'ce_type' = ANY($2::text[])`,
-    ).join(' UNION ');
-    const events = await ids(
-      `SELECT order_id || ' ' || type || ' (' || count(DISTINCT event_id) || ' event ids)' AS id FROM (
-         ${outboxes}
-         UNION
-         SELECT order_id, type, event_id FROM audit.event_log
-          WHERE topic_prefix = $1 AND type = ANY($2::text[]) AND NOT is_dead_letter
-       ) e
-       WHERE order_id = ANY($3::text[])
-       GROUP BY order_id, type HAVING count(DISTINCT event_id) > 1`,
-      [prefix, ONCE_PER_ORDER_EVENTS, orderIds],
+    const events = (await this.eventsTwice(prefix, orderIds, ONCE_PER_ORDER_EVENTS, 'orderId')).map(
+      (e) => `${e.subject} ${e.type} (${e.count} event ids)`,
     );
-    return { captures, refunds, services, notifications, events };
+    const perSubject = async (type: string, subject: string) =>
+      (await this.eventsTwice(prefix, orderIds, [type], subject)).map(
+        (e) => `${e.subject} ${e.type} (order ${e.orderId}, ${e.count} event ids)`,
+      );
+    const invoiceVoids = await perSubject('invoice.voided', 'invoiceId');
+    const paymentRefundEvents = await perSubject('payment.refunded', 'paymentId');
+    return { captures, refunds, services, notifications, events, invoiceVoids, paymentRefundEvents };
   }
 
-  /** Sagas in progress with no timer and no activity for the grace period, or whose timer is overdue by it. */
+  /**
+   * Events of these types published for one subject (the payload's `subjectField`) under more than one event id, read
+   * from every outbox and the event log of the environment, limited to the environment's orders.
+   */
+  private async eventsTwice(
+    prefix: string,
+    orderIds: string[],
+    types: string[],
+    subjectField: string,
+  ): Promise<{ subject: string; type: string; orderId: string; count: number }[]> {
+    const loggedOrderId = `coalesce(order_id, ${idInPayload('orderId', 'payload::text')})`;
+    const loggedSubject =
+      subjectField === 'orderId' ? loggedOrderId : idInPayload(subjectField, 'payload::text');
+    const outboxes = SOURCE_MODULES.map(
+      (s) =>
+        `SELECT ${idInPayload(subjectField)} AS subject, ${ORDER_ID_IN_PAYLOAD} AS order_id,
+                headers ->> 'ce_type' AS type, event_id::text AS event_id
+           FROM "${s}".outbox WHERE starts_with(topic, $1) AND headers ->> 'ce_type' = ANY($2::text[])`,
+    ).join(' UNION ');
+    const { rows } = await this.db.query<{ subject: string; type: string; order_id: string; count: number }>(
+      `SELECT subject, type, min(order_id) AS order_id, count(DISTINCT event_id)::int AS count FROM (
+         ${outboxes}
+         UNION
+         SELECT ${loggedSubject}, ${loggedOrderId}, type, event_id
+           FROM audit.event_log
+          WHERE topic_prefix = $1 AND type = ANY($2::text[]) AND NOT is_dead_letter
+       ) e
+       WHERE order_id = ANY($3::text[]) AND subject IS NOT NULL
+       GROUP BY subject, type HAVING count(DISTINCT event_id) > 1
+       ORDER BY subject, type`,
+      [prefix, types, orderIds],
+    );
+    return rows.map((r) => ({ subject: r.subject, type: r.type, orderId: r.order_id, count: r.count }));
+  }
+
+  /**
+   * Sagas in progress that are neither terminal nor holding a due timer: with no timer and no activity for the grace
+   * period they wait for an event no path sends; with a timer overdue by the grace period nothing fires it.
+   */
   async stuckSagas(prefix: string, graceSeconds: number): Promise<Finding> {
     const { rows } = await this.db.query<{ row: string }>(
       `SELECT order_id::text || ' ' || status || ' at ' || step ||
-              coalesce(', timer ' || timer_kind || ' due ' || to_char(timer_at, 'YYYY-MM-DD"T"HH24:MI:SS'), ', no timer')
+              coalesce(', timer ' || timer_kind || ' overdue since ' || to_char(timer_at, 'YYYY-MM-DD"T"HH24:MI:SS'),
+                       ', waiting for an event no path sends (no timer)')
               AS row
          FROM saga.instance
         WHERE topic_prefix = $1 AND status IN ('running', 'compensating')
@@ -253,18 +319,62 @@ export class Reconciler {
       set.add(e.type);
       terminal.set(e.order_id, set);
     }
+    const invoices = await this.invoices(orderIds);
+    const orderInvoices = orderInvoicesOf(invoices);
     const { rows } = await this.db.query<{ now: Date }>(`SELECT now() AS now`);
     const now = rows[0]?.now ?? new Date();
     return {
       orders,
+      invoices,
       disagreements: orderDisagreements(
         orders,
         new Map(sagas.map((s) => [s.orderId, s])),
         terminal,
+        orderInvoices,
         now,
         graceSeconds * 1000,
       ),
+      money: moneyOnOrders(orders, orderInvoices, now, graceSeconds * 1000),
     };
+  }
+
+  /** Every invoice of these orders (their own, renewals, plan changes) with its payments; billing's tables only. */
+  private async invoices(orderIds: string[]): Promise<InvoiceFact[]> {
+    const { rows: invoices } = await this.db.query<{
+      id: string;
+      order_id: string;
+      kind: string;
+      status: InvoiceStatus;
+      total_minor: string;
+      currency: string;
+      updated_at: Date;
+    }>(
+      `SELECT id::text AS id, order_id::text AS order_id, kind, status, total_minor, currency, updated_at
+         FROM billing.invoice WHERE order_id = ANY($1::uuid[])`,
+      [orderIds],
+    );
+    const { rows: payments } = await this.db.query<{
+      id: string;
+      invoice_id: string;
+      status: PaymentStatus;
+      amount_minor: string;
+    }>(
+      `SELECT id::text AS id, invoice_id::text AS invoice_id, status, amount_minor FROM billing.payment
+        WHERE invoice_id = ANY($1::uuid[]) ORDER BY created_at`,
+      [invoices.map((i) => i.id)],
+    );
+    return invoices.map((i): InvoiceFact => ({
+      id: i.id,
+      orderId: i.order_id,
+      kind: i.kind,
+      status: i.status,
+      totalMinor: Number(i.total_minor),
+      currency: i.currency,
+      updatedAt: i.updated_at,
+      payments: payments
+        .filter((p) => p.invoice_id === i.id)
+        .map((p) => ({ id: p.id, status: p.status, amountMinor: Number(p.amount_minor) })),
+    }));
   }
 }
 
