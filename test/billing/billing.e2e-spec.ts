@@ -96,6 +96,16 @@ describe('billing (monolith, real Kafka and PostgreSQL)', () => {
     return rows.map((r) => ({ key: r.key, data: JSON.parse(r.payload) as EventData<T> }));
   };
 
+  /** The causation ids of the events of a type billing published about an id. */
+  const causes = async (type: EventType, field: string, value: string): Promise<(string | null)[]> => {
+    const rows: { causation_id: string | null }[] = await db.query(
+      `SELECT headers ->> 'ce_causationid' AS causation_id FROM billing.outbox
+       WHERE headers ->> 'ce_type' = $1 AND payload::jsonb ->> $2 = $3 ORDER BY id`,
+      [type, field, value],
+    );
+    return rows.map((r) => r.causation_id);
+  };
+
   const countRows = async (sql: string, params: unknown[]): Promise<number> => {
     const rows: { n: string }[] = await db.query(sql, params);
     return Number(rows[0]?.n);
@@ -527,22 +537,40 @@ describe('billing (monolith, real Kafka and PostgreSQL)', () => {
       voidReason: 'provisioning_failed',
     });
     expect((await published('invoice.voided', 'invoiceId', invoice.id)).map((e) => e.data)).toEqual([
-      voidRequest,
+      { ...voidRequest, refunded: false },
     ]);
   });
 
-  it('holds a void requested before the refund until the refund is made', async () => {
+  it('a void of a paid invoice refunds its capture first, once; a refund asked for later changes nothing', async () => {
     const a = await shop.customer();
     const invoice = await orderAndInvoice(a);
     const paid = (await pay(a, invoice.id, 'tok_success').expect(200)).body as Invoice;
     const paymentId = paid.payments?.[0]?.id ?? '';
-    const voidRequest = { invoiceId: invoice.id, orderId: invoice.orderId, reason: 'provisioning_failed' };
-    const early = await sagaCommand('invoice.void_requested', voidRequest, a.accountId, invoice.id);
-    await handledByBilling([early.id]);
-    expect((await getInvoice(a, invoice.id)).status).toBe('paid');
-    expect(await published('invoice.voided', 'invoiceId', invoice.id)).toEqual([]);
+    const voidRequest = { invoiceId: invoice.id, orderId: invoice.orderId, reason: 'customer_request' };
+    const voids = [
+      await sagaCommand('invoice.void_requested', voidRequest, a.accountId, invoice.id),
+      await sagaCommand('invoice.void_requested', voidRequest, a.accountId, invoice.id),
+    ];
+    await handledByBilling(voids.map((v) => v.id));
+    const voided = await getInvoice(a, invoice.id);
+    expect(voided).toMatchObject({ status: 'voided', voidReason: 'customer_request' });
+    expect(voided.payments?.map((p) => p.status)).toEqual(['refunded']);
+    expect(
+      await countRows('SELECT count(*) AS n FROM billing.refund WHERE payment_id = $1', [paymentId]),
+    ).toBe(1);
+    const refunded = await published('payment.refunded', 'paymentId', paymentId);
+    expect(refunded.map((e) => e.data)).toEqual([
+      expect.objectContaining({ paymentId, amountMinor: 1546, currency: 'EUR', reason: 'customer_request' }),
+    ]);
+    // Refund and void are one transaction: both caused by the first request.
+    const [voidedEvent, ...more] = await published('invoice.voided', 'invoiceId', invoice.id);
+    expect(more).toEqual([]);
+    expect(voidedEvent?.data).toEqual({ ...voidRequest, refunded: true });
+    expect(await causes('invoice.voided', 'invoiceId', invoice.id)).toEqual([voids[0]?.id]);
+    expect(await causes('payment.refunded', 'paymentId', paymentId)).toEqual([voids[0]?.id]);
 
-    const refund = await sagaCommand(
+    // An old saga's refund request for the same payment: nothing more is refunded, nothing is dead-lettered.
+    const late = await sagaCommand(
       'payment.refund_requested',
       {
         refundId: randomUUID(),
@@ -554,14 +582,9 @@ describe('billing (monolith, real Kafka and PostgreSQL)', () => {
       a.accountId,
       paymentId,
     );
-    await handledByBilling([refund.id]);
-    expect(await getInvoice(a, invoice.id)).toMatchObject({
-      status: 'voided',
-      voidReason: 'provisioning_failed',
-    });
-    expect((await published('invoice.voided', 'invoiceId', invoice.id)).map((e) => e.data)).toEqual([
-      voidRequest,
-    ]);
+    await handledByBilling([late.id]);
+    expect(await published('payment.refunded', 'paymentId', paymentId)).toHaveLength(1);
+    await pay(a, invoice.id, 'tok_success').expect(409);
   });
 
   it('voids an open invoice, which can then no longer be paid; an unknown invoice is dead-lettered', async () => {

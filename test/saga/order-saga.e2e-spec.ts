@@ -161,26 +161,38 @@ describe('order saga (monolith, real Kafka and PostgreSQL)', () => {
     }
   });
 
-  it('declined card: order cancelled, invoice voided, nothing provisioned', async () => {
+  it('declined card: the invoice stays payable, the customer is mailed, a good card completes the order', async () => {
     const { token } = await shop.customer();
     const orderId = await placeOrder(token);
     const invoice = await invoiceOf(token, orderId);
     const declined = await pay(token, invoice.id, 'tok_declined').expect(402);
     expect(declined.headers['content-type']).toMatch(/^application\/problem\+json/);
-    const order = await orderReaches(token, orderId, 'cancelled');
-    expect(order.steps.at(-1)).toMatchObject({ status: 'cancelled', event: 'order.cancel_requested' });
-    await sagaEnds(orderId, 'failed');
-    const voided = await shop.http
+    const mail = await waitFor(async () => {
+      const log = await orderEvents(db, orderId);
+      return log.find((e) => e.type === 'notification.requested' && e.data.template === 'payment-failed');
+    }, 'the payment-failed mail');
+    expect(mail.data).toMatchObject({ variables: { orderId } });
+    expect((await sagaOf(orderId))?.status).toBe('running');
+    const open = await shop.http
       .get(`/v1/invoices/${invoice.id}`)
       .auth(token, { type: 'bearer' })
       .expect(200);
-    expect((voided.body as Invoice).status).toBe('voided');
+    expect((open.body as Invoice).status).toBe('open');
+    await pay(token, invoice.id, 'tok_success').expect(200);
+    await orderReaches(token, orderId, 'completed');
+    await sagaEnds(orderId, 'completed');
     const log = await orderEvents(db, orderId);
-    expect(log.filter((e) => e.type.startsWith('provisioning.'))).toEqual([]);
-    expect(log.find((e) => e.type === 'order.cancelled')?.data).toMatchObject({ reason: 'payment_failed' });
+    for (const type of [
+      'saga.compensating',
+      'invoice.void_requested',
+      'order.cancelled',
+      'payment.refunded',
+    ]) {
+      expect({ type, n: log.filter((e) => e.type === type).length }).toEqual({ type, n: 0 });
+    }
   });
 
-  it('provisioning failure: release, refund, void, cancel, notify — in that causal order', async () => {
+  it('provisioning failure: release, void (which refunds), cancel, notify — in that causal order', async () => {
     const { token } = await shop.customer();
     const orderId = await placeOrder(token, `fail-${Date.now()}.example.com`);
     const invoice = await invoiceOf(token, orderId);
@@ -194,9 +206,8 @@ describe('order saga (monolith, real Kafka and PostgreSQL)', () => {
       'saga.compensating',
       'provisioning.release_requested',
       'provisioning.released',
-      'payment.refund_requested',
-      'payment.refunded',
       'invoice.void_requested',
+      'payment.refunded',
       'invoice.voided',
       'order.cancel_requested',
       'order.cancelled',
@@ -224,13 +235,21 @@ describe('order saga (monolith, real Kafka and PostgreSQL)', () => {
     expect(refunded).toHaveLength(1);
     expect(refunded[0]?.data.amountMinor).toBe(invoice.totalMinor);
 
-    // A redelivered refund request refunds once.
-    const request = log.filter((e) => e.type === 'payment.refund_requested');
+    expect(log.find((e) => e.type === 'invoice.voided')?.data).toMatchObject({ refunded: true });
+    const mail = log.find(
+      (e) => e.type === 'notification.requested' && e.data.template === 'order-cancelled',
+    );
+    expect(mail?.data).toMatchObject({ variables: { refunded: true } });
+
+    // A redelivered void request refunds and voids once.
+    const request = log.filter((e) => e.type === 'invoice.void_requested');
     await app
       .get(EventProducer)
       .send(request.map((e) => ({ topic: e.topic, key: e.key, value: e.payload, headers: e.headers })));
     await new Promise((r) => setTimeout(r, 2_000));
-    expect((await orderEvents(db, orderId)).filter((e) => e.type === 'payment.refunded')).toHaveLength(1);
+    const after = await orderEvents(db, orderId);
+    expect(after.filter((e) => e.type === 'payment.refunded')).toHaveLength(1);
+    expect(after.filter((e) => e.type === 'invoice.voided')).toHaveLength(1);
   });
 
   it('payment timeout: the database timer cancels the unpaid order', async () => {

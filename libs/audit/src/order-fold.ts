@@ -94,7 +94,8 @@ export function foldOrder(orderId: string, events: AuditEventView[]): FoldedStat
     }
     state.status = target;
     state.steps.push({ status: target, event: event.type, eventId: event.eventId, at: event.occurredAt });
-    if (target === 'completed' && typeof data.serviceId === 'string') {
+    // Orders names the service from its build's start (provisioning.started) and again on completion.
+    if ((target === 'completed' || target === 'provisioning') && typeof data.serviceId === 'string') {
       state.serviceId = data.serviceId;
     }
   }

@@ -133,14 +133,4 @@ export class InvoiceRepository {
       { status: 'voided', voidedAt: at, voidReason: reason, pendingVoidReason: null, updatedAt: at },
     );
   }
-
-  async markVoidPending(manager: EntityManager, invoice: Invoice, reason: string, at: Date): Promise<void> {
-    invoice.pendingVoidReason = reason;
-    invoice.updatedAt = at;
-    await manager.update(
-      Invoice,
-      { tenantId: invoice.tenantId, id: invoice.id },
-      { pendingVoidReason: reason, updatedAt: at },
-    );
-  }
 }

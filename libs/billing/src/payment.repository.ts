@@ -22,8 +22,13 @@ export class PaymentRepository {
     return manager.findOne(Payment, { where: { tenantId, id }, lock: { mode: 'pessimistic_write' } });
   }
 
-  async hasCapture(manager: EntityManager, tenantId: string, invoiceId: string): Promise<boolean> {
-    return manager.existsBy(Payment, { tenantId, invoiceId, status: 'captured' });
+  /** The payments still captured on an invoice, locked: the caller gives them back before voiding it. */
+  capturedOn(manager: EntityManager, tenantId: string, invoiceId: string): Promise<Payment[]> {
+    return manager.find(Payment, {
+      where: { tenantId, invoiceId, status: 'captured' },
+      order: { createdAt: 'ASC', id: 'ASC' },
+      lock: { mode: 'pessimistic_write' },
+    });
   }
 
   async markRefunded(manager: EntityManager, payment: Payment, at: Date): Promise<void> {

@@ -1,24 +1,31 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { v5 as uuidv5 } from 'uuid';
 import type { EventData } from '@app/contracts';
 import { PermanentEventError } from '@app/messaging';
+import type { Invoice } from './entities/invoice.entity.js';
+import type { Payment } from './entities/payment.entity.js';
 import { PAYMENT_GATEWAY, type PaymentGateway } from './gateway/payment-gateway.js';
 import { InvoiceRepository } from './invoice.repository.js';
 import { PaymentRepository } from './payment.repository.js';
 import type { Tx } from './unit-of-work.js';
-import { VoidsService } from './voids.service.js';
+
+/** Namespace of the refund ids a void derives from the payment it gives back (one such refund per payment, ever). */
+const VOID_REFUND_NAMESPACE = '6f0b3c1e-5d2a-4e8b-9c47-2a1d0e9f7b35';
 
 @Injectable()
 export class RefundsService {
+  private readonly logger = new Logger(RefundsService.name);
+
   constructor(
     private readonly invoices: InvoiceRepository,
     private readonly payments: PaymentRepository,
-    private readonly voids: VoidsService,
     @Inject(PAYMENT_GATEWAY) private readonly gateway: PaymentGateway,
   ) {}
 
   /**
-   * Saga compensation: refunds a captured payment in full, once per refundId. The refundId is the provider's
-   * idempotency key as well, so a crash between the provider's refund and our commit refunds once on retry. A
+   * Refunds a captured payment in full, once per refundId (payment.refund_requested: old sagas and operators). The
+   * refundId is the provider's idempotency key as well, so a crash between the provider's refund and our commit
+   * refunds once on retry. A payment already given back (a void refunds the captures it finds) is not an error. A
    * provider outage throws an ordinary error: the consumer retries with backoff.
    */
   async refund(tx: Tx, tenantId: string, request: EventData<'payment.refund_requested'>): Promise<void> {
@@ -30,27 +37,54 @@ export class RefundsService {
         `no payment ${request.paymentId} on invoice ${request.invoiceId} of order ${request.orderId}`,
       );
     }
-    if (await this.payments.findRefund(tx.manager, tenantId, request.refundId)) {
+    if (payment.status === 'refunded') {
+      this.logger.log(
+        `payment ${payment.id} was refunded already; refund ${request.refundId} changes nothing`,
+      );
       return;
     }
     if (payment.status !== 'captured' || payment.providerReference === null) {
-      // Failed, or refunded in full under another refundId: there is nothing left to give back.
       throw new PermanentEventError(`payment ${payment.id} is ${payment.status}, not refundable`);
+    }
+    await this.give(tx, invoice, payment, request.refundId, request.reason);
+  }
+
+  /**
+   * Gives back every payment still captured on an invoice the caller holds locked, before it is voided; returns
+   * the amount refunded. Each refund id is derived from its payment, so a retried void refunds nothing twice.
+   */
+  async refundCaptures(tx: Tx, invoice: Invoice, reason: string): Promise<number> {
+    let refundedMinor = 0;
+    for (const payment of await this.payments.capturedOn(tx.manager, invoice.tenantId, invoice.id)) {
+      refundedMinor += await this.give(
+        tx,
+        invoice,
+        payment,
+        uuidv5(payment.id, VOID_REFUND_NAMESPACE),
+        reason,
+      );
+    }
+    return refundedMinor;
+  }
+
+  private async give(tx: Tx, invoice: Invoice, payment: Payment, refundId: string, reason: string) {
+    if (payment.providerReference === null) {
+      throw new PermanentEventError(`payment ${payment.id} is captured without a provider reference`);
     }
     const refund = await this.gateway.refund(
       payment.providerReference,
       payment.amountMinor,
       payment.currency,
-      request.refundId,
+      refundId,
     );
     const now = new Date();
     await this.payments.insertRefund(tx.manager, {
-      id: request.refundId,
-      tenantId,
+      id: refundId,
+      tenantId: invoice.tenantId,
       paymentId: payment.id,
       amountMinor: payment.amountMinor,
       currency: payment.currency,
-      reason: request.reason,
+      reason,
       providerReference: refund.reference,
       createdAt: now,
     });
@@ -63,11 +97,11 @@ export class RefundsService {
         orderId: invoice.orderId,
         amountMinor: payment.amountMinor,
         currency: payment.currency,
-        refundId: request.refundId,
-        reason: request.reason,
+        refundId,
+        reason,
       },
-      { tenantId, subject: payment.id },
+      { tenantId: invoice.tenantId, subject: payment.id },
     );
-    await this.voids.afterRefund(tx, invoice);
+    return payment.amountMinor;
   }
 }

@@ -3,23 +3,24 @@ import type { EventData } from '@app/contracts';
 import { PermanentEventError } from '@app/messaging';
 import type { Invoice } from './entities/invoice.entity.js';
 import { InvoiceRepository } from './invoice.repository.js';
-import { PaymentRepository } from './payment.repository.js';
+import { RefundsService } from './refunds.service.js';
 import type { Tx } from './unit-of-work.js';
 
 /**
- * Saga compensation: voids an invoice whose order will not be fulfilled. A paid invoice is voided once its payment
- * has been refunded; no credit note is issued in this version.
+ * Voids invoices. Billing is the authority over an invoice: a capture and a void of the same invoice are serialized
+ * on its row, so whichever comes second sees the first. A charge finds a voided invoice and is refused (409); a
+ * void finds a captured payment and refunds it before voiding. No credit note is issued in this version.
  */
 @Injectable()
 export class VoidsService {
   constructor(
     private readonly invoices: InvoiceRepository,
-    private readonly payments: PaymentRepository,
+    private readonly refunds: RefundsService,
   ) {}
 
   /**
-   * Idempotent: a voided invoice stays as it is. While a payment is still captured (its refund request travels on
-   * another topic and may come later) the void is recorded as pending and completed by the refund.
+   * Saga compensation: the order will not be fulfilled. Idempotent: a voided invoice stays as it is and nothing
+   * is announced twice. Money captured on the invoice is refunded in the same transaction.
    */
   async request(tx: Tx, tenantId: string, request: EventData<'invoice.void_requested'>): Promise<void> {
     const invoice = await this.invoices.lockForTenant(tx.manager, tenantId, request.invoiceId);
@@ -29,31 +30,16 @@ export class VoidsService {
     if (invoice.status === 'voided') {
       return;
     }
-    if (await this.payments.hasCapture(tx.manager, tenantId, invoice.id)) {
-      await this.invoices.markVoidPending(tx.manager, invoice, request.reason, new Date());
-      return;
-    }
-    await this.void(tx, invoice, request.reason);
+    const refunded = await this.refunds.refundCaptures(tx, invoice, request.reason);
+    await this.void(tx, invoice, request.reason, refunded > 0);
   }
 
-  /** Called with the invoice locked, after one of its payments was refunded. */
-  async afterRefund(tx: Tx, invoice: Invoice): Promise<void> {
-    const reason = invoice.pendingVoidReason;
-    if (
-      reason !== null &&
-      invoice.status !== 'voided' &&
-      !(await this.payments.hasCapture(tx.manager, invoice.tenantId, invoice.id))
-    ) {
-      await this.void(tx, invoice, reason);
-    }
-  }
-
-  /** Voids an open invoice the caller holds locked and announces it (invoice.voided). */
-  async void(tx: Tx, invoice: Invoice, reason: string): Promise<void> {
+  /** Voids an invoice the caller holds locked and announces it (invoice.voided). */
+  async void(tx: Tx, invoice: Invoice, reason: string, refunded = false): Promise<void> {
     await this.invoices.markVoided(tx.manager, invoice, reason, new Date());
     await tx.publish(
       'invoice.voided',
-      { invoiceId: invoice.id, orderId: invoice.orderId, reason },
+      { invoiceId: invoice.id, orderId: invoice.orderId, reason, refunded },
       { tenantId: invoice.tenantId, subject: invoice.id },
     );
   }

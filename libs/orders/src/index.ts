@@ -3,3 +3,5 @@ import { OrdersModule } from './orders.module.js';
 
 export { ORDERS, OrdersModule };
 export const ordersDomain = { domain: ORDERS, module: OrdersModule };
+/** The order's lifecycle as pure functions, for models of the whole order flow (test/saga). */
+export { advance, customerMayCancel, nextStatus, type OrderStatus } from './order.state.js';

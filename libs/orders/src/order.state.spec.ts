@@ -5,12 +5,12 @@ describe('order state machine', () => {
     expect(nextStatus('pending', 'invoice.generated')).toBe('awaiting_payment');
     expect(nextStatus('awaiting_payment', 'payment.received')).toBe('confirmed');
     expect(nextStatus('confirmed', 'provisioning.started')).toBe('provisioning');
-    expect(nextStatus('provisioning', 'provisioning.completed')).toBe('completed');
+    expect(nextStatus('provisioning', 'saga.completed')).toBe('completed');
   });
 
   it('refuses out-of-order moves', () => {
     expect(nextStatus('pending', 'payment.received')).toBeUndefined();
-    expect(nextStatus('awaiting_payment', 'provisioning.completed')).toBeUndefined();
+    expect(nextStatus('awaiting_payment', 'saga.completed')).toBeUndefined();
     expect(nextStatus('completed', 'cancel')).toBeUndefined();
   });
 
@@ -28,9 +28,9 @@ describe('order state machine', () => {
 
   it('moves forward past a step whose event is late, never back, never out of a terminal state', () => {
     expect(advance('awaiting_payment', 'provisioning.started')).toBe('provisioning');
-    expect(advance('confirmed', 'provisioning.completed')).toBe('completed');
+    expect(advance('confirmed', 'saga.completed')).toBe('completed');
     expect(advance('provisioning', 'payment.received')).toBeUndefined();
-    expect(advance('cancelled', 'provisioning.completed')).toBeUndefined();
+    expect(advance('cancelled', 'saga.completed')).toBeUndefined();
     expect(advance('provisioning', 'cancel')).toBe('cancelled');
   });
 });

@@ -14,19 +14,14 @@ export const ORDER_STATUSES = [
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export type OrderTrigger =
-  | 'invoice.generated'
-  | 'payment.received'
-  | 'provisioning.started'
-  | 'provisioning.completed'
-  | 'cancel'
-  | 'fail';
+  'invoice.generated' | 'payment.received' | 'provisioning.started' | 'saga.completed' | 'cancel' | 'fail';
 
 const TRANSITIONS: Record<OrderStatus, Partial<Record<OrderTrigger, OrderStatus>>> = {
   pending: { 'invoice.generated': 'awaiting_payment', cancel: 'cancelled', fail: 'failed' },
   awaiting_payment: { 'payment.received': 'confirmed', cancel: 'cancelled', fail: 'failed' },
   // After payment only the saga cancels (it refunds first); the customer no longer can.
   confirmed: { 'provisioning.started': 'provisioning', cancel: 'cancelled', fail: 'failed' },
-  provisioning: { 'provisioning.completed': 'completed', cancel: 'cancelled', fail: 'failed' },
+  provisioning: { 'saga.completed': 'completed', cancel: 'cancelled', fail: 'failed' },
   completed: {},
   cancelled: {},
   failed: {},
@@ -67,7 +62,7 @@ const FORWARD_TARGET: Partial<Record<OrderTrigger, OrderStatus>> = {
   'invoice.generated': 'awaiting_payment',
   'payment.received': 'confirmed',
   'provisioning.started': 'provisioning',
-  'provisioning.completed': 'completed',
+  'saga.completed': 'completed',
 };
 
 export function isTerminal(status: OrderStatus): boolean {

@@ -8,7 +8,7 @@ import { AccountSuspendedListener } from './listeners/account-suspended.listener
 import { CancelRequestedListener } from './listeners/cancel-requested.listener.js';
 import { InvoiceGeneratedListener } from './listeners/invoice-generated.listener.js';
 import { PaymentReceivedListener } from './listeners/payment-received.listener.js';
-import { ProvisioningCompletedListener } from './listeners/provisioning-completed.listener.js';
+import { SagaCompletedListener } from './listeners/saga-completed.listener.js';
 import { ProvisioningStartedListener } from './listeners/provisioning-started.listener.js';
 import { OrderProgress } from './order-progress.service.js';
 import { PlanPublishedListener } from './listeners/plan-published.listener.js';
@@ -29,7 +29,7 @@ import { OrdersService } from './orders.service.js';
     InvoiceGeneratedListener,
     PaymentReceivedListener,
     ProvisioningStartedListener,
-    ProvisioningCompletedListener,
+    SagaCompletedListener,
     CancelRequestedListener,
     StateReportRequestedListener,
   ],

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Counter, Histogram } from '@opentelemetry/api';
 import type { MetricService } from 'nestjs-otel';
 import type { EntityManager } from 'typeorm';
@@ -13,12 +13,15 @@ import {
   DEFINITION,
   type Decision,
   type Outgoing,
+  redrive,
   type SagaEnvironment,
   type SagaInput,
   type SagaState,
   type SagaStatus,
   start,
+  type Verdict,
 } from './order-saga.definition.js';
+import { SagaErrorCode, SagaException } from './saga.exception.js';
 import { SagaRepository } from './saga.repository.js';
 
 type Publisher = Pick<UnitOfWork, 'publish'>;
@@ -28,6 +31,7 @@ const MAX_PROVISION_ATTEMPTS = 3;
 /** Runs the order saga's decisions against the database: load, decide, save, publish — in one transaction. */
 @Injectable()
 export class OrderSagaService {
+  private readonly logger = new Logger(OrderSagaService.name);
   private readonly durations: Histogram;
   private readonly stepFailures: Counter;
 
@@ -82,33 +86,31 @@ export class OrderSagaService {
   /**
    * An event about an order moves its saga. Events travel on different topics, so one may arrive before the
    * saga reaches the step that expects it (payment.received before invoice.generated, anything before
-   * order.created): such an event is parked and replayed as soon as the saga moves.
+   * order.created): the decider parks such an event, and it is replayed as soon as the saga moves.
    */
   @Span('saga.advance')
   async advance(ctx: EventContext, orderId: string, data: unknown): Promise<void> {
     await this.repository.lockOrder(ctx.manager, orderId);
     const instance = await this.repository.findByOrder(ctx.manager, orderId);
     const input: SagaInput = { kind: 'event', type: ctx.envelope.type, data };
-    if (instance && (await this.apply(ctx.manager, ctx, instance, input, false))) {
+    const verdict = instance ? await this.apply(ctx.manager, ctx, instance, input, false) : 'park';
+    if (verdict === 'park') {
+      await this.repository.park(ctx.manager, {
+        id: ctx.envelope.id,
+        orderId,
+        type: ctx.envelope.type,
+        correlationId: ctx.envelope.correlationid,
+        data,
+      });
+    } else if (instance && moves(verdict)) {
       await this.replayParked(ctx.manager, instance);
-      return;
     }
-    if (instance && isFinished(instance)) {
-      return;
-    }
-    await this.repository.park(ctx.manager, {
-      id: ctx.envelope.id,
-      orderId,
-      type: ctx.envelope.type,
-      correlationId: ctx.envelope.correlationid,
-      data,
-    });
   }
 
-  /** Parked events that the saga's new step can use run now, each as the cause of what it leads to. */
+  /** Parked events run as soon as the saga moves, each as the cause of what it leads to. */
   private async replayParked(manager: EntityManager, instance: SagaInstance): Promise<void> {
     let moved = true;
-    while (moved && !isFinished(instance)) {
+    while (moved) {
       moved = false;
       for (const parked of await this.repository.parked(manager, instance.orderId)) {
         const causal = this.outbox.unitOfWork(manager, {
@@ -117,16 +119,55 @@ export class OrderSagaService {
           causationId: parked.event_id,
         });
         const input: SagaInput = { kind: 'event', type: parked.event_type, data: parked.data };
-        if (await this.apply(manager, causal, instance, input, false)) {
+        const verdict = await this.apply(manager, causal, instance, input, false);
+        if (verdict !== 'park') {
           await this.repository.unpark(manager, parked.event_id);
+        }
+        if (moves(verdict)) {
           moved = true;
           break;
         }
       }
     }
-    if (isFinished(instance)) {
-      await this.repository.dropParked(manager, instance.orderId);
-    }
+  }
+
+  /**
+   * Operator action for a saga stuck in compensation (reconcile names it): publishes the request of the
+   * compensation it waits for once more. Billing now refunds a captured payment when it voids, so a saga that
+   * waited for a held-back void closes with a refund.
+   */
+  async retryCompensation(
+    orderId: string,
+  ): Promise<{ status: SagaStatus; waitingFor: string | null; published: string[] }> {
+    return this.outbox.transaction(async (uow) => {
+      await this.repository.lockOrder(uow.manager, orderId);
+      const instance = await this.repository.findByOrder(uow.manager, orderId);
+      if (!instance || instance.topicPrefix !== this.outbox.topicPrefix) {
+        throw new SagaException(SagaErrorCode.SagaNotFound);
+      }
+      const env = await this.environment(uow.manager, instance.data.accountId, instance.data.planId);
+      const decision = redrive(toState(instance), env);
+      if (decision.verdict === 'ignore') {
+        throw new SagaException(SagaErrorCode.NothingToRetry, decision.reason);
+      }
+      const causal = this.outbox.unitOfWork(uow.manager, {
+        tenantId: instance.tenantId,
+        correlationId: instance.correlationId,
+      });
+      const before = { status: instance.status, failed: instance.failure !== null };
+      this.merge(instance, decision, false);
+      await this.repository.save(uow.manager, instance);
+      await publishAll(causal, instance.tenantId, decision.publish);
+      this.observe(instance, before);
+      this.logger.warn(
+        `operator retried the compensation of order ${orderId}: ${decision.publish.map((p) => p.type).join(', ')}`,
+      );
+      return {
+        status: instance.status,
+        waitingFor: instance.compensations[0] ?? null,
+        published: decision.publish.map((p) => p.type),
+      };
+    });
   }
 
   /** Fires one due timer; false when none is due. */
@@ -147,7 +188,7 @@ export class OrderSagaService {
         tenantId: instance.tenantId,
         correlationId: instance.correlationId,
       });
-      if (await this.apply(uow.manager, withCausal, instance, { kind: 'timer', timer: kind }, true)) {
+      if (moves(await this.apply(uow.manager, withCausal, instance, { kind: 'timer', timer: kind }, true))) {
         await this.replayParked(uow.manager, instance);
       }
     });
@@ -160,7 +201,7 @@ export class OrderSagaService {
     instance: SagaInstance,
     input: SagaInput,
     timerFired: boolean,
-  ): Promise<boolean> {
+  ): Promise<Verdict> {
     if (instance.definitionVersion !== CURRENT_VERSION) {
       throw new Error(
         `saga definition ${instance.definition} v${instance.definitionVersion} is not deployed`,
@@ -168,20 +209,25 @@ export class OrderSagaService {
     }
     const env = await this.environment(manager, instance.data.accountId, instance.data.planId);
     const decision = decide(toState(instance), input, env);
-    if (!decision) {
+    const what = input.kind === 'event' ? input.type : `timer ${input.timer}`;
+    if (!moves(decision.verdict)) {
+      this.logger.debug(`order ${instance.orderId}: ${decision.verdict} ${what}: ${decision.reason}`);
       if (timerFired) {
         instance.timerKind = null;
         instance.timerAt = null;
         await this.repository.save(manager, instance);
       }
-      return false;
+      return decision.verdict;
+    }
+    if (decision.verdict === 'compensate') {
+      this.logger.log(`order ${instance.orderId}: compensate on ${what}: ${decision.reason}`);
     }
     const before = { status: instance.status, failed: instance.failure !== null };
     this.merge(instance, decision, timerFired);
     await this.repository.save(manager, instance);
     await publishAll(publisher, instance.tenantId, decision.publish);
     this.observe(instance, before);
-    return true;
+    return decision.verdict;
   }
 
   /** Counted before the commit: a transaction that is retried may count its transition twice. */
@@ -224,14 +270,16 @@ export class OrderSagaService {
       paymentWindowSeconds: this.config.PAYMENT_WINDOW_SECONDS,
       provisioningDeadlineSeconds: this.config.PROVISIONING_DEADLINE_SECONDS,
       maxProvisionAttempts: MAX_PROVISION_ATTEMPTS,
+      maxDeclines: this.config.PAYMENT_MAX_DECLINES,
       publicBaseUrl: this.config.PUBLIC_BASE_URL,
       ...known,
     };
   }
 }
 
-function isFinished(instance: SagaInstance): boolean {
-  return instance.status === 'completed' || instance.status === 'failed';
+/** Verdicts that change the instance (and so may make a parked event usable). */
+function moves(verdict: Verdict): boolean {
+  return verdict === 'act' || verdict === 'compensate';
 }
 
 function toState(instance: SagaInstance): SagaState {

@@ -17,11 +17,13 @@ import { ProvisioningReleasedListener } from './listeners/provisioning-released.
 import { OrderSagaService } from './order-saga.service.js';
 import { SAGA } from './saga.domain.js';
 import { SagaRepository } from './saga.repository.js';
+import { SagasController } from './sagas.controller.js';
 import { SagaTimers } from './saga-timers.service.js';
 
 @Module({
   imports: [MessagingModule.forDomain(SAGA), TypeOrmModule.forFeature([SagaInstance])],
   controllers: [
+    SagasController,
     AccountCreatedListener,
     PlanPublishedListener,
     OrderCreatedListener,

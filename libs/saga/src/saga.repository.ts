@@ -99,9 +99,4 @@ export class SagaRepository {
   async unpark(manager: EntityManager, eventId: string): Promise<void> {
     await manager.query(`DELETE FROM saga.parked_event WHERE event_id = $1`, [eventId]);
   }
-
-  /** A finished saga has no use for events it never needed (the audit log keeps them). */
-  async dropParked(manager: EntityManager, orderId: string): Promise<void> {
-    await manager.query(`DELETE FROM saga.parked_event WHERE order_id = $1`, [orderId]);
-  }
 }

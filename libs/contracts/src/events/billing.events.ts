@@ -81,15 +81,28 @@ export const invoiceVoided = defineEvent({
   type: 'invoice.voided',
   source: 'billing',
   subject: 'invoiceId',
-  description: 'The invoice was cancelled and is no longer payable (saga compensation or operator action).',
+  description:
+    'The invoice was cancelled and is no longer payable (saga compensation or operator action); a payment still captured on it was refunded first.',
   versions: [
     firstVersion({
       properties: {
         invoiceId: uuid('The voided invoice.'),
         orderId: uuid('Order the invoice belongs to.'),
         reason: code('Why it was voided, e.g. order_cancelled.'),
+        refunded: Type.Optional(
+          Type.Boolean({
+            default: false,
+            description:
+              'Whether voiding gave back a payment still captured on the invoice (refunded first).',
+          }),
+        ),
       },
-      example: { invoiceId: EXAMPLE.invoiceId, orderId: EXAMPLE.orderId, reason: 'order_cancelled' },
+      example: {
+        invoiceId: EXAMPLE.invoiceId,
+        orderId: EXAMPLE.orderId,
+        reason: 'order_cancelled',
+        refunded: false,
+      },
     }),
   ],
 });

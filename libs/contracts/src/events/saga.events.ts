@@ -79,8 +79,22 @@ export const sagaCompleted = defineEvent({
   type: 'saga.completed',
   source: 'saga',
   subject: 'sagaId',
-  description: 'Every step succeeded; the order is fulfilled.',
-  versions: [firstVersion({ properties: instance, example: instanceExample })],
+  description: 'Every step succeeded; the order is fulfilled (the order completes on this event).',
+  versions: [
+    firstVersion({
+      properties: {
+        ...instance,
+        serviceId: Type.Optional(
+          Type.Union([uuid('The service.'), Type.Null()], {
+            default: null,
+            description:
+              'The service that fulfils the order (null from instances started before it was sent).',
+          }),
+        ),
+      },
+      example: { ...instanceExample, serviceId: EXAMPLE.serviceId },
+    }),
+  ],
 });
 
 export const sagaFailed = defineEvent({

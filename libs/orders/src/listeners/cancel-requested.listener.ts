@@ -6,8 +6,9 @@ import { OrderProgress } from '../order-progress.service.js';
 import { ORDERS } from '../orders.domain.js';
 
 /**
- * The saga gave up on the order (after undoing payment and provisioning). An order the customer already cancelled
- * is acknowledged again so the saga can finish.
+ * The saga gave up on the order (after undoing payment and provisioning). order.cancelled is a once-only fact: it is
+ * published when the order moves to cancelled, here or by the customer's cancel, never again. An order the customer
+ * already cancelled needs no answer: the saga takes that cancellation as its acknowledgement.
  */
 @Controller()
 export class CancelRequestedListener {
@@ -18,8 +19,7 @@ export class CancelRequestedListener {
     @Payload() data: EventData<'order.cancel_requested'>,
     @Ctx() ctx: EventContext<'order.cancel_requested'>,
   ) {
-    const moved = await this.progress.apply(ctx, data.orderId, 'cancel', data.reason);
-    if (moved || (await this.progress.hasStatus(ctx, data.orderId, 'cancelled'))) {
+    if (await this.progress.apply(ctx, data.orderId, 'cancel', data.reason)) {
       await ctx.publish(
         'order.cancelled',
         { orderId: data.orderId, reason: data.reason },

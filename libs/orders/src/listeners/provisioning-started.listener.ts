@@ -14,6 +14,8 @@ export class ProvisioningStartedListener {
     @Payload() data: EventData<'provisioning.started'>,
     @Ctx() ctx: EventContext<'provisioning.started'>,
   ) {
-    await this.progress.apply(ctx, data.orderId, 'provisioning.started', `node ${data.node}`);
+    if (await this.progress.apply(ctx, data.orderId, 'provisioning.started', `node ${data.node}`)) {
+      await this.progress.setService(ctx, data.orderId, data.serviceId);
+    }
   }
 }

@@ -206,6 +206,15 @@ export class AppConfig {
   @Max(2_592_000)
   PAYMENT_WINDOW_SECONDS: number = 86_400;
 
+  /**
+   * Declined payments after which the order saga gives the order up before the window closes. A decline leaves the
+   * invoice payable: the customer is mailed and may try another card until then.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  PAYMENT_MAX_DECLINES: number = 5;
+
   /** How long the order saga waits for a VPS before it treats provisioning as failed. */
   @IsInt()
   @Min(1)
