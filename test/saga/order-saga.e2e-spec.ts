@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
+import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import type { EventData, EventType } from '@app/contracts';
 import { encodeEnvelope, EventProducer } from '@app/messaging';
 import { createPlatformApp } from '@app/platform';
+import { Reconciler } from '@app/reconcile';
 import { MONOLITH } from '../../src/app.module.js';
 import { orderEvents, sequence } from '../support/event-log.js';
 import { closeIsolatedApp, uniquePrefix } from '../support/isolation.js';
@@ -31,6 +33,7 @@ describe('order saga (monolith, real Kafka and PostgreSQL)', () => {
   let db: DataSource;
   let shop: Storefront;
   let planId: string;
+  const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
 
   beforeAll(async () => {
     app = await createPlatformApp(MONOLITH, {
@@ -52,6 +55,7 @@ describe('order saga (monolith, real Kafka and PostgreSQL)', () => {
   });
 
   afterAll(async () => {
+    await pool.end();
     await closeIsolatedApp(app, prefix);
   });
 
@@ -346,5 +350,79 @@ describe('order saga (monolith, real Kafka and PostgreSQL)', () => {
     expect(steps.slice(0, 2)).toEqual(['invoice', 'payment']);
     expect(new Set(steps).size).toBe(steps.length);
     expect(log.filter((e) => e.type === 'provisioning.requested')).toHaveLength(1);
+  });
+
+  it('an operator retry closes a saga stuck the old way: refund, cancel, mail; reconcile names it before, not after', async () => {
+    const { token } = await shop.customer();
+    const orderId = await placeOrder(token);
+    const invoice = await invoiceOf(token, orderId);
+    await waitFor(
+      async () => ((await sagaOf(orderId))?.step === 'payment' ? true : undefined),
+      'the saga at payment',
+    );
+    // What an earlier version left behind: a saga waiting for a void that billing held back while the invoice
+    // was paid (its void request and the refund it waited for were never sent again).
+    await db.query(
+      `UPDATE saga.instance SET status = 'compensating', compensations = '["void", "cancel", "notify_failure"]',
+              data = data || '{"requested": ["void"], "cancelReason": "payment_failed"}',
+              failure = '{"step": "payment", "reason": "card_declined", "message": "The payment was declined"}',
+              timer_kind = NULL, timer_at = NULL, updated_at = now() - interval '2 minutes'
+        WHERE order_id = $1`,
+      [orderId],
+    );
+    await pay(token, invoice.id, 'tok_success').expect(200);
+    const reconciler = new Reconciler(pool);
+    await waitFor(async () => {
+      const rows: { data: { paymentId?: string } }[] = await db.query(
+        'SELECT data FROM saga.instance WHERE order_id = $1',
+        [orderId],
+      );
+      return rows[0]?.data.paymentId ? true : undefined;
+    }, 'the saga to record the capture its void will refund');
+    const before = await reconciler.reconcile({ prefix, graceSeconds: 0, sinceHours: 1 });
+    expect(before.findings.find((f) => f.check === 'sagas stuck')?.samples.join()).toContain(orderId);
+
+    const admin = await shop.adminToken();
+    await shop.http
+      .post(`/v1/admin/sagas/${orderId}/retry-compensation`)
+      .auth(token, { type: 'bearer' })
+      .expect(403);
+    const unknown = await shop.http
+      .post(`/v1/admin/sagas/${uuidv7()}/retry-compensation`)
+      .auth(admin, { type: 'bearer' })
+      .expect(404);
+    expect(unknown.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const retried = await shop.http
+      .post(`/v1/admin/sagas/${orderId}/retry-compensation`)
+      .auth(admin, { type: 'bearer' })
+      .expect(202);
+    expect(retried.body).toEqual({
+      status: 'compensating',
+      waitingFor: 'void',
+      published: ['invoice.void_requested'],
+    });
+
+    await orderReaches(token, orderId, 'cancelled');
+    await sagaEnds(orderId, 'failed');
+    const voided = await shop.http
+      .get(`/v1/invoices/${invoice.id}`)
+      .auth(token, { type: 'bearer' })
+      .expect(200);
+    expect(voided.body).toMatchObject({ status: 'voided', payments: [{ status: 'refunded' }] });
+    const log = await orderEvents(db, orderId);
+    expect(log.filter((e) => e.type === 'payment.refunded')).toHaveLength(1);
+    const mail = log.find(
+      (e) => e.type === 'notification.requested' && e.data.template === 'order-cancelled',
+    );
+    expect(mail?.data).toMatchObject({ variables: { refunded: true } });
+    const nothingLeft = await shop.http
+      .post(`/v1/admin/sagas/${orderId}/retry-compensation`)
+      .auth(admin, { type: 'bearer' })
+      .expect(409);
+    expect(nothingLeft.body).toMatchObject({ code: 'saga-nothing-to-retry' });
+
+    const after = await reconciler.reconcile({ prefix, graceSeconds: 0, sinceHours: 1 });
+    const naming = after.findings.filter((f) => f.samples.some((sample) => sample.includes(orderId)));
+    expect(naming).toEqual([]);
   });
 });
