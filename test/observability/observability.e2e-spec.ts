@@ -68,6 +68,8 @@ describe('observability: one trace per order, Prometheus metrics (monolith, real
       KAFKA_TOPIC_PREFIX: prefix,
       KAFKA_TOPIC_PARTITIONS: '2',
       PROVISIONING_SIMULATOR_STEP_MS: '0',
+      // One decline gives the order up, so the saga's step-failure series has something to count.
+      PAYMENT_MAX_DECLINES: '1',
       METRICS_TOKEN,
     });
     await app.init();

@@ -533,6 +533,18 @@ const REGRESSIONS: { name: string; actions: Action[]; choices: number[] }[] = [
     ],
     choices: [0],
   },
+  // Shrunk counterexamples fast-check found while the model's rules were broken on purpose (orders announcing a
+  // cancellation again; billing holding a void back while a capture existed): kept as they are.
+  {
+    name: 'seed: the window closes before the saga knows the invoice, then the customer cancels',
+    actions: [{ kind: 'deliver', pick: 7, redeliver: false }, { kind: 'timer' }, { kind: 'cancel' }],
+    choices: [0],
+  },
+  {
+    name: 'seed: a payment right after the invoice, delivered in an unlucky order',
+    actions: [{ kind: 'deliver', pick: 0, redeliver: false }, pay('good')],
+    choices: [0, 0, 0, 0, 0, 0, 35, 0],
+  },
 ];
 
 describe('order saga under interleavings (model of billing, orders and provisioning)', () => {
