@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { SOURCE_MODULES } from '@app/contracts';
 import { getJson, spawnNode, waitFor, type Spawned } from '../support/processes.js';
 import { uniquePrefix } from '../support/isolation.js';
@@ -68,5 +69,65 @@ describe('split apps', () => {
     expect(proc.output()).toMatch(
       /KAFKA_BROKERS="not a broker list": KAFKA_BROKERS must be a comma-separated/,
     );
+  });
+
+  it('production refuses shipped secrets and stand-ins nobody allowed, naming each; allowed ones boot with a warning', async () => {
+    const production = {
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      KAFKA_TOPIC_PREFIX: prefix,
+      LOG_LEVEL: 'warn',
+    };
+    const secrets = {
+      PAYMENT_WEBHOOK_SECRET: randomBytes(32).toString('hex'),
+      SECRETS_KEY: randomBytes(32).toString('base64'),
+    };
+    // An empty variable counts as unset, which used to mean the public development default.
+    const shipped = spawnNode('dist/apps/billing/src/main.js', {
+      ...production,
+      PORT: '3420',
+      PAYMENT_WEBHOOK_SECRET: '',
+      SECRETS_KEY: 'ZGV2ZWxvcG1lbnQtb25seS1rZXktMzItYnl0ZXMhISE=',
+      WEBHOOK_ALLOW_INSECURE_URLS: 'true',
+    });
+    expect((await shipped.exited).code).toBe(1);
+    for (const variable of ['PAYMENT_WEBHOOK_SECRET', 'SECRETS_KEY', 'WEBHOOK_ALLOW_INSECURE_URLS']) {
+      expect(shipped.output()).toMatch(new RegExp(`${variable}[ =]`));
+    }
+    expect(shipped.output()).not.toContain('ZGV2ZWxvcG1lbnQtb25seS1rZXktMzItYnl0ZXMhISE=');
+
+    const standIns = [
+      { app: 'billing', port: 3421, allow: 'ALLOW_TEST_PAYMENTS' },
+      { app: 'provisioning', port: 3422, allow: 'ALLOW_SIMULATED_PROVISIONING' },
+    ];
+    for (const { app, port, allow } of standIns) {
+      const refused = spawnNode(`dist/apps/${app}/src/main.js`, {
+        ...production,
+        ...secrets,
+        PORT: String(port),
+      });
+      expect({ app, code: (await refused.exited).code }).toEqual({ app, code: 1 });
+      expect(refused.output()).toContain(`set ${allow}=true to run it anyway`);
+
+      const allowed = spawnNode(`dist/apps/${app}/src/main.js`, {
+        ...production,
+        ...secrets,
+        PORT: String(port),
+        [allow]: 'true',
+      });
+      apps.push({ name: app, port, proc: allowed });
+      await waitFor(
+        async () =>
+          (await getJson(`http://127.0.0.1:${port}/health/ready`)).status === 200 ? true : undefined,
+        `${app} ready with ${allow}=true`,
+        60_000,
+        250,
+      ).catch((error: unknown) => {
+        throw new Error(`${String(error)}\n${allowed.output()}`);
+      });
+      expect(allowed.output()).toContain(`${allow}=true:`);
+      allowed.child.kill('SIGTERM');
+      await allowed.exited;
+    }
   });
 });

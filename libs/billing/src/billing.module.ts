@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MessagingModule } from '@app/messaging';
-import { AppConfig, ClockModule } from '@app/platform';
+import { allowStandIn, AppConfig, ClockModule } from '@app/platform';
 import { BILLING } from './billing.domain.js';
 import { AccountCredit } from './entities/account-credit.entity.js';
 import { AccountView } from './entities/account-view.entity.js';
@@ -80,7 +80,18 @@ import { PaymentWebhookService } from './webhooks/payment-webhook.service.js';
   ],
   providers: [
     // The test gateway until a real provider is configured: it never touches the network.
-    { provide: PAYMENT_GATEWAY, useClass: TestPaymentGateway },
+    {
+      provide: PAYMENT_GATEWAY,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => {
+        allowStandIn(
+          config,
+          'ALLOW_TEST_PAYMENTS',
+          'the test payment gateway (tok_success pays any invoice)',
+        );
+        return new TestPaymentGateway();
+      },
+    },
     InvoiceRepository,
     PaymentRepository,
     InvoicingService,

@@ -1,5 +1,6 @@
 export { AppConfig } from './config/app.config.js';
 export { loadConfig, ConfigError } from './config/load-config.js';
+export { allowStandIn, productionRefusals } from './config/production-guard.js';
 export { ConfigModule } from './config/config.module.js';
 export { ProblemFilter } from './http/problem.filter.js';
 export { DomainProblem, problemsOf, PROBLEM_CONTENT_TYPE, type ProblemDetails } from './http/problem.js';

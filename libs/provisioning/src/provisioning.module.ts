@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MessagingModule } from '@app/messaging';
-import { AppConfig, SecretSealer } from '@app/platform';
+import { allowStandIn, AppConfig, SecretSealer } from '@app/platform';
 import { BuildPoller } from './build-poller.service.js';
 import { BuildRequestService } from './build-request.service.js';
 import { BuildRunner } from './build-runner.service.js';
@@ -54,7 +54,14 @@ import { ServicesService } from './services.service.js';
     {
       provide: PROVISIONING_DRIVER,
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => new SimulatorDriver(config.PROVISIONING_SIMULATOR_STEP_MS),
+      useFactory: (config: AppConfig) => {
+        allowStandIn(
+          config,
+          'ALLOW_SIMULATED_PROVISIONING',
+          'the provisioning simulator (it creates no machine)',
+        );
+        return new SimulatorDriver(config.PROVISIONING_SIMULATOR_STEP_MS);
+      },
     },
     {
       provide: SecretSealer,

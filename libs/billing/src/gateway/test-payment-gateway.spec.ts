@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { chargeWithRetry, type PaymentGateway, TransientGatewayError } from './payment-gateway.js';
-import { TestPaymentGateway } from './test-payment-gateway.js';
+import { TEST_GATEWAY_MEMORY, TestPaymentGateway } from './test-payment-gateway.js';
 
 describe(TestPaymentGateway.name, () => {
   let gateway: TestPaymentGateway;
@@ -94,5 +94,22 @@ describe(chargeWithRetry.name, () => {
       refund: () => Promise.reject(new Error('unused')),
     };
     await expect(chargeWithRetry(gateway, request, [1, 1])).rejects.toThrow('bug');
+  });
+
+  it('the test gateway remembers a bounded number of idempotency keys, the newest ones', async () => {
+    const gateway = new TestPaymentGateway();
+    const charge = (token: string, key: string) => gateway.charge(token, 2141, 'EUR', key);
+    const first = await charge('tok_success', 'key-0');
+    for (let n = 1; n <= TEST_GATEWAY_MEMORY + 500; n++) {
+      await charge('tok_declined', `key-${n}`);
+      await gateway.refund('ch_test', 1, 'EUR', `refund-${n}`);
+    }
+    expect(gateway.remembered).toBe(2 * TEST_GATEWAY_MEMORY);
+    // The newest keys still answer as before; the oldest were forgotten.
+    expect(await charge('tok_success', `key-${TEST_GATEWAY_MEMORY + 500}`)).toEqual({
+      status: 'declined',
+      reason: 'card_declined',
+    });
+    expect(await charge('tok_success', 'key-0')).not.toEqual(first);
   });
 });

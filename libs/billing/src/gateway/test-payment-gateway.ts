@@ -19,16 +19,43 @@ const DECLINES: Record<string, string> = {
   tok_insufficient_funds: 'insufficient_funds',
 };
 
+/** How many idempotency keys of each kind the test gateway remembers; the oldest are forgotten first. */
+export const TEST_GATEWAY_MEMORY = 10_000;
+
+/** A Map that forgets its oldest entries beyond a bound (Maps keep insertion order). */
+class BoundedMap<K, V> extends Map<K, V> {
+  constructor(private readonly bound: number) {
+    super();
+  }
+
+  override set(key: K, value: V): this {
+    super.set(key, value);
+    for (const oldest of this.keys()) {
+      if (this.size <= this.bound) {
+        break;
+      }
+      this.delete(oldest);
+    }
+    return this;
+  }
+}
+
 /**
  * The default PaymentGateway: no network, deterministic by token. Like a real provider it remembers each
- * idempotency key, so a retried charge or refund returns the first answer. Memory is per process and unbounded:
- * fine for development and tests, and the reason a real deployment plugs in a real provider.
+ * idempotency key, so a retried charge or refund returns the first answer — the last TEST_GATEWAY_MEMORY keys of
+ * each kind, per process: enough for a retry, bounded for a process that runs long. Production binds it only with
+ * ALLOW_TEST_PAYMENTS=true.
  */
 @Injectable()
 export class TestPaymentGateway implements PaymentGateway {
-  private readonly charges = new Map<string, ChargeResult>();
-  private readonly refunds = new Map<string, { reference: string }>();
-  private readonly flakyAttempts = new Set<string>();
+  private readonly charges = new BoundedMap<string, ChargeResult>(TEST_GATEWAY_MEMORY);
+  private readonly refunds = new BoundedMap<string, { reference: string }>(TEST_GATEWAY_MEMORY);
+  private readonly flakyAttempts = new BoundedMap<string, true>(TEST_GATEWAY_MEMORY);
+
+  /** Idempotency keys remembered, charges and refunds together. */
+  get remembered(): number {
+    return this.charges.size + this.refunds.size + this.flakyAttempts.size;
+  }
 
   charge(
     token: string,
@@ -44,7 +71,7 @@ export class TestPaymentGateway implements PaymentGateway {
       return Promise.reject(new TransientGatewayError('test gateway: provider unavailable'));
     }
     if (token === 'tok_flaky' && !this.flakyAttempts.has(idempotencyKey)) {
-      this.flakyAttempts.add(idempotencyKey);
+      this.flakyAttempts.set(idempotencyKey, true);
       return Promise.reject(new TransientGatewayError('test gateway: flaky first attempt'));
     }
     const decline = DECLINES[token];

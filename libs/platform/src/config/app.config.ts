@@ -279,6 +279,19 @@ export class AppConfig {
   @Max(32)
   MAIL_CONCURRENCY: number = 4;
 
+  /**
+   * Production refuses to bind the test payment gateway (tok_success pays any invoice) unless this says so; it is
+   * then warned about at every boot. Development and tests always use it.
+   */
+  @IsBoolean()
+  @Transform(toBoolean)
+  ALLOW_TEST_PAYMENTS: boolean = false;
+
+  /** The same for the provisioning simulator, which creates no machine at all. */
+  @IsBoolean()
+  @Transform(toBoolean)
+  ALLOW_SIMULATED_PROVISIONING: boolean = false;
+
   /** Lets customer webhooks use http:// and private or loopback addresses: development and tests only. */
   @IsBoolean()
   @Transform(toBoolean)

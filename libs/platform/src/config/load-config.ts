@@ -2,17 +2,10 @@ import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { AppConfig, isSecretVariable } from './app.config.js';
+import { ConfigError } from './config-error.js';
+import { productionRefusals } from './production-guard.js';
 
-/** Thrown at boot when the environment is wrong; the message names every bad variable. */
-export class ConfigError extends Error {
-  constructor(
-    readonly variables: string[],
-    details: string[],
-  ) {
-    super(`Invalid environment: ${details.join('; ')}`);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
 const describe = (error: ValidationError, raw: Record<string, string | undefined>): string => {
   const shown = isSecretVariable(error.property) ? '<secret>' : JSON.stringify(raw[error.property]);
@@ -33,6 +26,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(
       errors.map((e) => e.property),
       errors.map((e) => describe(e, env)),
+    );
+  }
+  const refused = productionRefusals(config);
+  if (refused.length > 0) {
+    throw new ConfigError(
+      refused.map((r) => r.variable),
+      refused.map((r) => r.message),
     );
   }
   return config;

@@ -1,0 +1,77 @@
+import { Logger } from '@nestjs/common';
+import { AppConfig } from './app.config.js';
+import { ConfigError } from './config-error.js';
+
+export interface Refusal {
+  variable: string;
+  message: string;
+}
+
+/** Secrets production must set itself, each with the shortest value it accepts and how to make one. */
+const PRODUCTION_SECRETS = {
+  PAYMENT_WEBHOOK_SECRET: { minLength: 32, make: 'openssl rand -hex 32' },
+  SECRETS_KEY: { minLength: 44, make: 'openssl rand -base64 32' },
+} as const satisfies Partial<Record<keyof AppConfig, { minLength: number; make: string }>>;
+
+/** Values that ship with the project (AppConfig's defaults, .env.example, the manifests' placeholders). */
+const SHIPPED = new Set<string>([
+  ...Object.keys(PRODUCTION_SECRETS).map((k) => new AppConfig()[k as keyof typeof PRODUCTION_SECRETS]),
+  'REPLACE_ME',
+]);
+
+/**
+ * What production refuses to boot with: a secret left empty (an empty variable counts as unset and so takes the
+ * public development default), shorter than its minimum or equal to a value the project ships; customer webhooks
+ * allowed to reach http:// and private addresses. Each refusal names its variable; values are never printed.
+ */
+export function productionRefusals(config: AppConfig): Refusal[] {
+  if (config.NODE_ENV !== 'production') {
+    return [];
+  }
+  const refusals: Refusal[] = [];
+  for (const [variable, rule] of Object.entries(PRODUCTION_SECRETS)) {
+    const value = String(config[variable as keyof typeof PRODUCTION_SECRETS]);
+    if (SHIPPED.has(value)) {
+      refusals.push({
+        variable,
+        message: `${variable} is unset or a value the project ships, refused in production: make one with \`${rule.make}\``,
+      });
+    } else if (value.length < rule.minLength) {
+      refusals.push({
+        variable,
+        message: `${variable} is shorter than ${rule.minLength} characters, refused in production`,
+      });
+    }
+  }
+  if (config.WEBHOOK_ALLOW_INSECURE_URLS) {
+    refusals.push({
+      variable: 'WEBHOOK_ALLOW_INSECURE_URLS',
+      message:
+        'WEBHOOK_ALLOW_INSECURE_URLS=true lets customer webhooks reach internal addresses, refused in production',
+    });
+  }
+  return refusals;
+}
+
+/**
+ * Called where a stand-in (the test payment gateway, the provisioning simulator) is about to be bound: production
+ * refuses it unless the operator allowed it by name, and then says so at every boot.
+ */
+export function allowStandIn(
+  config: AppConfig,
+  variable: 'ALLOW_TEST_PAYMENTS' | 'ALLOW_SIMULATED_PROVISIONING',
+  what: string,
+): void {
+  if (config.NODE_ENV !== 'production') {
+    return;
+  }
+  if (!config[variable]) {
+    throw new ConfigError(
+      [variable],
+      [
+        `${what} would be bound in production: configure a real one, or set ${variable}=true to run it anyway`,
+      ],
+    );
+  }
+  new Logger('ProductionGuard').warn(`${variable}=true: ${what} runs in production`);
+}
