@@ -234,8 +234,10 @@ describe('Kafka SASL_SSL with per-app SCRAM users and ACLs (deploy/kafka-securit
         90_000,
         250,
       );
+      // Ready means its consumer is started again; on a loaded machine joining the group and fetching can take
+      // longer than the usual 30 s before the first invoice.
       const buyer = await split.customer('Recovered GmbH');
-      const { orderId } = await split.buy(buyer, planId);
+      const { orderId } = await split.buy(buyer, planId, undefined, 90_000);
       await split.orderReaches(buyer, orderId, 'completed');
       facts.push('billing unready without its grant, back and invoicing with it');
     } catch (error) {

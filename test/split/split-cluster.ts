@@ -150,7 +150,13 @@ export class SplitCluster {
   }
 
   /** Order, invoice, payment with tok_success: what a storefront does, each call to the app that owns the route. */
-  async buy(buyer: Customer, planId: string, hostname = `web-${randomUUID().slice(0, 8)}.example.com`) {
+  /** invoiceWithinMs: how long billing may take to invoice (longer where its consumer is just back in its group). */
+  async buy(
+    buyer: Customer,
+    planId: string,
+    hostname = `web-${randomUUID().slice(0, 8)}.example.com`,
+    invoiceWithinMs = 30_000,
+  ) {
     const order = await this.call('orders', 'POST', '/v1/orders', buyer.token, {
       planId,
       region: 'eu-central-1',
@@ -166,7 +172,7 @@ export class SplitCluster {
         return (r.body.items as { id: string; totalMinor: number }[] | undefined)?.[0];
       },
       `the invoice of ${orderId}`,
-      30_000,
+      invoiceWithinMs,
     );
     const paid = await this.call('billing', 'POST', `/v1/invoices/${invoice.id}/pay`, buyer.token, {
       paymentToken: 'tok_success',
