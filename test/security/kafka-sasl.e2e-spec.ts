@@ -135,7 +135,7 @@ describe('Kafka SASL_SSL with per-app SCRAM users and ACLs (deploy/kafka-securit
       await orderThrough(split);
     } catch (error) {
       throw new Error(
-        `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n${split.logs()}`,
+        `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n${split.logs(30_000)}`,
       );
     }
     const refused = [...split.instances.values()].flatMap((i) =>
@@ -242,7 +242,7 @@ describe('Kafka SASL_SSL with per-app SCRAM users and ACLs (deploy/kafka-securit
       facts.push('billing unready without its grant, back and invoicing with it');
     } catch (error) {
       throw new Error(
-        `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n${split.logs()}`,
+        `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n${split.logs(30_000)}`,
       );
     }
   }, 240_000);
