@@ -41,9 +41,10 @@ ensure_dev_secrets
 bash scripts/infra.sh up
 bash scripts/build.sh
 SKIP_BUILD=1 bash scripts/typeorm.sh migration:run
-# Credential links point at whoever serves /v1/services; eight pools must fit PostgreSQL's 100 connections.
-export PUBLIC_BASE_URL="${PUBLIC_BASE_URL:-http://127.0.0.1:$(port_of provisioning)}"
+# Eight pools must fit PostgreSQL's 100 connections.
 export DATABASE_POOL_SIZE="${DATABASE_POOL_SIZE:-5}"
+# Clients come through the local gateway: the apps believe its X-Forwarded-For (docs/deployment.md).
+export TRUST_PROXY="${TRUST_PROXY:-1}"
 export NO_COLOR="${NO_COLOR:-1}"
 
 stop_all() {

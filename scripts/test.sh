@@ -20,6 +20,7 @@ trap finish EXIT
 bash scripts/check.sh
 bash scripts/infra.sh up
 ensure_chromium
+ensure_nginx
 # Every run migrates a fresh test database from zero: a migration edited after a developer applied it, or rows
 # earlier runs left behind, cannot make the suites pass (or fail) here and not on a clean machine.
 log "recreating the test database platforma_test"

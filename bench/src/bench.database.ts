@@ -1,5 +1,6 @@
 import pg from 'pg';
-import { SOURCE_MODULES } from '@app/contracts';
+import { signUpTokenContext, SOURCE_MODULES } from '@app/contracts';
+import { SecretSealer } from '@app/platform';
 import { Reconciler } from '@app/reconcile';
 
 export const TERMINAL = ['completed', 'cancelled', 'failed'];
@@ -14,6 +15,23 @@ export class BenchDatabase {
 
   async close(): Promise<void> {
     await this.pool.end();
+  }
+
+  /** The token the latest verification mail to the address carries, opened from its sealed copy in the outbox. */
+  async signUpToken(email: string, secretsKey: string): Promise<string> {
+    const { rows } = await this.pool.query<{ payload: string }>(
+      `SELECT payload FROM accounts.outbox
+       WHERE topic LIKE '%account.verification_requested' AND payload::jsonb ->> 'email' = $1
+       ORDER BY id DESC LIMIT 1`,
+      [email],
+    );
+    const payload = rows[0]
+      ? (JSON.parse(rows[0].payload) as { signUpId: string; sealedToken?: string })
+      : undefined;
+    if (!payload?.sealedToken) {
+      throw new Error(`no verification link was requested for ${email}`);
+    }
+    return new SecretSealer(secretsKey).openText(payload.sealedToken, signUpTokenContext(payload.signUpId));
   }
 
   async openInvoices(since: Date): Promise<{ id: string; accountId: string }[]> {

@@ -67,6 +67,7 @@ async function main(): Promise<void> {
     split
       ? splitRouter((app) => `http://127.0.0.1:${portOf(app)}`)
       : monolithRouter(`http://127.0.0.1:${port}`),
+    (email) => db.signUpToken(email, config.SECRETS_KEY),
   );
   const steps: StepResult[] = [];
   try {

@@ -46,19 +46,29 @@ ensure_deps() {
   echo "$want" >"$stamp"
 }
 
-# The admin viewer's browser test drives Debian's chromium; install it when missing and we are allowed to.
-ensure_chromium() {
-  local bin="${CHROMIUM_PATH:-/usr/bin/chromium}"
+# Debian's package $1 providing the binary $2, for the suites named in $3: installed when missing and we may.
+ensure_debian_package() {
+  local package="$1" bin="$2" suites="$3"
   if [ -x "$bin" ]; then
     return
   fi
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    log "installing chromium for the browser tests (apt-get)"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null ||
-      { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+    log "installing $package for $suites (apt-get)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null ||
+      { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null; }
   else
-    log "chromium is missing at $bin: install Debian's chromium package (the browser suite will fail without it)"
+    log "$package is missing at $bin: install Debian's $package package ($suites will fail without it)"
   fi
+}
+
+# The admin viewer's browser test drives Debian's chromium.
+ensure_chromium() {
+  ensure_debian_package chromium "${CHROMIUM_PATH:-/usr/bin/chromium}" "the browser tests"
+}
+
+# The rate-limit suite runs the shipped gateway config (deploy/gateway/nginx.conf) in front of the app.
+ensure_nginx() {
+  ensure_debian_package nginx "${NGINX_PATH:-/usr/sbin/nginx}" "the gateway rate-limit suite"
 }
 
 # Loads .env (if any) so scripts and the app see the same variables.

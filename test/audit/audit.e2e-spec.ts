@@ -404,8 +404,10 @@ describe('audit log and admin API (monolith, real Kafka and PostgreSQL)', () => 
   it('logs a dead letter with its DLQ fields and redrives it once, recording who and why', async () => {
     const topic = `${prefix}invoice.void_requested`;
     const eventId = uuidv7();
-    // Valid JSON the schema refuses: billing cannot take it and parks it at once.
-    const value = '{"invoiceId":"not-a-uuid"}';
+    // A void of an invoice billing never issued: it refuses it for good and parks it at once. (A record its schema
+    // refuses is dead-lettered too, but may not be redriven: test/security/dlq-redrive.e2e-spec.ts.)
+    const voided = { invoiceId: randomUUID(), orderId: randomUUID(), reason: 'payment_failed' };
+    const value = JSON.stringify(voided);
     await app.get(EventProducer).send([
       {
         topic,
@@ -417,7 +419,7 @@ describe('audit log and admin API (monolith, real Kafka and PostgreSQL)', () => 
           ce_specversion: '1.0',
           ce_source: 'saga',
           ce_time: new Date().toISOString(),
-          ce_subject: randomUUID(),
+          ce_subject: voided.invoiceId,
           ce_version: '1',
           ce_tenantid: customer.accountId,
           ce_correlationid: eventId,
@@ -433,7 +435,7 @@ describe('audit log and admin API (monolith, real Kafka and PostgreSQL)', () => 
       type: 'invoice.void_requested',
       topic: `${topic}.dlq`,
       tenantId: customer.accountId,
-      payload: { invoiceId: 'not-a-uuid' },
+      payload: voided,
       rawValue: value,
       redriven: false,
       deadLetter: {
@@ -444,7 +446,7 @@ describe('audit log and admin API (monolith, real Kafka and PostgreSQL)', () => 
         redriveCount: 0,
       },
     });
-    expect(letter.deadLetter?.error).toContain('schema validation failed');
+    expect(letter.deadLetter?.error).toContain(`no invoice ${voided.invoiceId}`);
     expect(letter.deadLetter?.originalOffset).toMatch(/^\d+$/);
     const { records } = await get<{ eventId: string; records: AuditEvent[] }>(
       `/v1/admin/audit/events/${eventId}`,
@@ -453,7 +455,7 @@ describe('audit log and admin API (monolith, real Kafka and PostgreSQL)', () => 
     // Only a dead letter keeps its raw value too (a redrive sends it back byte for byte).
     expect(original).toMatchObject({
       topic,
-      payload: { invoiceId: 'not-a-uuid' },
+      payload: voided,
       rawValue: null,
       offset: letter.deadLetter?.originalOffset,
     });
@@ -503,7 +505,7 @@ describe('audit log and admin API (monolith, real Kafka and PostgreSQL)', () => 
     );
     expect(rows).toEqual([{ actor_user_id: admin.sub, reason: 'billing fixed; retry' }]);
 
-    // Still malformed: billing parks it again. The redriven copy and its new dead letter are facts of their own.
+    // Still no such invoice: billing parks it again. The redriven copy and its new dead letter are facts of their own.
     const copies = await waitFor(async () => {
       const found = await get<{ records: AuditEvent[] }>(`/v1/admin/audit/events/${eventId}`);
       return found.records.length >= 4 ? found.records : undefined;

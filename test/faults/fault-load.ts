@@ -8,6 +8,7 @@ import { loadConfig } from '@app/platform';
 import { formatReport, isClean, Reconciler, type ReconcileReport } from '@app/reconcile';
 import { dropOutboxRows } from '../support/isolation.js';
 import { ROOT, spawnNode, waitFor, type Spawned } from '../support/processes.js';
+import { environmentSecretsKey, poolQuery, signUpToken } from '../support/sign-up.js';
 import { smallPlan } from '../support/storefront.js';
 
 /** Where a REST path is served: the monolith's one base URL, or the split app that owns the route. */
@@ -81,12 +82,17 @@ export class FaultClient {
     return String(r.body.id);
   }
 
-  async signUp(n: number): Promise<Tenant> {
-    const r = await this.expect(201, 'POST', '/v1/accounts', undefined, {
+  /** A verified tenant: sign-up, then its verification link (the token read from the accounts outbox). */
+  async signUp(n: number, pool: pg.Pool): Promise<Tenant> {
+    const email = `fault-${n}-${randomUUID().slice(0, 8)}@example.com`;
+    await this.expect(202, 'POST', '/v1/accounts', undefined, {
       name: `Fault tenant ${n}`,
-      email: `fault-${n}-${randomUUID().slice(0, 8)}@example.com`,
+      email,
       country: 'DE',
       currency: 'EUR',
+    });
+    const r = await this.expect(201, 'POST', '/v1/accounts/verify', undefined, {
+      token: await signUpToken(poolQuery(pool), email, environmentSecretsKey()),
     });
     const token = await this.expect(200, 'POST', '/v1/auth/token', undefined, { apiKey: r.body.apiKey });
     return { accountId: String(r.body.accountId), token: String(token.body.accessToken) };
@@ -95,7 +101,7 @@ export class FaultClient {
   /** A plan and n tenants, once orders and the saga know them all (their read models are fed by events). */
   async storefront(pool: pg.Pool, n: number): Promise<{ planId: string; tenants: Tenant[] }> {
     const planId = await this.publishPlan(await this.adminToken());
-    const tenants = await Promise.all(Array.from({ length: n }, (_, i) => this.signUp(i)));
+    const tenants = await Promise.all(Array.from({ length: n }, (_, i) => this.signUp(i, pool)));
     await waitFor(
       async () => {
         const { rows } = await pool.query(

@@ -232,7 +232,12 @@ describe('messaging backbone (real Kafka and PostgreSQL)', () => {
     // One module refused it, the other handled it.
     await settled(event.id, ['x']);
     const outbox = app.get(RelayHost).outboxOf('orders');
-    const dead = { key: letter?.key ?? '', value: letter?.value ?? '', headers: letter?.headers ?? {} };
+    const dead = {
+      topic: `${topic}.dlq`,
+      key: letter?.key ?? '',
+      value: letter?.value ?? '',
+      headers: letter?.headers ?? {},
+    };
     await outbox.transaction((uow) => redriveDeadLetter(uow, dead));
     expect(await settled(event.id, ['billing', 'orders'])).toEqual(['billing', 'orders']);
     const redriven = await waitFor(async () => {

@@ -8,6 +8,7 @@ import { RelayHost } from '@app/messaging';
 import { createPlatformApp } from '@app/platform';
 import { MONOLITH } from '../../src/app.module.js';
 import { closeIsolatedApp, uniquePrefix } from '../support/isolation.js';
+import { mailBodies } from '../support/mail.js';
 import { waitFor } from '../support/processes.js';
 
 interface Received {
@@ -69,17 +70,11 @@ class TestSmtp {
   }
 }
 
-/** The message's headers and its text body, with quoted-printable soft breaks and escapes undone. */
+/** The message's headers and its text body (the text/plain part of text + HTML), transfer encoding undone. */
 function parse(raw: string): { headers: string; body: string } {
   const split = raw.indexOf('\r\n\r\n');
   const headers = raw.slice(0, split).replace(/\r\n[ \t]+/g, ' ');
-  let body = raw.slice(split + 4);
-  if (/content-transfer-encoding:\s*quoted-printable/i.test(headers)) {
-    body = body
-      .replace(/=\r\n/g, '')
-      .replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-  }
-  return { headers, body: body.replace(/\r\n/g, '\n') };
+  return { headers, body: mailBodies(raw).text };
 }
 
 function header(headers: string, name: string): string | undefined {

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import type { EventData, EventType } from '@app/contracts';
 import { encodeEnvelope, EventProducer } from '@app/messaging';
-import { createPlatformApp } from '@app/platform';
+import { AppConfig, createPlatformApp } from '@app/platform';
 import { Reconciler } from '@app/reconcile';
 import { MONOLITH } from '../../src/app.module.js';
 import { orderEvents, sequence } from '../support/event-log.js';
@@ -142,14 +142,19 @@ describe('order saga (monolith, real Kafka and PostgreSQL)', () => {
     expect(new Set(log.map((e) => e.headers.ce_correlationid)).size).toBe(1);
     const notification = log.find((e) => e.type === 'notification.requested');
     expect(notification?.data).toMatchObject({ template: 'vps-ready' });
-    const link = String((notification?.data.variables as Record<string, string>).credentialsUrl);
+    // The mail opens the storefront's page, which calls the API route with the customer's session.
+    const link = new URL(String((notification?.data.variables as Record<string, string>).credentialsUrl));
+    const serviceId = /^\/services\/([0-9a-f-]{36})\/credentials$/.exec(link.pathname)?.[1];
+    expect(serviceId).toBeDefined();
+    expect(link.origin).toBe(new URL(app.get(AppConfig).STOREFRONT_URL).origin);
+    const api = `/v1/services/${serviceId}/credentials`;
     const credentials = await shop.http
-      .post(new URL(link).pathname)
+      .post(api)
       .auth(token, { type: 'bearer' })
       .expect((r) => expect([200, 201]).toContain(r.status));
     const password = (credentials.body as { password: string }).password;
     expect(password.length).toBeGreaterThan(8);
-    await shop.http.post(new URL(link).pathname).auth(token, { type: 'bearer' }).expect(410);
+    await shop.http.post(api).auth(token, { type: 'bearer' }).expect(410);
     expect(JSON.stringify(log)).not.toContain(password);
 
     // Redelivery: the payment and provisioning results arrive again with the same ids — nothing happens twice.

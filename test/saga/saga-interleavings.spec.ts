@@ -74,7 +74,7 @@ class World {
     provisioningDeadlineSeconds: 300,
     maxProvisionAttempts: 3,
     maxDeclines: 3,
-    publicBaseUrl: 'https://api.example.com',
+    storefrontUrl: 'https://www.example.com',
     plan: { vcpus: 1, memoryMb: 1024, diskGb: 20 },
     account: { email: 'c@example.com', name: 'C' },
   });

@@ -5,6 +5,7 @@ import { loadConfig } from '@app/platform';
 import { orderEvents } from '../support/event-log.js';
 import { dropOutboxRows, uniquePrefix } from '../support/isolation.js';
 import { spawnNode, waitFor, type Spawned } from '../support/processes.js';
+import { environmentSecretsKey, signUpToken } from '../support/sign-up.js';
 import { smallPlan } from '../support/storefront.js';
 
 // The monolith SIGKILLed in the middle of an order's saga (while the VPS is being built) and started again: the
@@ -79,12 +80,18 @@ describe('saga survives a SIGKILL of the monolith', () => {
     const adminToken = String(admin.body.accessToken);
     const plan = await call('POST', '/v1/admin/catalog/plans', adminToken, smallPlan('Restart plan', 500));
     expect(plan.status).toBe(201);
-    const signUp = await call('POST', '/v1/accounts', undefined, {
+    const email = `${randomUUID()}@example.com`;
+    const requested = await call('POST', '/v1/accounts', undefined, {
       name: 'Restart GmbH',
-      email: `${randomUUID()}@example.com`,
+      email,
       country: 'DE',
       currency: 'EUR',
     });
+    expect(requested.status).toBe(202);
+    const signUp = await call('POST', '/v1/accounts/verify', undefined, {
+      token: await signUpToken((sql, params) => db.query(sql, params), email, environmentSecretsKey()),
+    });
+    expect(signUp.status).toBe(201);
     const token = String(
       (await call('POST', '/v1/auth/token', undefined, { apiKey: signUp.body.apiKey })).body.accessToken,
     );

@@ -122,7 +122,10 @@ describe('Kafka SASL_SSL with per-app SCRAM users and ACLs (deploy/kafka-securit
     const split = cluster as SplitCluster;
     const since = Date.now();
     for (const name of SOURCE_MODULES) {
-      split.start(name, name, split.portOf(name), broker.appEnv(name));
+      // Billing's group joins and assignments in its log, for when the recovery test below fails.
+      const trace: Record<string, string> =
+        name === 'billing' ? { KAFKAJS_LOG_LEVEL: 'info', LOG_LEVEL: 'log' } : {};
+      split.start(name, name, split.portOf(name), { ...broker.appEnv(name), ...trace });
     }
     try {
       await Promise.all(
@@ -153,7 +156,7 @@ describe('Kafka SASL_SSL with per-app SCRAM users and ACLs (deploy/kafka-securit
     const since = Date.now();
     // catalog.plan.published reaches orders' and the saga's read models through the secure broker.
     planId = await split.publishPlan(db, 'SASL plan');
-    const buyer = await split.customer('SASL GmbH');
+    const buyer = await split.customer('SASL GmbH', db);
     const { orderId } = await split.buy(buyer, planId);
     await split.orderReaches(buyer, orderId, 'completed');
 
@@ -209,6 +212,7 @@ describe('Kafka SASL_SSL with per-app SCRAM users and ACLs (deploy/kafka-securit
     const topic = `${prefix}order.created`;
     try {
       // An operator takes billing's read of order.created away: kafkajs gives up on such a consumer for good.
+      const moments: string[] = [`read removed at ${new Date().toISOString()}`];
       await broker.acl('remove', 'platforma-billing', 'Read', topic);
       const down = await waitFor(
         async () => {
@@ -227,7 +231,9 @@ describe('Kafka SASL_SSL with per-app SCRAM users and ACLs (deploy/kafka-securit
       expect(consumers?.stopped.map((c) => c.group)).toEqual([`${prefix}platforma.billing`]);
       expect(consumers?.stopped[0]?.reason).toMatch(/authoriz/i);
       // The grant is back: the supervisor's next start joins the group, billing is ready and invoices again.
+      moments.push(`unready seen at ${new Date().toISOString()}`);
       await broker.acl('add', 'platforma-billing', 'Read', topic);
+      moments.push(`read granted again at ${new Date().toISOString()}`);
       await waitFor(
         async () => ((await ready()).status === 200 ? true : undefined),
         'billing ready again',
@@ -236,8 +242,11 @@ describe('Kafka SASL_SSL with per-app SCRAM users and ACLs (deploy/kafka-securit
       );
       // Ready means its consumer is started again; on a loaded machine joining the group and fetching can take
       // longer than the usual 30 s before the first invoice.
-      const buyer = await split.customer('Recovered GmbH');
-      const { orderId } = await split.buy(buyer, planId, undefined, 90_000);
+      moments.push(`ready again at ${new Date().toISOString()}`);
+      const buyer = await split.customer('Recovered GmbH', db);
+      const { orderId } = await split.buy(buyer, planId, undefined, 90_000).catch((error: unknown) => {
+        throw new Error(`${String(error)} (${moments.join(', ')})`);
+      });
       await split.orderReaches(buyer, orderId, 'completed');
       facts.push('billing unready without its grant, back and invoicing with it');
     } catch (error) {
@@ -291,6 +300,21 @@ describe('Kafka SASL_SSL with per-app SCRAM users and ACLs (deploy/kafka-securit
       await accounts.onApplicationShutdown();
     }
     refusals.push('topic write');
+
+    // Only the consumers of a topic write its DLQ: the audit log, which may write every catalog topic to redrive a
+    // dead letter, may not plant one there; orders, a consumer of payment.received, may.
+    const planted = { topic: `${prefix}payment.received.dlq`, key: randomUUID(), value: '{}', headers: {} };
+    const audit = new EventProducer(app('audit', 'audit-dlq-writes'));
+    const orders = new EventProducer(app('orders', 'orders-dlq-writes'));
+    try {
+      const written = await refusal(() => audit.send([planted]));
+      expect(written[0]).toMatchObject({ name: 'KafkaJSProtocolError', type: 'TOPIC_AUTHORIZATION_FAILED' });
+      await expect(orders.send([planted])).resolves.toBeUndefined();
+    } finally {
+      await audit.onApplicationShutdown();
+      await orders.onApplicationShutdown();
+    }
+    refusals.push('DLQ write');
 
     // billing may not look into the orders group; its own group it may.
     const billing = new TopicAdmin(app('billing', 'billing-groups'));

@@ -7,7 +7,7 @@ import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 import { EVENT_TYPES, eventDefinition, SOURCE_MODULES } from '@app/contracts';
 import { EventConsumerServer } from '@app/messaging';
-import { createPlatformApp, signWebhook } from '@app/platform';
+import { createPlatformApp, signWebhook, TENANT_ACCESS_EVENTS, TENANT_ACCESS_GROUP } from '@app/platform';
 import { MONOLITH } from '../../src/app.module.js';
 import { closeIsolatedApp, uniquePrefix } from '../support/isolation.js';
 import { ROOT, waitFor } from '../support/processes.js';
@@ -23,11 +23,13 @@ const SMTP_PASSWORD = `smtp-canary-${randomBytes(12).toString('hex')}`;
 
 /** The routes anyone may call without a token; any other route answering an anonymous caller is a finding. */
 const PUBLIC_ROUTES = [
+  'GET /.well-known/jwks.json',
   'GET /health/live',
   'GET /health/ready',
   'GET /v1/catalog/plans',
   'GET /v1/catalog/regions',
   'POST /v1/accounts',
+  'POST /v1/accounts/verify',
   'POST /v1/auth/token',
   'POST /v1/webhooks/payment-provider',
 ];
@@ -91,6 +93,8 @@ describe('security (monolith, real Kafka and PostgreSQL)', () => {
       KAFKA_TOPIC_PARTITIONS: '1',
       PROVISIONING_SIMULATOR_STEP_MS: '0',
       RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT),
+      // Dozens of forged tokens come from this one address; their backoff is rate-limit-proxy.e2e-spec.ts's subject.
+      AUTH_FAILURE_LIMIT: '1000',
       PAYMENT_WEBHOOK_SECRET: WEBHOOK_SECRET,
       SECRETS_KEY,
       KAFKA_SASL_PASSWORD: KAFKA_PASSWORD,
@@ -201,6 +205,15 @@ describe('security (monolith, real Kafka and PostgreSQL)', () => {
 
   /** Tenant A's attempts on B's data, one per tenant-scoped route; each returns what leaked. */
   const ISOLATION: Record<string, () => Promise<string[]>> = {
+    'GET /v1/api-keys': async () => leaksIn(await send('get', '/v1/api-keys', fx.a.token).expect(200)),
+    'POST /v1/api-keys': async () =>
+      leaksIn(await send('post', '/v1/api-keys', fx.a.token, { name: 'isolation' }).expect(201)),
+    'DELETE /v1/api-keys/{id}': async () => {
+      const r = await send('delete', `/v1/api-keys/${fx.b.apiKey.split('_')[1]}`, fx.a.token);
+      expectProblem(r, 404);
+      await shop.http.post('/v1/auth/token').send({ apiKey: fx.b.apiKey }).expect(200);
+      return leaksIn(r);
+    },
     'GET /v1/accounts/me': async () => {
       const r = await send('get', '/v1/accounts/me', fx.a.token).expect(200);
       expect((r.body as { id: string }).id).toBe(fx.a.accountId);
@@ -687,9 +700,19 @@ describe('security (monolith, real Kafka and PostgreSQL)', () => {
         grant(module, 'IdempotentWrite', 'cluster', 'literal', 'kafka-cluster');
       }
     }
+    // Every instance of every app follows the suspensions for its auth guard, in a group of its own.
+    for (const module of SOURCE_MODULES) {
+      grant(module, 'Read', 'group', 'prefixed', `${TENANT_ACCESS_GROUP}.`);
+      for (const type of TENANT_ACCESS_EVENTS) {
+        grant(module, 'Read', 'topic', 'literal', type);
+      }
+    }
     // The audit log taps every topic and its DLQ, redrives a dead letter onto its topic, reports every group's lag.
+    // It writes no DLQ but the ones it consumes: a DLQ is written only by the consumers of its topic.
     grant('audit', 'Read', 'topic', 'literal', '*');
-    grant('audit', 'Write', 'topic', 'literal', '*');
+    for (const type of EVENT_TYPES) {
+      grant('audit', 'Write', 'topic', 'literal', type);
+    }
     grant('audit', 'Read', 'group', 'literal', 'platforma.audit.log');
     grant('audit', 'Describe', 'group', 'prefixed', 'platforma.');
     const written = readFileSync(join(ROOT, 'deploy/kafka-security/acls.txt'), 'utf8')

@@ -1,7 +1,7 @@
 // Every integration suite talks to the test database and a broker on loopback unless told otherwise, with a signing
 // key pair and an operator admin key of its own.
 import 'reflect-metadata';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 
 process.env.NODE_ENV ??= 'test';
 process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/platforma_test';
@@ -13,4 +13,6 @@ if (!process.env.JWT_PUBLIC_KEY) {
   process.env.JWT_PUBLIC_KEY = publicKey.export({ type: 'spki', format: 'pem' }).toString();
   process.env.JWT_PRIVATE_KEY = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 }
-process.env.BOOTSTRAP_ADMIN_API_KEY ??= `pk_${randomBytes(6).toString('hex')}_${randomBytes(32).toString('base64url')}`;
+// One fixed key for every run: booting with an operator key revokes the operator's other keys (a rotation), so runs
+// sharing the test database with keys of their own would revoke each other's.
+process.env.BOOTSTRAP_ADMIN_API_KEY ??= 'pk_7e57ad317e57_test-operator-key-not-a-secret-0123456789';

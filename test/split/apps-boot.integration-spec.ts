@@ -81,6 +81,7 @@ describe('split apps', () => {
     const secrets = {
       PAYMENT_WEBHOOK_SECRET: randomBytes(32).toString('hex'),
       SECRETS_KEY: randomBytes(32).toString('base64'),
+      METRICS_TOKEN: randomBytes(32).toString('hex'),
     };
     // An empty variable counts as unset, which used to mean the public development default.
     const shipped = spawnNode('dist/apps/billing/src/main.js', {
@@ -91,7 +92,13 @@ describe('split apps', () => {
       WEBHOOK_ALLOW_INSECURE_URLS: 'true',
     });
     expect((await shipped.exited).code).toBe(1);
-    for (const variable of ['PAYMENT_WEBHOOK_SECRET', 'SECRETS_KEY', 'WEBHOOK_ALLOW_INSECURE_URLS']) {
+    // METRICS_TOKEN unset: an open /metrics.
+    for (const variable of [
+      'PAYMENT_WEBHOOK_SECRET',
+      'SECRETS_KEY',
+      'WEBHOOK_ALLOW_INSECURE_URLS',
+      'METRICS_TOKEN',
+    ]) {
       expect(shipped.output()).toMatch(new RegExp(`${variable}[ =]`));
     }
     expect(shipped.output()).not.toContain('ZGV2ZWxvcG1lbnQtb25seS1rZXktMzItYnl0ZXMhISE=');

@@ -112,7 +112,8 @@ function secretsNeeded(app: string, secret: Set<string>): string[] {
   const text = sourcesOf(`libs/${app}/src`)
     .map((f) => read(f))
     .join('\n');
-  const needed = new Set(['DATABASE_URL', 'JWT_PUBLIC_KEY']);
+  // Every app verifies tokens, and production refuses to boot without a metrics token.
+  const needed = new Set(['DATABASE_URL', 'JWT_PUBLIC_KEY', 'METRICS_TOKEN']);
   for (const name of secret) {
     if (new RegExp(`\\b${name}\\b`).test(text)) {
       needed.add(name);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { SOURCE_MODULES, type SourceModule } from '@app/contracts';
 import { spawnNode, waitFor, type Spawned } from '../support/processes.js';
+import { environmentSecretsKey, signUpToken } from '../support/sign-up.js';
 import { planKnown, smallPlan } from '../support/storefront.js';
 
 export interface Instance {
@@ -133,13 +134,19 @@ export class SplitCluster {
     return planId;
   }
 
-  /** A new customer account (accounts) and its access token. */
-  async customer(name: string): Promise<Customer> {
-    const signUp = await this.call('accounts', 'POST', '/v1/accounts', undefined, {
+  /** A new, verified customer account (accounts) and its access token. */
+  async customer(name: string, db: DataSource): Promise<Customer> {
+    const email = `${randomUUID()}@example.com`;
+    const requested = await this.call('accounts', 'POST', '/v1/accounts', undefined, {
       name,
-      email: `${randomUUID()}@example.com`,
+      email,
       country: 'DE',
       currency: 'EUR',
+    });
+    expect(requested.status).toBe(202);
+    const secretsKey = this.env.SECRETS_KEY || environmentSecretsKey();
+    const signUp = await this.call('accounts', 'POST', '/v1/accounts/verify', undefined, {
+      token: await signUpToken((sql, params) => db.query(sql, params), email, secretsKey),
     });
     expect(signUp.status).toBe(201);
     const token = await this.call('accounts', 'POST', '/v1/auth/token', undefined, {

@@ -84,7 +84,7 @@ describe('split deployment: eight processes', () => {
     await dropOutboxRows(databaseUrl, prefix);
   }, 60_000);
 
-  const customer = () => cluster.customer('Split GmbH');
+  const customer = () => cluster.customer('Split GmbH', db);
 
   const buy = (buyer: Customer, hostname?: string) => cluster.buy(buyer, planId, hostname);
   const orderReaches = (buyer: Customer, orderId: string, status: string, timeoutMs?: number) =>

@@ -3,7 +3,9 @@ import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { AppConfig } from '@app/platform';
 import { waitFor } from './processes.js';
+import { signUpToken } from './sign-up.js';
 
 /** The body of a one-region, 1 vCPU plan billed monthly, as the suites that need just some plan publish it. */
 export function smallPlan(name: string, amountMinor: number, codePrefix = 'vps'): Record<string, unknown> {
@@ -41,17 +43,22 @@ export class Storefront {
     return request(this.app.getHttpServer() as Server);
   }
 
+  /** Signs up and follows the verification link, as a customer does: resolves with the new account and its key. */
   async signUp(overrides: Record<string, unknown> = {}): Promise<{ accountId: string; apiKey: string }> {
-    const response = await this.http
-      .post('/v1/accounts')
-      .send({
-        name: 'Example GmbH',
-        email: `${randomUUID()}@example.com`,
-        country: 'DE',
-        currency: 'EUR',
-        ...overrides,
-      })
-      .expect(201);
+    const body = {
+      name: 'Example GmbH',
+      email: `${randomUUID()}@example.com`,
+      country: 'DE',
+      currency: 'EUR',
+      ...overrides,
+    };
+    await this.http.post('/v1/accounts').send(body).expect(202);
+    const token = await signUpToken(
+      (sql, params) => this.app.get(DataSource).query(sql, params),
+      body.email,
+      this.app.get(AppConfig).SECRETS_KEY,
+    );
+    const response = await this.http.post('/v1/accounts/verify').send({ token }).expect(201);
     return response.body as { accountId: string; apiKey: string };
   }
 

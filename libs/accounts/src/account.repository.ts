@@ -1,9 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
+import { type DataSource, type EntityManager, IsNull } from 'typeorm';
 import { Account } from './entities/account.entity.js';
 import { ApiKey } from './entities/api-key.entity.js';
 import { User } from './entities/user.entity.js';
+
+/** A key as it is created: its name defaults to "default" (the key issued at sign-up). */
+export type NewApiKey = Omit<ApiKey, 'name'> & Partial<Pick<ApiKey, 'name'>>;
 
 export interface Credential {
   key: ApiKey;
@@ -16,14 +19,17 @@ export interface Credential {
 export class AccountRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async insert(manager: EntityManager, account: Account, user: User, key: ApiKey): Promise<void> {
+  async insert(manager: EntityManager, account: Account, user: User, key: NewApiKey): Promise<void> {
     await manager.insert(Account, account);
     await manager.insert(User, user);
     await manager.insert(ApiKey, key);
   }
 
-  /** Idempotent: used for the operator's account and admin key at boot; a changed key replaces the stored hash. */
-  async upsertOperator(account: Account, user: User, key: ApiKey): Promise<void> {
+  /**
+   * Idempotent: used for the operator's account and admin key at boot; a changed key replaces the stored hash, and
+   * every other key of the admin user is revoked, so rotating BOOTSTRAP_ADMIN_API_KEY retires the old key.
+   */
+  async upsertOperator(account: Account, user: User, key: NewApiKey): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await manager.createQueryBuilder().insert().into(Account).values(account).orIgnore().execute();
       await manager.createQueryBuilder().insert().into(User).values(user).orIgnore().execute();
@@ -33,6 +39,12 @@ export class AccountRepository {
         .into(ApiKey)
         .values(key)
         .orUpdate(['secret_hash', 'revoked_at'], ['id'])
+        .execute();
+      await manager
+        .createQueryBuilder()
+        .update(ApiKey)
+        .set({ revokedAt: () => 'now()' })
+        .where('user_id = :userId AND id <> :id AND revoked_at IS NULL', { userId: user.id, id: key.id })
         .execute();
     });
   }
@@ -63,5 +75,26 @@ export class AccountRepository {
 
   async setStatus(manager: EntityManager, id: string, status: Account['status']): Promise<void> {
     await manager.update(Account, { id }, { status, updatedAt: new Date() });
+  }
+
+  listKeys(accountId: string): Promise<ApiKey[]> {
+    return this.dataSource.manager.find(ApiKey, {
+      where: { accountId },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+  }
+
+  /** Locks the account row: concurrent creations and revocations of its keys go one at a time. */
+  async activeKeys(manager: EntityManager, accountId: string): Promise<ApiKey[]> {
+    await manager.findOne(Account, { where: { id: accountId }, lock: { mode: 'pessimistic_write' } });
+    return manager.find(ApiKey, { where: { accountId, revokedAt: IsNull() } });
+  }
+
+  async insertKey(manager: EntityManager, key: ApiKey): Promise<void> {
+    await manager.insert(ApiKey, key);
+  }
+
+  async revokeKey(manager: EntityManager, id: string): Promise<void> {
+    await manager.update(ApiKey, { id, revokedAt: IsNull() }, { revokedAt: new Date() });
   }
 }

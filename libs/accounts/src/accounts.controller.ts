@@ -1,11 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Ip, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, Public, Roles } from '@app/platform';
-import { AccountsService, type SignUpResult } from './accounts.service.js';
+import { AccountsService } from './accounts.service.js';
 import { AuthService, type AccessToken } from './auth.service.js';
-import { SignUpDto } from './dto/sign-up.dto.js';
 import { SuspendAccountDto } from './dto/suspend-account.dto.js';
 import { TokenRequestDto } from './dto/token-request.dto.js';
+import { UnsuspendAccountDto } from './dto/unsuspend-account.dto.js';
 import type { Account } from './entities/account.entity.js';
 
 @ApiTags('accounts')
@@ -17,16 +17,10 @@ export class AccountsController {
   ) {}
 
   @Public()
-  @Post('accounts')
-  signUp(@Body() dto: SignUpDto): Promise<SignUpResult> {
-    return this.accounts.signUp(dto);
-  }
-
-  @Public()
   @Post('auth/token')
   @HttpCode(200)
-  token(@Body() dto: TokenRequestDto): Promise<AccessToken> {
-    return this.auth.exchange(dto.apiKey);
+  token(@Body() dto: TokenRequestDto, @Ip() client: string): Promise<AccessToken> {
+    return this.auth.exchange(dto.apiKey, client);
   }
 
   @ApiBearerAuth()
@@ -41,5 +35,17 @@ export class AccountsController {
   @HttpCode(200)
   suspend(@Param('id', ParseUUIDPipe) id: string, @Body() dto: SuspendAccountDto): Promise<Account> {
     return this.accounts.suspend(id, dto);
+  }
+
+  @ApiBearerAuth()
+  @Roles('admin')
+  @Post('admin/accounts/:id/unsuspend')
+  @HttpCode(200)
+  unsuspend(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UnsuspendAccountDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<Account> {
+    return this.accounts.unsuspend(id, dto, principal.userId);
   }
 }

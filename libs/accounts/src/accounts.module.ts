@@ -1,8 +1,12 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MessagingModule } from '@app/messaging';
+import { AppConfig, SecretSealer } from '@app/platform';
 import { AccountRepository } from './account.repository.js';
 import { AccountsController } from './accounts.controller.js';
+import { ApiKeysController } from './api-keys.controller.js';
+import { ApiKeysService } from './api-keys.service.js';
+import { JwksController } from './jwks.controller.js';
 import { ACCOUNTS } from './accounts.domain.js';
 import { AccountsService } from './accounts.service.js';
 import { AuthService } from './auth.service.js';
@@ -10,10 +14,27 @@ import { Account } from './entities/account.entity.js';
 import { ApiKey } from './entities/api-key.entity.js';
 import { User } from './entities/user.entity.js';
 import { OperatorBootstrap } from './operator-bootstrap.service.js';
+import { SignUp } from './entities/sign-up.entity.js';
+import { SignUpController } from './sign-up.controller.js';
+import { SignUpRepository } from './sign-up.repository.js';
+import { SignUpService } from './sign-up.service.js';
 
 @Module({
-  imports: [MessagingModule.forDomain(ACCOUNTS), TypeOrmModule.forFeature([Account, User, ApiKey])],
-  controllers: [AccountsController],
-  providers: [AccountRepository, AccountsService, AuthService, OperatorBootstrap],
+  imports: [MessagingModule.forDomain(ACCOUNTS), TypeOrmModule.forFeature([Account, User, ApiKey, SignUp])],
+  controllers: [AccountsController, SignUpController, ApiKeysController, JwksController],
+  providers: [
+    AccountRepository,
+    SignUpRepository,
+    SignUpService,
+    {
+      provide: SecretSealer,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => new SecretSealer(config.SECRETS_KEY),
+    },
+    AccountsService,
+    ApiKeysService,
+    AuthService,
+    OperatorBootstrap,
+  ],
 })
 export class AccountsModule {}

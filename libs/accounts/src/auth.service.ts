@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TokenService } from '@app/platform';
+import { AuthBackoffService, TokenService } from '@app/platform';
 import { AccountRepository } from './account.repository.js';
 import { AccountsErrorCode, AccountsException } from './accounts.exception.js';
 import { parseApiKey, secretMatches } from './api-key.js';
@@ -16,10 +16,14 @@ export class AuthService {
   constructor(
     private readonly accounts: AccountRepository,
     private readonly tokens: TokenService,
+    private readonly backoff: AuthBackoffService,
   ) {}
 
-  async exchange(apiKey: string): Promise<AccessToken> {
+  /** `client` is the caller's address: failures there and on the key's id make each side wait (AuthBackoffService). */
+  async exchange(apiKey: string, client: string | undefined): Promise<AccessToken> {
     const parsed = parseApiKey(apiKey);
+    const attempt = { client, keyId: parsed?.id };
+    this.backoff.assertAllowed(attempt);
     const credential = parsed ? await this.accounts.findCredential(parsed.id) : undefined;
     if (
       !parsed ||
@@ -27,6 +31,7 @@ export class AuthService {
       credential.key.revokedAt ||
       !secretMatches(parsed.secret, credential.key.secretHash)
     ) {
+      this.backoff.recordFailure(attempt);
       throw new AccountsException(AccountsErrorCode.InvalidApiKey);
     }
     if (credential.account.status === 'suspended') {

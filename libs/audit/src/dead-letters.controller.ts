@@ -18,7 +18,10 @@ export class DeadLettersController {
     return this.deadLetters.list(query);
   }
 
-  /** :id is the audit log row id of the dead letter (the id of an item of the list). */
+  /**
+   * :id is the audit log row id of the dead letter (the id of an item of the list). It goes back to the topic whose
+   * DLQ holds it, or is refused (409 redrive-refused, the reason in detail and in the admin trail).
+   */
   @Post(':id/redrive')
   @HttpCode(202)
   redrive(

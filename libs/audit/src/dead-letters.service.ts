@@ -1,11 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  type DeadLetter,
   EVENT_HEADER,
+  EventSchemas,
   MESSAGING_SETTINGS,
   type MessagingSettings,
   Outbox,
   redriveDeadLetter,
   RedriveRefusedError,
+  redriveTarget,
 } from '@app/messaging';
 import type { Principal } from '@app/platform';
 import { AdminActionRepository, type NewAdminAction } from './admin-action.repository.js';
@@ -29,6 +32,7 @@ export class DeadLettersService {
   constructor(
     @Inject(MESSAGING_SETTINGS) private readonly settings: MessagingSettings,
     private readonly outbox: Outbox,
+    private readonly schemas: EventSchemas,
     private readonly log: EventLogRepository,
     private readonly actions: AdminActionRepository,
   ) {}
@@ -50,7 +54,9 @@ export class DeadLettersService {
   /**
    * Republishes the dead letter, unchanged but for its dlq_* headers, to its original topic through the audit
    * outbox; the action row commits in the same transaction. Once per logged dead letter: the record it produces is
-   * logged as a new fact and, should it fail again, comes back as a new dead letter.
+   * logged as a new fact and, should it fail again, comes back as a new dead letter. Audit may write every topic,
+   * any consumer of a topic may write its DLQ: only a record the topic already carried goes back (redriveTarget and
+   * EventLogRepository.carried say why others do not), and every refusal is recorded with its reason.
    */
   async redrive(
     principal: Principal,
@@ -93,13 +99,30 @@ export class DeadLettersService {
     if (letter.ingestError !== null) {
       return refuse(AuditErrorCode.RedriveRefused, 'the log holds only part of this record');
     }
+    const dead: DeadLetter = {
+      topic: letter.topic,
+      key: letter.recordKey ?? letter.tenantId ?? 'unknown',
+      value,
+      headers: letter.headers,
+    };
+    let target: string;
+    try {
+      target = redriveTarget(dead, this.prefix, this.schemas);
+    } catch (error) {
+      if (error instanceof RedriveRefusedError) {
+        return refuse(AuditErrorCode.RedriveRefused, error.message);
+      }
+      throw error;
+    }
+    if (!(await this.log.carried(this.prefix, target, letter))) {
+      return refuse(
+        AuditErrorCode.RedriveRefused,
+        `${target} never carried this event as the dead letter has it: only what its producer published goes back`,
+      );
+    }
     try {
       return await this.outbox.transaction(async (uow) => {
-        const redrivenTo = await redriveDeadLetter(uow, {
-          key: letter.recordKey ?? letter.tenantId ?? 'unknown',
-          value,
-          headers: letter.headers,
-        });
+        const redrivenTo = await redriveDeadLetter(uow, dead);
         const recorded = await this.actions.record(
           this.prefix,
           principal,

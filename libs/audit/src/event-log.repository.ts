@@ -206,6 +206,27 @@ export class EventLogRepository {
   }
 
   /**
+   * Whether `topic` carried this dead letter's event as it is: a DLQ is written by every consumer of its topic, the
+   * topic itself only by the event's producer, so only a record seen there is the producer's.
+   */
+  carried(prefix: string, topic: string, letter: EventLogEntry): Promise<boolean> {
+    return this.scoped(prefix)
+      .andWhere('e.topic = :topic AND NOT e.isDeadLetter', { topic })
+      .andWhere('e.eventId = :eventId AND e.type = :type', { eventId: letter.eventId, type: letter.type })
+      .andWhere('e.source IS NOT DISTINCT FROM :source', { source: letter.source })
+      .andWhere('e.subject IS NOT DISTINCT FROM :subject', { subject: letter.subject })
+      .andWhere('e.version IS NOT DISTINCT FROM :version', { version: letter.version })
+      .andWhere('e.recordKey IS NOT DISTINCT FROM :recordKey', { recordKey: letter.recordKey })
+      .andWhere('e.tenantId IS NOT DISTINCT FROM :tenantId', { tenantId: letter.tenantId })
+      .andWhere('e.correlationId IS NOT DISTINCT FROM :correlationId', {
+        correlationId: letter.correlationId,
+      })
+      .andWhere('e.causationId IS NOT DISTINCT FROM :causationId', { causationId: letter.causationId })
+      .andWhere('e.payload = CAST(:payload AS jsonb)', { payload: JSON.stringify(letter.payload) })
+      .getExists();
+  }
+
+  /**
    * An order's records: those naming it (data.orderId) and every record sharing the correlation id of its
    * order.created, i.e. everything its saga caused, also events that do not name the order.
    */

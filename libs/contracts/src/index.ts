@@ -11,6 +11,7 @@ export {
   type EventType,
 } from './event-catalog.js';
 export type { EventDefinition, EventVersion } from './events/event-definition.js';
+export { signUpTokenContext } from './events/accounts.events.js';
 export { allTopics, dlqTopicName, topicName } from './topics.js';
 export {
   EventUpcastError,

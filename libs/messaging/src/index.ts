@@ -17,7 +17,12 @@ export { ConsumerFactory } from './consumer/consumer.factory.js';
 export { EventConsumerServer, type RetryPolicy } from './consumer/event-consumer.server.js';
 export { stoppedConsumers, type StoppedConsumer } from './consumer/consumer-supervisor.js';
 export { DLQ_HEADER } from './consumer/dlq.headers.js';
-export { redriveDeadLetter, RedriveRefusedError, type DeadLetter } from './consumer/dlq-redrive.js';
+export {
+  redriveDeadLetter,
+  redriveTarget,
+  RedriveRefusedError,
+  type DeadLetter,
+} from './consumer/dlq-redrive.js';
 export {
   TopicAdmin,
   type TopicReport,
@@ -30,6 +35,7 @@ export { HEADER as EVENT_HEADER, encodeEnvelope } from './envelope/envelope.code
 export { TopicReader, type ReadRecord } from './topics/topic-reader.js';
 export { OnEvent } from './consumer/on-event.decorator.js';
 export { LogContext, type LogFields } from './telemetry/log-context.js';
+export { EventFollower, type EventFollowerOptions, type FollowedEvent } from './follower/event-follower.js';
 export { RecordTap, type RecordTapOptions, type TapCounters } from './tap/record-tap.js';
 export { type TappedRecord, type TapHandler } from './tap/tapped-record.js';
 export { measureKafkaHop, type HopSample } from './probe/kafka-hop.probe.js';

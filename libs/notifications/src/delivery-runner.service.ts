@@ -6,6 +6,7 @@ import type { Notification } from './entities/notification.entity.js';
 import { MailSender, sendFailureOf } from './mail.sender.js';
 import { NotificationRepository } from './notification.repository.js';
 import { TemplateError, renderTemplate } from './notification.templates.js';
+import { SignUpMailService } from './sign-up-mail.service.js';
 
 export const MAX_ATTEMPTS = 5;
 /** 1 s, 2 s, 4 s, … capped at a minute. */
@@ -26,6 +27,7 @@ export class DeliveryRunner {
     private readonly outbox: Outbox,
     private readonly mail: MailSender,
     private readonly config: AppConfig,
+    private readonly signUpMails: SignUpMailService,
   ) {}
 
   /** Delivers the most overdue notification; false when none is due. */
@@ -47,9 +49,16 @@ export class DeliveryRunner {
   }
 
   private async deliver(uow: UnitOfWork, notification: Notification): Promise<void> {
+    let variables;
+    try {
+      variables = this.signUpMails.reveal(notification);
+    } catch {
+      // Sealed under another SECRETS_KEY (or altered): no later attempt opens it either.
+      return this.fail(uow, notification, 'unreadable_secret', 'the sealed token does not open', false);
+    }
     let message;
     try {
-      message = renderTemplate(notification.template, notification.variables, notification.locale);
+      message = renderTemplate(notification.template, variables, notification.locale);
     } catch (error) {
       // Checked when the request arrived; only a template removed since then lands here.
       if (error instanceof TemplateError) {

@@ -36,6 +36,7 @@ export class MailSender implements OnModuleDestroy {
       to,
       subject: message.subject,
       text: message.text,
+      html: message.html,
     });
     if (info.rejected.length > 0) {
       throw Object.assign(new Error(`recipient rejected: ${info.response}`), { responseCode: 550 });

@@ -41,6 +41,7 @@ describe(renderTemplate.name, () => {
     expect(renderTemplate('payment-failed', { orderId: 'o-3', reason: 'card_declined' })).toEqual({
       subject: 'Payment for order o-3 failed',
       text: expect.stringContaining('Reason: card_declined') as string,
+      html: expect.stringContaining('<br>\nReason: card_declined') as string,
     });
     expect(renderTemplate('order-confirmed', { orderId: 'o-4' }).subject).toBe('Order o-4 confirmed');
   });
@@ -92,6 +93,35 @@ describe(renderTemplate.name, () => {
     });
     expect(message.subject).toBe('Your server evil Bcc: x@example.com is ready');
     expect(message.text).toContain('Hello <b>Tom & "Jerry"</b>,');
+  });
+
+  it('escapes every variable in the HTML body and links only the platform’s own URLs', () => {
+    const name = '<a href="https://evil.example/login">Support</a> & Co';
+    const message = renderTemplate('order-confirmed', { orderId: 'o-5', name });
+    expect(message.text).toContain(`Hello ${name},`);
+    expect(message.html).toContain(
+      'Hello &lt;a href=&quot;https://evil.example/login&quot;&gt;Support&lt;/a&gt; &amp; Co,',
+    );
+    expect(message.html).not.toContain('<a ');
+    const ready = renderTemplate('vps-ready', vpsReady);
+    expect(ready.html).toContain(`<a href="${vpsReady.credentialsUrl}">${vpsReady.credentialsUrl}</a>`);
+  });
+
+  it('renders the sign-up mails without anything the person signing up typed', () => {
+    const verify = renderTemplate('verify-email', {
+      verifyUrl: 'https://shop.example.com/verify-email#token=abc',
+      expiresAt: '2026-05-02T10:00:00.000Z',
+      name: 'Injected',
+    });
+    expect(verify.subject).toBe('Confirm your email address for PLATFORMA');
+    expect(verify.text).toContain('https://shop.example.com/verify-email#token=abc');
+    expect(verify.text).toContain('until 2026-05-02 10:00 UTC');
+    expect(`${verify.text}${verify.html}`).not.toContain('Injected');
+    expect(verify.html).toContain('<a href="https://shop.example.com/verify-email#token=abc">');
+    expect(renderTemplate('sign-up-address-taken', { expiresAt: 'x', name: 'Injected' }).text).not.toContain(
+      'Injected',
+    );
+    expect(() => renderTemplate('verify-email', { expiresAt: 'x' })).toThrow(/needs verifyUrl/);
   });
 
   it('refuses an unknown template and missing variables', () => {

@@ -3,6 +3,8 @@ import type { TemplateVariables } from './entities/notification.entity.js';
 export interface RenderedMessage {
   subject: string;
   text: string;
+  /** The same message as HTML: every variable escaped, the template's link variables as links. */
+  html: string;
 }
 
 /** Why a request cannot be rendered; the codes are notification.failed reasons. */
@@ -18,19 +20,56 @@ export class TemplateError extends Error {
 
 type Values = Record<string, string>;
 
+/**
+ * A template's text is the operator's and is written HTML-safe (no <, >, &); only variables are escaped. A variable
+ * named in `links` is a URL the platform made (never one a customer typed) and becomes a link in the HTML body.
+ */
 interface Template {
   required: readonly string[];
-  render(v: Values, raw: TemplateVariables): RenderedMessage;
+  links?: readonly string[];
+  render(v: Values, raw: TemplateVariables): Omit<RenderedMessage, 'html'>;
 }
 
 const SIGNATURE = '\n\n-- \nPLATFORMA\n';
 
 const greeting = (v: Values): string => (v.name ? `Hello ${v.name},` : 'Hello,');
 
+/** "2026-05-02 10:00 UTC" from an ISO timestamp; anything else as it is. */
+const utcMinute = (iso: string): string =>
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(iso) ? `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC` : iso;
+
 /** English only for now: every locale falls back to these. */
 const TEMPLATES: Record<string, Template> = {
+  // Sent to an address nobody has verified yet: it holds nothing the person signing up typed, not even the name.
+  'verify-email': {
+    required: ['verifyUrl', 'expiresAt'],
+    links: ['verifyUrl'],
+    render: (v) => ({
+      subject: 'Confirm your email address for PLATFORMA',
+      text:
+        `Hello,\n\n` +
+        `someone asked to open a PLATFORMA account with this email address. If it was you, confirm the address ` +
+        `here; the link works once, until ${utcMinute(v.expiresAt ?? '')}:\n\n` +
+        `${v.verifyUrl}\n\n` +
+        `If it was not you, ignore this message: no account is opened without the link.` +
+        SIGNATURE,
+    }),
+  },
+  'sign-up-address-taken': {
+    required: [],
+    render: () => ({
+      subject: 'Someone tried to sign up to PLATFORMA with your address',
+      text:
+        `Hello,\n\n` +
+        `someone asked to open a PLATFORMA account with this email address, which already has one. No new account ` +
+        `was opened.\n\n` +
+        `If it was you, keep using your existing account and its API keys. If it was not you, ignore this message.` +
+        SIGNATURE,
+    }),
+  },
   'vps-ready': {
     required: ['hostname', 'ipv4', 'username', 'credentialsUrl'],
+    links: ['credentialsUrl'],
     render: (v) => ({
       subject: `Your server ${v.hostname} is ready`,
       text:
@@ -155,9 +194,29 @@ function oneLine(value: string): string {
   return value.replace(/[\r\n\t]+/g, ' ').trim();
 }
 
+const HTML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+}
+
+/** Paragraphs at blank lines, line breaks within them: the text body's layout, as HTML. */
+function htmlBody(text: string): string {
+  const paragraphs = text.split(/\n{2,}/).map((p) => `<p>${p.split('\n').join('<br>\n')}</p>`);
+  return `<!doctype html>\n<html><body>\n${paragraphs.join('\n')}\n</body></html>\n`;
+}
+
 /**
- * Renders a template to a plain-text message. Nothing is escaped (no HTML is produced); a missing required variable
- * is an error rather than a message with a hole in it.
+ * Renders a template to a plain-text message and its HTML alternative. The text body keeps variables verbatim (a
+ * mail client shows it as text); the HTML body escapes every variable, so a customer's name cannot add markup or a
+ * link to a mail from the operator's domain. A missing required variable is an error rather than a message with a
+ * hole in it.
  */
 export function renderTemplate(name: string, variables: TemplateVariables, _locale = 'en'): RenderedMessage {
   const template = Object.hasOwn(TEMPLATES, name) ? TEMPLATES[name] : undefined;
@@ -170,5 +229,16 @@ export function renderTemplate(name: string, variables: TemplateVariables, _loca
   }
   const values: Values = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, String(v)]));
   const message = template.render(values, variables);
-  return { subject: oneLine(message.subject), text: message.text };
+  const links = new Set(template.links ?? []);
+  const escaped: Values = Object.fromEntries(
+    Object.entries(values).map(([k, v]) => [
+      k,
+      links.has(k) ? `<a href="${escapeHtml(v)}">${escapeHtml(v)}</a>` : escapeHtml(v),
+    ]),
+  );
+  return {
+    subject: oneLine(message.subject),
+    text: message.text,
+    html: htmlBody(template.render(escaped, variables).text),
+  };
 }

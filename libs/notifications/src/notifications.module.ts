@@ -4,11 +4,13 @@ import { MessagingModule } from '@app/messaging';
 import { DeliveryPoller } from './delivery-poller.service.js';
 import { DeliveryRunner } from './delivery-runner.service.js';
 import { Notification } from './entities/notification.entity.js';
+import { AccountVerificationRequestedListener } from './listeners/account-verification-requested.listener.js';
 import { NotificationRequestedListener } from './listeners/notification-requested.listener.js';
 import { MailSender } from './mail.sender.js';
 import { NotificationRequestService } from './notification-request.service.js';
 import { NotificationRepository } from './notification.repository.js';
 import { NOTIFICATIONS } from './notifications.domain.js';
+import { SignUpMailService } from './sign-up-mail.service.js';
 import { WEBHOOK_CONTROLLERS, WEBHOOK_ENTITIES, WEBHOOK_PROVIDERS } from './webhooks/webhooks.parts.js';
 
 @Module({
@@ -16,10 +18,11 @@ import { WEBHOOK_CONTROLLERS, WEBHOOK_ENTITIES, WEBHOOK_PROVIDERS } from './webh
     MessagingModule.forDomain(NOTIFICATIONS),
     TypeOrmModule.forFeature([Notification, ...WEBHOOK_ENTITIES]),
   ],
-  controllers: [NotificationRequestedListener, ...WEBHOOK_CONTROLLERS],
+  controllers: [NotificationRequestedListener, AccountVerificationRequestedListener, ...WEBHOOK_CONTROLLERS],
   providers: [
     NotificationRepository,
     NotificationRequestService,
+    SignUpMailService,
     MailSender,
     DeliveryRunner,
     DeliveryPoller,

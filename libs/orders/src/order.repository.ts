@@ -64,7 +64,7 @@ export class OrderRepository {
 
   async isSuspended(manager: EntityManager, tenantId: string): Promise<boolean> {
     const rows: unknown[] = await manager.query(
-      'SELECT 1 FROM orders.suspended_tenant WHERE tenant_id = $1',
+      'SELECT 1 FROM orders.suspended_tenant WHERE tenant_id = $1 AND (lifted_at IS NULL OR lifted_at < suspended_at)',
       [tenantId],
     );
     return rows.length > 0;

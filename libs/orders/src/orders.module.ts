@@ -5,6 +5,7 @@ import { Order } from './entities/order.entity.js';
 import { OrderStep } from './entities/order-step.entity.js';
 import { PlanView } from './entities/plan-view.entity.js';
 import { AccountSuspendedListener } from './listeners/account-suspended.listener.js';
+import { AccountUnsuspendedListener } from './listeners/account-unsuspended.listener.js';
 import { CancelRequestedListener } from './listeners/cancel-requested.listener.js';
 import { InvoiceGeneratedListener } from './listeners/invoice-generated.listener.js';
 import { PaymentReceivedListener } from './listeners/payment-received.listener.js';
@@ -26,6 +27,7 @@ import { OrdersService } from './orders.service.js';
     PlanPublishedListener,
     PlanRetiredListener,
     AccountSuspendedListener,
+    AccountUnsuspendedListener,
     InvoiceGeneratedListener,
     PaymentReceivedListener,
     ProvisioningStartedListener,

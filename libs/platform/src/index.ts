@@ -11,7 +11,9 @@ export {
   type DomainRegistration,
 } from './bootstrap/bootstrap.js';
 export { Public, Roles, CurrentPrincipal, type AuthenticatedRequest } from './auth/auth.decorators.js';
-export { TokenService, InvalidTokenError } from './auth/token.service.js';
+export { TokenService, InvalidTokenError, type VerifiedToken } from './auth/token.service.js';
+export { TENANT_ACCESS_EVENTS, TENANT_ACCESS_GROUP } from './auth/tenant-access.js';
+export { AuthBackoffService, type AuthAttempt } from './auth/auth-backoff.service.js';
 export { type Principal, type Role, ROLES, PLATFORM_TENANT_ID } from './auth/principal.js';
 export { PageQuery } from './http/page.query.js';
 export { SecretSealer, type Sealed } from './crypto/secret.sealer.js';

@@ -28,7 +28,7 @@ const env = (): SagaEnvironment => ({
   provisioningDeadlineSeconds: 300,
   maxProvisionAttempts: 3,
   maxDeclines: 3,
-  publicBaseUrl: 'https://api.example.com',
+  storefrontUrl: 'https://www.example.com',
   plan: { vcpus: 2, memoryMb: 4096, diskGb: 80 },
   account: { email: 'ops@example.com', name: 'Example' },
 });
@@ -100,7 +100,7 @@ describe('order saga definition', () => {
     const notification = done.publish[1]?.data as { variables: Record<string, unknown>; recipient: string };
     expect(notification.recipient).toBe('ops@example.com');
     expect(notification.variables.credentialsUrl).toBe(
-      `https://api.example.com/v1/services/${s.data.serviceId}/credentials`,
+      `https://www.example.com/services/${s.data.serviceId}/credentials`,
     );
     expect(JSON.stringify(done.publish)).not.toMatch(/password/i);
   });

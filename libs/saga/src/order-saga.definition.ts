@@ -106,7 +106,8 @@ export interface SagaEnvironment {
   maxProvisionAttempts: number;
   /** Declined payments after which the order is given up before the payment window closes. */
   maxDeclines: number;
-  publicBaseUrl: string;
+  /** Mails link to the storefront's pages, never to an API route. */
+  storefrontUrl: string;
   plan?: { vcpus: number; memoryMb: number; diskGb: number };
   account?: { email: string; name: string };
 }
@@ -345,7 +346,7 @@ const provisioned: Rule = (s, input, env) => {
     hostname: done.hostname,
     ipv4: done.ipv4,
     username: done.username,
-    credentialsUrl: `${env.publicBaseUrl}/v1/services/${done.serviceId}/credentials`,
+    credentialsUrl: `${env.storefrontUrl.replace(/\/+$/, '')}/services/${done.serviceId}/credentials`,
   });
   s.step = 'complete';
   s.status = 'completed';

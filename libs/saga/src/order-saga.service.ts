@@ -271,7 +271,7 @@ export class OrderSagaService {
       provisioningDeadlineSeconds: this.config.PROVISIONING_DEADLINE_SECONDS,
       maxProvisionAttempts: MAX_PROVISION_ATTEMPTS,
       maxDeclines: this.config.PAYMENT_MAX_DECLINES,
-      publicBaseUrl: this.config.PUBLIC_BASE_URL,
+      storefrontUrl: this.config.STOREFRONT_URL,
       ...known,
     };
   }

@@ -15,6 +15,10 @@ export class ApiKey {
   @Column('text')
   secretHash!: string;
 
+  /** The customer's label, e.g. the machine the key is deployed on. */
+  @Column('text', { default: 'default' })
+  name!: string;
+
   @Column('timestamptz', { default: () => 'now()' })
   createdAt!: Date;
 

@@ -1,11 +1,32 @@
 import { Logger } from '@nestjs/common';
 import type { Consumer } from 'kafkajs';
 
+/** Why a consumer stopped, as a public probe may say it; the error text itself goes to the log only. */
+export type StopReason = 'not-authorized' | 'broker-unreachable' | 'failed';
+
 export interface StoppedConsumer {
   group: string;
-  reason: string;
+  reason: StopReason;
   since: string;
   restarts: number;
+}
+
+/** kafkajs names ACL refusals by their protocol error type (TOPIC_/GROUP_/CLUSTER_AUTHORIZATION_FAILED). */
+export function stopReasonOf(error: Error): StopReason {
+  const chain: Error[] = [];
+  for (let e: unknown = error; e instanceof Error && chain.length < 5; e = e.cause) {
+    chain.push(e);
+  }
+  const typeOf = (e: Error) => (e as Error & { type?: unknown }).type;
+  if (
+    chain.some((e) => String(typeOf(e)).endsWith('AUTHORIZATION_FAILED') || /not authorized/i.test(e.message))
+  ) {
+    return 'not-authorized';
+  }
+  if (chain.some((e) => e.name === 'KafkaJSConnectionError' || e.name === 'KafkaJSBrokerNotFound')) {
+    return 'broker-unreachable';
+  }
+  return 'failed';
 }
 
 /** The process's consumers that kafkajs stopped for good, by group: what /health/ready reports. */
@@ -61,7 +82,12 @@ export class ConsumerSupervisor {
       return;
     }
     const since = stopped.get(this.group)?.since ?? new Date().toISOString();
-    stopped.set(this.group, { group: this.group, reason: error.message, since, restarts: this.restarts });
+    stopped.set(this.group, {
+      group: this.group,
+      reason: stopReasonOf(error),
+      since,
+      restarts: this.restarts,
+    });
     this.log.error(
       `consumer of ${this.group} stopped: ${error.message}; starting it again in ${this.delay} ms`,
     );

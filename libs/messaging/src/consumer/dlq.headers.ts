@@ -1,4 +1,7 @@
-/** Headers a dead-lettered record carries besides its original ones: enough to find, judge and redrive it. */
+/**
+ * Headers a dead-lettered record carries besides its original ones: enough to find and judge it. Whoever may write
+ * the DLQ writes them too, so a redrive trusts none of them: it goes back to the topic whose DLQ holds it.
+ */
 export const DLQ_HEADER = {
   originalTopic: 'dlq_original_topic',
   originalPartition: 'dlq_original_partition',

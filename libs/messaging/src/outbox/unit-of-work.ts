@@ -50,8 +50,8 @@ export class UnitOfWork {
   constructor(
     readonly manager: EntityManager,
     private readonly domain: DomainDescriptor,
-    private readonly schemas: EventSchemas,
-    private readonly topicPrefix: string,
+    readonly schemas: EventSchemas,
+    readonly topicPrefix: string,
     private readonly causal: CausalContext = {},
   ) {}
 

@@ -99,6 +99,11 @@ export class WebhookDeliveryRunner {
       const step = nextStep(result, attempt, this.policy);
       const common = { attempts: attempt, lastStatusCode: result.statusCode ?? null };
       const what = `webhook delivery ${delivery.id} (${delivery.eventType} to endpoint ${delivery.endpointId})`;
+      const why = result.detail ? ` [${result.detail}]` : '';
+      // Without an answer, the times a tenant can read (the next attempt, the failure) count from the attempt's
+      // start and deadline, not from when it ended: that would tell a refused connection from a filtered port.
+      const answered = result.statusCode !== undefined;
+      const deadline = new Date(at.getTime() + this.config.WEBHOOK_TIMEOUT_MS);
       switch (step.status) {
         case 'delivered':
           return this.webhooks.updateDelivery(manager, delivery.id, {
@@ -114,21 +119,22 @@ export class WebhookDeliveryRunner {
             return this.webhooks.updateDelivery(manager, delivery.id, common);
           }
           this.logger.warn(
-            `${what}: attempt ${attempt} failed (${step.lastError}), again in ${step.retryInMs} ms`,
+            `${what}: attempt ${attempt} failed (${step.lastError}${why}), again in ${step.retryInMs} ms`,
           );
           return this.webhooks.updateDelivery(
             manager,
             delivery.id,
             { ...common, lastError: step.lastError },
             step.retryInMs,
+            answered ? undefined : deadline,
           );
         case 'failed':
-          this.logger.warn(`${what} failed after ${attempt} attempt(s): ${step.lastError}`);
+          this.logger.warn(`${what} failed after ${attempt} attempt(s): ${step.lastError}${why}`);
           await this.webhooks.updateDelivery(manager, delivery.id, {
             ...common,
             status: 'failed',
             lastError: step.lastError,
-            failedAt: delivery.failedAt ?? new Date(),
+            failedAt: delivery.failedAt ?? (answered ? new Date() : at),
           });
           if (step.disableEndpoint) {
             await this.webhooks.disableEndpoint(manager, delivery.endpointId);

@@ -9,17 +9,22 @@ describe(nextStep.name, () => {
     }
   });
 
-  it('retries other answers, timeouts and connection errors with doubling backoff, capped', () => {
+  it('retries other answers, unreachable and refused endpoints with doubling backoff, capped', () => {
     expect(nextStep({ statusCode: 500 }, 1, policy)).toEqual({
       status: 'pending',
       retryInMs: 5_000,
       lastError: 'HTTP 500',
     });
     expect(nextStep({ statusCode: 301 }, 2, policy)).toMatchObject({ status: 'pending', retryInMs: 10_000 });
-    expect(nextStep({ error: 'timed out after 10000 ms' }, 3, policy)).toEqual({
+    expect(nextStep({ error: 'unreachable' }, 3, policy)).toEqual({
       status: 'pending',
       retryInMs: 15_000,
-      lastError: 'timed out after 10000 ms',
+      lastError: 'unreachable',
+    });
+    expect(nextStep({ error: 'refused by policy' }, 1, policy)).toEqual({
+      status: 'pending',
+      retryInMs: 5_000,
+      lastError: 'refused by policy',
     });
   });
 
@@ -29,7 +34,7 @@ describe(nextStep.name, () => {
       lastError: 'HTTP 503',
       disableEndpoint: false,
     });
-    expect(nextStep({ error: 'connection failed: ECONNREFUSED' }, 4, policy)).toMatchObject({
+    expect(nextStep({ error: 'unreachable' }, 4, policy)).toMatchObject({
       status: 'failed',
       disableEndpoint: false,
     });
@@ -48,6 +53,7 @@ describe(attemptError.name, () => {
   it('logs no error for a 2xx answer, the status for another answer and the reason for no answer', () => {
     expect(attemptError({ statusCode: 204 })).toBeNull();
     expect(attemptError({ statusCode: 404 })).toBe('HTTP 404');
-    expect(attemptError({ error: 'timed out after 100 ms' })).toBe('timed out after 100 ms');
+    expect(attemptError({ error: 'unreachable' })).toBe('unreachable');
+    expect(attemptError({ error: 'refused by policy' })).toBe('refused by policy');
   });
 });

@@ -1,8 +1,20 @@
 import { type Backoff, exponentialBackoffMs } from '../backoff.js';
 
-/** What one POST came to: the endpoint's HTTP status, or why there was none (timeout, connection error). */
+/**
+ * Why an attempt got no HTTP answer, as its tenant may see it. Deliberately coarse: a socket error code or a
+ * timeout would tell a caller which ports of a host are open, closed or filtered; the details go to the log only.
+ */
+export const NO_ANSWER = {
+  /** The name did not resolve, the connection failed or timed out, or TLS failed. */
+  unreachable: 'unreachable',
+  /** The host resolved to an address customer webhooks must not reach. */
+  refused: 'refused by policy',
+} as const;
+export type NoAnswer = (typeof NO_ANSWER)[keyof typeof NO_ANSWER];
+
+/** What one POST came to: the endpoint's HTTP status, or why there was none. */
 export type AttemptResult =
-  { statusCode: number; error?: undefined } | { statusCode?: undefined; error: string };
+  { statusCode: number; error?: undefined } | { statusCode?: undefined; error: NoAnswer };
 
 export interface DeliveryPolicy {
   maxAttempts: number;
@@ -28,8 +40,7 @@ export function attemptError(result: AttemptResult): string | null {
 
 /**
  * After attempt number `attempts`: a 2xx answer delivers; 410 Gone means the receiver is gone for good, so the
- * delivery fails and the endpoint is disabled; anything else (another status, a redirect, a timeout, a connection
- * error) is retried with exponential backoff until maxAttempts attempts have been made.
+ * delivery fails and the endpoint is disabled; anything else (another status, a redirect, no answer) is retried with exponential backoff until maxAttempts attempts have been made.
  */
 export function nextStep(result: AttemptResult, attempts: number, policy: DeliveryPolicy): NextStep {
   const error = attemptError(result);

@@ -3,7 +3,8 @@ import { webhookUrlRefusal } from './webhook-url.js';
 describe(webhookUrlRefusal.name, () => {
   it('accepts https to a public host, with a port, path and query', () => {
     expect(webhookUrlRefusal('https://hooks.example.com/platforma?team=7', false)).toBeUndefined();
-    expect(webhookUrlRefusal('https://203.0.113.10:8443/in', false)).toBeUndefined();
+    expect(webhookUrlRefusal('https://93.184.215.14:8443/in', false)).toBeUndefined();
+    expect(webhookUrlRefusal('https://[2606:4700:4700::1111]/in', false)).toBeUndefined();
   });
 
   it('wants https in production and allows http when insecure URLs are allowed', () => {
@@ -35,7 +36,7 @@ describe(webhookUrlRefusal.name, () => {
     );
   });
 
-  it('refuses this machine, private networks and link-local addresses in production only', () => {
+  it('refuses literal special-use addresses and localhost names in production only', () => {
     for (const url of [
       'https://localhost/in',
       'https://api.localhost/in',
@@ -49,6 +50,13 @@ describe(webhookUrlRefusal.name, () => {
       'https://[::ffff:127.0.0.1]/in',
       'https://0.0.0.0/in',
       'https://2130706433/in',
+      'https://198.18.0.1/in',
+      'https://100.64.0.1/in',
+      'https://203.0.113.10/in',
+      'https://[64:ff9b::a00:c]/in',
+      'https://[2002:a00:c::1]/in',
+      'https://[::a00:c]/in',
+      'https://[fe80::1]/in',
     ]) {
       expect({ url, refusal: webhookUrlRefusal(url, false) }).toEqual({
         url,

@@ -1,41 +1,18 @@
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
+import { isPublicAddress } from './webhook-address.js';
 
 const MAX_URL_LENGTH = 2_048;
 
 /**
- * Addresses a customer's webhook must not point at in production: this host, private networks, link-local. BlockList
- * also checks IPv4-mapped IPv6 addresses (::ffff:7f00:1) against the IPv4 rules.
+ * Refuses at registration what is internal on its face: a literal address or a localhost name. A name is only
+ * judged when a delivery resolves it (WebhookSender), because its answer may change after it was registered.
  */
-const INTERNAL = new BlockList();
-for (const [network, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.168.0.0', 16],
-  ['224.0.0.0', 3],
-] as const) {
-  INTERNAL.addSubnet(network, prefix, 'ipv4');
-}
-for (const [network, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-] as const) {
-  INTERNAL.addSubnet(network, prefix, 'ipv6');
-}
-
 function isInternalHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
   if (host === 'localhost' || host.endsWith('.localhost')) {
     return true;
   }
-  const family = isIP(host);
-  return family !== 0 && INTERNAL.check(host, family === 4 ? 'ipv4' : 'ipv6');
+  return isIP(host) !== 0 && !isPublicAddress(host);
 }
 
 /**

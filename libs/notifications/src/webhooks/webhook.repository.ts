@@ -144,25 +144,22 @@ export class WebhookRepository {
     return manager.findOne(WebhookDelivery, { where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
-  /** A pending delivery becomes due retryAfterMs from now by the database's clock. */
+  /** A pending delivery becomes due retryAfterMs after retryFrom, or from now by the database's clock. */
   async updateDelivery(
     manager: EntityManager,
     id: string,
     changes: DeliveryChanges,
     retryAfterMs?: number,
+    retryFrom?: Date,
   ): Promise<void> {
     const delayMs = Math.max(0, Math.round(retryAfterMs ?? 0));
-    await manager.update(
-      WebhookDelivery,
-      { id },
-      {
-        ...changes,
-        updatedAt: new Date(),
-        ...(retryAfterMs === undefined
-          ? {}
-          : { nextAttemptAt: () => `clock_timestamp() + interval '${delayMs} milliseconds'` }),
-      },
-    );
+    const nextAttemptAt =
+      retryAfterMs === undefined
+        ? {}
+        : retryFrom
+          ? { nextAttemptAt: new Date(retryFrom.getTime() + delayMs) }
+          : { nextAttemptAt: () => `clock_timestamp() + interval '${delayMs} milliseconds'` };
+    await manager.update(WebhookDelivery, { id }, { ...changes, updatedAt: new Date(), ...nextAttemptAt });
   }
 
   async insertAttempt(manager: EntityManager, attempt: WebhookDeliveryAttempt): Promise<void> {

@@ -21,7 +21,8 @@ export interface WebhookAttemptView {
   attempt: number;
   at: string;
   statusCode: number | null;
-  durationMs: number;
+  /** Only for an answer: without one, the time taken would tell a closed port from a filtered one. */
+  durationMs: number | null;
   error: string | null;
 }
 
@@ -87,7 +88,7 @@ export function toDeliveryView(
       attempt: a.attempt,
       at: a.at.toISOString(),
       statusCode: a.statusCode,
-      durationMs: a.durationMs,
+      durationMs: a.statusCode === null ? null : a.durationMs,
       error: a.error,
     })),
   };

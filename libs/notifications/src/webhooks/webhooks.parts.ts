@@ -17,6 +17,7 @@ import { WebhookDeliveryPoller } from './webhook-delivery-poller.service.js';
 import { WebhookDeliveryRunner } from './webhook-delivery-runner.service.js';
 import { WebhookFanout } from './webhook-fanout.service.js';
 import { WebhookRepository } from './webhook.repository.js';
+import { WEBHOOK_RESOLVER } from './webhook-resolver.js';
 import { WebhookSecrets } from './webhook-secrets.service.js';
 import { WebhookSender } from './webhook.sender.js';
 import { WebhooksController } from './webhooks.controller.js';
@@ -45,6 +46,7 @@ export const WEBHOOK_PROVIDERS: Provider[] = [
   WebhookSecrets,
   WebhooksService,
   WebhookFanout,
+  WEBHOOK_RESOLVER,
   WebhookSender,
   WebhookDeliveryRunner,
   WebhookDeliveryPoller,

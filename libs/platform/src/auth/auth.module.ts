@@ -1,7 +1,9 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { AuthBackoffService } from './auth-backoff.service.js';
 import { AuthGuard } from './auth.guard.js';
 import { RateLimitGuard } from './rate-limit.guard.js';
+import { TenantAccess } from './tenant-access.js';
 import { TokenService } from './token.service.js';
 
 /** Authentication first (so the rate limit knows the tenant), then per-tenant rate limiting, on every HTTP route. */
@@ -9,9 +11,11 @@ import { TokenService } from './token.service.js';
 @Module({
   providers: [
     TokenService,
+    AuthBackoffService,
+    TenantAccess,
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },
   ],
-  exports: [TokenService],
+  exports: [AuthBackoffService, TokenService],
 })
 export class AuthModule {}

@@ -10,16 +10,19 @@ import { Reflector } from '@nestjs/core';
 import type { Response } from 'express';
 import { AppConfig } from '../config/app.config.js';
 import type { AuthenticatedRequest } from './auth.decorators.js';
+import { clientKeyOf } from './client-address.js';
 
 const SKIP_RATE_LIMIT = 'platforma:skip-rate-limit';
 /** Probes and the like: never limited. */
 export const SkipRateLimit = (): MethodDecorator & ClassDecorator => SetMetadata(SKIP_RATE_LIMIT, true);
 
 const WINDOW_MS = 60_000;
+const MAX_TRACKED = 10_000;
 
 /**
  * Fixed one-minute windows per tenant once the caller is known (it runs after AuthGuard), per client address
- * before. In memory, so each instance limits on its own. (@nestjs/throttler 6 is CommonJS and cannot be loaded
+ * before: request.ip, the client behind the gateway as TRUST_PROXY allows (an IPv6 client by its /64). In memory
+ * and bounded, so each instance limits on its own. (@nestjs/throttler 6 is CommonJS and cannot be loaded
  * beside Nest 12's ESM packages under Jest, hence this small guard.)
  */
 @Injectable()
@@ -42,7 +45,9 @@ export class RateLimitGuard implements CanActivate {
     }
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const response = context.switchToHttp().getResponse<Response>();
-    const key = request.principal ? `tenant:${request.principal.tenantId}` : `ip:${request.ip ?? 'unknown'}`;
+    const key = request.principal
+      ? `tenant:${request.principal.tenantId}`
+      : `client:${clientKeyOf(request.ip)}`;
     const now = Date.now();
     let window = this.windows.get(key);
     if (!window || now - window.start >= WINDOW_MS) {
@@ -64,13 +69,21 @@ export class RateLimitGuard implements CanActivate {
   }
 
   private evictExpired(now: number): void {
-    if (this.windows.size < 10_000) {
+    if (this.windows.size < MAX_TRACKED) {
       return;
     }
     for (const [key, window] of this.windows) {
       if (now - window.start >= WINDOW_MS) {
         this.windows.delete(key);
       }
+    }
+    // Still full of live windows (many addresses within one minute): drop the oldest tenth, so memory stays bounded;
+    // a dropped caller merely starts a fresh window.
+    for (const key of this.windows.keys()) {
+      if (this.windows.size <= MAX_TRACKED * 0.9) {
+        break;
+      }
+      this.windows.delete(key);
     }
   }
 }

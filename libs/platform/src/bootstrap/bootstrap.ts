@@ -73,6 +73,9 @@ export async function createPlatformApp(
     },
   );
   app.useLogger(app.get(JsonLogger));
+  // request.ip, which the rate limits and failed-login counting key on, is the gateway's address unless this says
+  // which forwarded hops to believe.
+  app.set('trust proxy', config.trustProxy);
   app.use(helmet());
   app.useBodyParser('json', { limit: config.HTTP_BODY_LIMIT, reviver: refuseUnstorable });
   // After the body parser, whose callbacks would otherwise leave the request's trace and log context.
@@ -80,15 +83,17 @@ export async function createPlatformApp(
   app.useGlobalFilters(new ProblemFilter());
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.enableShutdownHooks();
-  const openApi = new DocumentBuilder()
-    .setTitle('PLATFORMA')
-    .setDescription('Storefront and admin API of PLATFORMA. Errors are RFC 9457 problem+json.')
-    .setVersion('1')
-    .addBearerAuth()
-    .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), {
-    jsonDocumentUrl: 'docs-json',
-  });
+  if (config.DOCS_ENABLED) {
+    const openApi = new DocumentBuilder()
+      .setTitle('PLATFORMA')
+      .setDescription('Storefront and admin API of PLATFORMA. Errors are RFC 9457 problem+json.')
+      .setVersion('1')
+      .addBearerAuth()
+      .build();
+    SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), {
+      jsonDocumentUrl: 'docs-json',
+    });
+  }
   // Topics first: broker auto-creation is off and consumers subscribe at start-up.
   await app.get(TopicAdmin).ensureTopics();
   const consumers = app.get(ConsumerFactory);

@@ -1,15 +1,54 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { Transform } from 'class-transformer';
 import type { KafkaSasl, MessagingSettings } from '@app/messaging';
-import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  ValidateBy,
+  ValidateIf,
+} from 'class-validator';
+import { parseTrustProxy } from './trust-proxy.js';
 
 const SECRET_KEYS = new Set<string>();
 /** Marks a variable whose value must never be printed, not even in a validation error. */
 const Secret = (): PropertyDecorator => (_target, key) => void SECRET_KEYS.add(String(key));
 export const isSecretVariable = (name: string): boolean => SECRET_KEYS.has(name);
 
-const toBoolean = ({ value }: { value: unknown }): unknown =>
-  value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
+/**
+ * Reads the raw string: implicit conversion has already turned `value` into Boolean('false'), which is true, so
+ * every boolean set to "false" or "0" would read as set.
+ */
+type Raw = { key: string; obj: Record<string, unknown>; value: unknown };
+const toBoolean = ({ key, obj, value }: Raw): unknown => {
+  const raw = key in obj ? obj[key] : value;
+  return raw === 'true' || raw === '1' ? true : raw === 'false' || raw === '0' ? false : raw;
+};
+
+/** `ip`, `ip:port` or `[ipv6]:port`, as node:dns setServers takes them; undefined when it is none of those. */
+function dnsServer(entry: string): string | undefined {
+  const match = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(entry) ?? /^([\d.]+)(?::(\d{1,5}))?$/.exec(entry);
+  const [address, port] = match ? [match[1] ?? '', match[2]] : [entry, undefined];
+  const portOk = port === undefined || (Number(port) >= 1 && Number(port) <= 65_535);
+  return isIP(address) !== 0 && portOk ? entry : undefined;
+}
+
+const DnsServers = (): PropertyDecorator =>
+  ValidateBy({
+    name: 'dnsServers',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'string' && (value === '' || value.split(',').every((e) => dnsServer(e.trim()))),
+      defaultMessage: (args) =>
+        `${args?.property} must be a comma-separated list of ip, ip:port or [ipv6]:port`,
+    },
+  });
 
 const pem = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.replace(/\\n/g, '\n') : value;
@@ -54,7 +93,10 @@ export class AppConfig {
   @Matches(/^(https?:\/\/\S+)?$/, { message: 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL' })
   OTEL_EXPORTER_OTLP_ENDPOINT: string = '';
 
-  /** When set, GET /metrics wants `Authorization: Bearer <METRICS_TOKEN>`; when empty, it is open. */
+  /**
+   * When set, GET /metrics wants `Authorization: Bearer <METRICS_TOKEN>`; when empty, it is open, which production
+   * refuses.
+   */
   @Secret()
   @Matches(/^(\S{16,})?$/, { message: 'METRICS_TOKEN must be at least 16 characters without spaces' })
   METRICS_TOKEN: string = '';
@@ -135,14 +177,18 @@ export class AppConfig {
   @MinLength(1, { message: 'KAFKA_SASL_PASSWORD is needed with KAFKA_SASL_MECHANISM' })
   KAFKA_SASL_PASSWORD: string = '';
 
-  /** Ed25519 public key (SPKI PEM; literal \\n allowed) every app verifies access tokens with. */
+  /**
+   * The Ed25519 public keys (SPKI PEM, one after another; literal \\n allowed) every app verifies access tokens with,
+   * each named by its thumbprint (the token's kid). Rotation: add the new key everywhere, then switch
+   * JWT_PRIVATE_KEY, then remove the old key once JWT_TTL_SECONDS have passed. Published at /.well-known/jwks.json.
+   */
   @Transform(pem)
   @Matches(/^-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----\s*$/, {
     message: 'JWT_PUBLIC_KEY must be a PEM public key (npm start generates a development pair)',
   })
   JWT_PUBLIC_KEY: string = '';
 
-  /** Ed25519 private key (PKCS#8 PEM), needed only where the accounts module runs. */
+  /** Ed25519 private key (PKCS#8 PEM), needed only where the accounts module runs; its public key is in JWT_PUBLIC_KEY. */
   @Secret()
   @Transform(pem)
   @Matches(/^(-----BEGIN PRIVATE KEY-----[\s\S]+-----END PRIVATE KEY-----\s*)?$/, {
@@ -170,6 +216,38 @@ export class AppConfig {
   @Min(1)
   @Max(1_000_000)
   RATE_LIMIT_PER_MINUTE: number = 600;
+
+  /**
+   * Which proxies' X-Forwarded-For the apps believe, so rate limits and failed-login counting see the client rather
+   * than the gateway: 0 (none: the socket's peer is the client), a hop count (1 behind the shipped gateway), or a
+   * comma-separated list of proxy addresses/CIDRs (also loopback, linklocal, uniquelocal). Trusting more hops than
+   * there are proxies lets a client pick its own address.
+   */
+  @ValidateBy({
+    name: 'trustProxy',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && parseTrustProxy(value) !== undefined,
+      defaultMessage: () =>
+        'TRUST_PROXY must be a hop count (0-99) or a comma-separated list of IP addresses/CIDRs ' +
+        '(or loopback, linklocal, uniquelocal)',
+    },
+  })
+  TRUST_PROXY: string = '0';
+
+  /**
+   * Failed authentications (wrong API key, invalid bearer token) a client address, or an API key id, may have before
+   * each further one makes it wait: 1 s, doubling up to AUTH_BACKOFF_MAX_SECONDS.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(1_000)
+  AUTH_FAILURE_LIMIT: number = 10;
+
+  /** The longest wait after failed authentications; failures are forgotten this long after the last wait ends. */
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  AUTH_BACKOFF_MAX_SECONDS: number = 900;
 
   @Matches(/^\d+(b|kb|mb)$/, { message: 'HTTP_BODY_LIMIT must be a size such as 100kb' })
   HTTP_BODY_LIMIT: string = '100kb';
@@ -260,9 +338,19 @@ export class AppConfig {
   @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'SECRETS_KEY must be 32 bytes in base64' })
   SECRETS_KEY: string = 'ZGV2ZWxvcG1lbnQtb25seS1rZXktMzItYnl0ZXMhISE=';
 
-  /** Where customers reach this API; used in links sent to them. */
-  @Matches(/^https?:\/\/\S+$/, { message: 'PUBLIC_BASE_URL must be an http(s) URL' })
-  PUBLIC_BASE_URL: string = 'http://127.0.0.1:3000';
+  /**
+   * The storefront's address: links in mails open its pages (e.g. `/services/<id>/credentials`), which call the API
+   * with the customer's session. A mail never links to an API route: those want a token and a method a link cannot send.
+   */
+  @Matches(/^https?:\/\/[^\s?#]+$/, {
+    message: 'STOREFRONT_URL must be an http(s) URL without query or fragment',
+  })
+  STOREFRONT_URL: string = 'http://127.0.0.1:8080';
+
+  /** Serve the OpenAPI page at /docs and its document at /docs-json (off where the API description is private). */
+  @IsBoolean()
+  @Transform(toBoolean)
+  DOCS_ENABLED: boolean = true;
 
   /** Outgoing mail server, e.g. smtp://user:pass@mail.example.com:587 or smtps://… (may hold a password). */
   @Secret()
@@ -296,6 +384,14 @@ export class AppConfig {
   @IsBoolean()
   @Transform(toBoolean)
   WEBHOOK_ALLOW_INSECURE_URLS: boolean = false;
+
+  /**
+   * DNS servers (ip or ip:port, [ipv6]:port, comma-separated) that resolve customer webhook hosts, when egress
+   * should not use the system resolver (/etc/hosts, search domains, the cluster's internal zones). Empty: the
+   * system resolver.
+   */
+  @DnsServers()
+  WEBHOOK_DNS_SERVERS: string = '';
 
   @IsInt()
   @Min(1)
@@ -336,6 +432,16 @@ export class AppConfig {
 
   get dunningReminderDays(): number[] {
     return this.DUNNING_REMINDER_DAYS === '' ? [] : this.DUNNING_REMINDER_DAYS.split(',').map(Number);
+  }
+
+  /** Express's "trust proxy" setting (validated above). */
+  get trustProxy(): number | string[] {
+    return parseTrustProxy(this.TRUST_PROXY) ?? 0;
+  }
+
+  /** Empty: resolve webhook hosts with the system resolver. */
+  get webhookDnsServers(): string[] {
+    return this.WEBHOOK_DNS_SERVERS === '' ? [] : this.WEBHOOK_DNS_SERVERS.split(',').map((s) => s.trim());
   }
 
   get kafkaBrokers(): string[] {

@@ -37,6 +37,32 @@ describe(loadConfig.name, () => {
     }
   });
 
+  it('reads "false" and "0" as false, not as a set variable', () => {
+    const read = (raw: string) => {
+      const config = loadConfig({ JWT_PUBLIC_KEY, WEBHOOK_ALLOW_INSECURE_URLS: raw, DATABASE_LOGGING: raw });
+      return [config.WEBHOOK_ALLOW_INSECURE_URLS, config.DATABASE_LOGGING];
+    };
+    expect(['false', '0', 'true', '1'].map(read)).toEqual([
+      [false, false],
+      [false, false],
+      [true, true],
+      [true, true],
+    ]);
+    expect(() => loadConfig({ JWT_PUBLIC_KEY, DATABASE_LOGGING: 'yes' })).toThrow(/DATABASE_LOGGING/);
+  });
+
+  it('takes webhook DNS servers as addresses with optional ports, naming the variable otherwise', () => {
+    const servers = loadConfig({
+      JWT_PUBLIC_KEY,
+      WEBHOOK_DNS_SERVERS: '10.0.0.2, 127.0.0.1:5353,[::1]:53,fd00::53',
+    });
+    expect(servers.webhookDnsServers).toEqual(['10.0.0.2', '127.0.0.1:5353', '[::1]:53', 'fd00::53']);
+    expect(loadConfig({ JWT_PUBLIC_KEY }).webhookDnsServers).toEqual([]);
+    for (const bad of ['resolver.internal', '10.0.0.2:0', '10.0.0.300', '[::1]:70000', '10.0.0.2,']) {
+      expect(() => loadConfig({ JWT_PUBLIC_KEY, WEBHOOK_DNS_SERVERS: bad })).toThrow(/WEBHOOK_DNS_SERVERS=/);
+    }
+  });
+
   it('never prints a secret value', () => {
     expect(() => loadConfig({ JWT_PUBLIC_KEY, DATABASE_URL: 'mysql://user:hunter2@db/x' })).toThrow(
       /DATABASE_URL=<secret>/,

@@ -4,6 +4,7 @@ import { validateSync, type ValidationError } from 'class-validator';
 import { AppConfig, isSecretVariable } from './app.config.js';
 import { ConfigError } from './config-error.js';
 import { productionRefusals } from './production-guard.js';
+import { keySetRefusals } from '../auth/jwt-keys.js';
 
 export { ConfigError };
 
@@ -28,7 +29,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       errors.map((e) => describe(e, env)),
     );
   }
-  const refused = productionRefusals(config);
+  const refused = [...keySetRefusals(config), ...productionRefusals(config)];
   if (refused.length > 0) {
     throw new ConfigError(
       refused.map((r) => r.variable),

@@ -9,6 +9,7 @@ const JWT_PUBLIC_KEY = generateKeyPairSync('ed25519')
 const GOOD = {
   PAYMENT_WEBHOOK_SECRET: randomBytes(32).toString('hex'),
   SECRETS_KEY: randomBytes(32).toString('base64'),
+  METRICS_TOKEN: randomBytes(32).toString('hex'),
 };
 const production = (env: Record<string, string | undefined> = {}) =>
   loadConfig({ JWT_PUBLIC_KEY, NODE_ENV: 'production', ...GOOD, ...env });
@@ -63,9 +64,11 @@ describe('production guard', () => {
     const error = refusal({
       PAYMENT_WEBHOOK_SECRET: '',
       SECRETS_KEY: '',
+      METRICS_TOKEN: '',
       WEBHOOK_ALLOW_INSECURE_URLS: 'true',
     });
     expect(error.variables.sort()).toEqual([
+      'METRICS_TOKEN',
       'PAYMENT_WEBHOOK_SECRET',
       'SECRETS_KEY',
       'WEBHOOK_ALLOW_INSECURE_URLS',

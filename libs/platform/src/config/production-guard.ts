@@ -11,6 +11,8 @@ export interface Refusal {
 const PRODUCTION_SECRETS = {
   PAYMENT_WEBHOOK_SECRET: { minLength: 32, make: 'openssl rand -hex 32' },
   SECRETS_KEY: { minLength: 44, make: 'openssl rand -base64 32' },
+  // An open /metrics tells anyone the traffic, tenants' order rates and the dependencies' state.
+  METRICS_TOKEN: { minLength: 32, make: 'openssl rand -hex 32' },
 } as const satisfies Partial<Record<keyof AppConfig, { minLength: number; make: string }>>;
 
 /** Values that ship with the project (AppConfig's defaults, .env.example, the manifests' placeholders). */

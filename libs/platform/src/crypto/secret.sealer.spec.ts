@@ -39,6 +39,16 @@ describe(SecretSealer.name, () => {
     expect(() => sealer.open({ ...sealed, ciphertext: flipped }, 'secret-1:service-1')).toThrow();
   });
 
+  it('round-trips a secret as text, bound to its context', () => {
+    const sealer = new SecretSealer(key());
+    const text = sealer.sealToText('one-time-token', 'sign-up:1');
+    expect(text).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+    expect(text).not.toContain('one-time-token');
+    expect(sealer.openText(text, 'sign-up:1')).toBe('one-time-token');
+    expect(() => sealer.openText(text, 'sign-up:2')).toThrow();
+    expect(() => sealer.openText('abc', 'sign-up:1')).toThrow(/not a sealed secret/);
+  });
+
   it('wants exactly 32 bytes of key and never shows them', () => {
     expect(() => new SecretSealer(randomBytes(16).toString('base64'))).toThrow(/32 bytes/);
     const base64 = key();

@@ -43,4 +43,18 @@ export class SecretSealer {
     decipher.setAuthTag(sealed.tag);
     return Buffer.concat([decipher.update(sealed.ciphertext), decipher.final()]).toString('utf8');
   }
+
+  /** `iv.tag.ciphertext` in base64url: a sealed secret that fits an event field or a JSON value. */
+  sealToText(plaintext: string, context: string): string {
+    const { iv, tag, ciphertext } = this.seal(plaintext, context);
+    return [iv, tag, ciphertext].map((part) => part.toString('base64url')).join('.');
+  }
+
+  openText(sealed: string, context: string): string {
+    const [iv, tag, ciphertext, ...rest] = sealed.split('.').map((part) => Buffer.from(part, 'base64url'));
+    if (!iv || !tag || !ciphertext || rest.length > 0) {
+      throw new Error('not a sealed secret');
+    }
+    return this.open({ iv, tag, ciphertext }, context);
+  }
 }

@@ -22,7 +22,7 @@ export class KafkaHealthIndicator {
       const cluster = await withTimeout(this.topics.ping(), 3_000);
       return check.up({ brokers: cluster.brokers, controller: cluster.controller });
     } catch (error) {
-      return check.down({ message: error instanceof Error ? error.message : String(error) });
+      return check.down({ error: error instanceof Error ? error.message : String(error) });
     }
   }
 }

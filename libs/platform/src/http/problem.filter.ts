@@ -65,6 +65,9 @@ export class ProblemFilter implements ExceptionFilter {
         code: exception.code,
         detail: exception.detail,
       };
+      if (exception.retryAfterSeconds !== undefined) {
+        response.setHeader('Retry-After', String(exception.retryAfterSeconds));
+      }
     } else if (exception instanceof HttpException) {
       problem = fromHttpException(exception);
     } else if (isBodyParserError(exception)) {

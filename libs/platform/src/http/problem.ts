@@ -16,6 +16,9 @@ export const PROBLEM_TYPE_BASE = 'https://platforma.dev/problems/';
 
 /** An error a domain raises on purpose: its code becomes the stable problem type. */
 export class DomainProblem extends Error {
+  /** Sent as Retry-After: when the same request may succeed. */
+  readonly retryAfterSeconds?: number;
+
   constructor(
     readonly status: number,
     readonly code: string,
