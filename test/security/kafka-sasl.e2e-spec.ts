@@ -251,7 +251,7 @@ describe('Kafka SASL_SSL with per-app SCRAM users and ACLs (deploy/kafka-securit
       facts.push('billing unready without its grant, back and invoicing with it');
     } catch (error) {
       throw new Error(
-        `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n${split.logs(30_000)}`,
+        `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n${split.logs(30_000, /"context":"HTTP"/)}`,
       );
     }
   }, 240_000);

@@ -202,9 +202,19 @@ export class SplitCluster {
   }
 
   /** The end of every process's output, for a failure report. */
-  logs(chars = 4_000): string {
+  /** The last `chars` of each app's output, without the lines `drop` matches (e.g. request logs). */
+  logs(chars = 4_000, drop?: RegExp): string {
+    const kept = (output: string) =>
+      drop
+        ? output
+            .split('\n')
+            .filter((l) => !drop.test(l))
+            .join('\n')
+        : output;
     return [...this.instances.values()]
-      .map((i) => `--- ${i.name} (pid ${i.proc.child.pid ?? '?'}) ---\n${i.proc.output().slice(-chars)}`)
+      .map(
+        (i) => `--- ${i.name} (pid ${i.proc.child.pid ?? '?'}) ---\n${kept(i.proc.output()).slice(-chars)}`,
+      )
       .join('\n');
   }
 

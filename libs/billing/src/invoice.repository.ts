@@ -26,6 +26,16 @@ export class InvoiceRepository {
     return manager.findOneBy(AccountView, { accountId });
   }
 
+  /**
+   * Serializes account.created and order.created of one account (consumed from two topics, possibly at once):
+   * without it an order could find no account while the account finds no parked order, and wait forever.
+   */
+  async lockAccount(manager: EntityManager, accountId: string): Promise<void> {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('billing.account:' || $1, 0))`, [
+      accountId,
+    ]);
+  }
+
   async upsertAccount(manager: EntityManager, account: AccountView): Promise<void> {
     await manager.upsert(AccountView, account, ['accountId']);
   }

@@ -34,6 +34,7 @@ export class InvoicingService {
       currency: data.currency,
       updatedAt: at,
     };
+    await this.invoices.lockAccount(tx.manager, account.accountId);
     await this.invoices.upsertAccount(tx.manager, account);
     for (const parked of await this.invoices.unpark(tx.manager, tenantId, account.accountId)) {
       await this.issue(tx, tenantId, parked.payload, account, {
@@ -55,6 +56,7 @@ export class InvoicingService {
     order: EventData<'order.created'>,
     event: { id: string; correlationId: string },
   ): Promise<void> {
+    await this.invoices.lockAccount(tx.manager, order.accountId);
     const account = await this.invoices.findAccount(tx.manager, order.accountId);
     if (account) {
       await this.issue(tx, tenantId, order, account, { correlationId: event.correlationId });
