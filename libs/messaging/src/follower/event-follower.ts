@@ -120,33 +120,36 @@ export class EventFollower {
 
   /** The offset of the last record each non-empty partition holds now. */
   private async highWatermarks(topics: string[]): Promise<Map<string, number>> {
-    const admin: Admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      const pending = new Map<string, number>();
-      for (const topic of topics) {
-        for (const { partition, high, low } of await this.offsetsOf(admin, topic)) {
-          if (Number(high) > Number(low)) {
-            pending.set(`${topic}/${partition}`, Number(high) - 1);
-          }
+    const pending = new Map<string, number>();
+    for (const topic of topics) {
+      for (const { partition, high, low } of await this.offsetsOf(topic)) {
+        if (Number(high) > Number(low)) {
+          pending.set(`${topic}/${partition}`, Number(high) - 1);
         }
       }
-      return pending;
-    } finally {
-      await admin.disconnect();
     }
+    return pending;
   }
 
-  /** Right after topics are created their partitions may have no leader yet; that passes within moments. */
-  private async offsetsOf(admin: Admin, topic: string): ReturnType<Admin['fetchTopicOffsets']> {
+  /**
+   * Right after topics are created their partitions may have no leader yet, or an admin's metadata names an old one:
+   * kafkajs then gives up (NOT_LEADER_FOR_PARTITION is not retried there) and keeps that metadata for minutes, so
+   * each attempt uses a new admin. It passes within seconds.
+   */
+  private async offsetsOf(topic: string): ReturnType<Admin['fetchTopicOffsets']> {
     for (let attempt = 1; ; attempt++) {
+      const admin: Admin = this.kafka.admin();
       try {
+        await admin.connect();
         return await admin.fetchTopicOffsets(topic);
       } catch (error) {
-        if (attempt >= 20 || !(error as { retriable?: boolean }).retriable) {
+        if (attempt >= 60) {
           throw error;
         }
-        await new Promise((resolve) => setTimeout(resolve, 250));
+        this.log.warn(`offsets of ${topic} not readable yet (${(error as Error).message}), again`);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      } finally {
+        await admin.disconnect().catch(() => undefined);
       }
     }
   }
