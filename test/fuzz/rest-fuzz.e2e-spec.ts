@@ -7,6 +7,7 @@ import { SOURCE_MODULES } from '@app/contracts';
 import { defineDomain, TopicAdmin } from '@app/messaging';
 import { createPlatformApp } from '@app/platform';
 import { MONOLITH } from '../../src/app.module.js';
+import { MailCatcher } from '../billing/mail-catcher.js';
 import { closeIsolatedApp, uniquePrefix } from '../support/isolation.js';
 import { waitFor } from '../support/processes.js';
 import { Storefront } from '../support/storefront.js';
@@ -276,6 +277,7 @@ describe('REST fuzzing of every endpoint (monolith, real Kafka and PostgreSQL, f
   let shop: Storefront;
   let customer: { accountId: string; token: string };
   let adminToken: string;
+  const mail = new MailCatcher();
 
   /**
    * Rows of every domain table that a request of this suite could have stored: the suite's own (by topic prefix or
@@ -337,7 +339,10 @@ describe('REST fuzzing of every endpoint (monolith, real Kafka and PostgreSQL, f
     return result;
   }
 
-  /** Nothing in flight: every outbox row of the suite published and every consumer group caught up. */
+  /**
+   * Nothing in flight: every outbox row of the suite published, every mail of it handed to the SMTP server (a retried
+   * delivery publishes its event seconds later) and every consumer group caught up.
+   */
   async function settled(): Promise<void> {
     const admin = app.get(TopicAdmin);
     await waitFor(
@@ -351,6 +356,13 @@ describe('REST fuzzing of every endpoint (monolith, real Kafka and PostgreSQL, f
             return undefined;
           }
         }
+        const [mails] = await db.query<[{ n: number }]>(
+          `SELECT count(*)::int AS n FROM notifications.notification WHERE status = 'pending' AND topic_prefix = $1`,
+          [prefix],
+        );
+        if (mails.n > 0) {
+          return undefined;
+        }
         const lags = await Promise.all(
           SOURCE_MODULES.map((m) => admin.consumerLag(prefix + defineDomain(m).groupId)),
         );
@@ -363,8 +375,10 @@ describe('REST fuzzing of every endpoint (monolith, real Kafka and PostgreSQL, f
   }
 
   beforeAll(async () => {
+    const smtpPort = await mail.start();
     app = await createPlatformApp(MONOLITH, {
       ...process.env,
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
       KAFKA_TOPIC_PREFIX: prefix,
       KAFKA_TOPIC_PARTITIONS: '1',
       PROVISIONING_SIMULATOR_STEP_MS: '0',
@@ -379,6 +393,7 @@ describe('REST fuzzing of every endpoint (monolith, real Kafka and PostgreSQL, f
 
   afterAll(async () => {
     await closeIsolatedApp(app, prefix);
+    await mail.stop();
   });
 
   it('never answers 5xx, answers every refusal with problem+json, and stores nothing from refused requests', async () => {

@@ -236,11 +236,11 @@ export class SplitCluster {
 }
 
 /**
- * The partitions of `topic` a consumer was given at each of its group joins, oldest first, as kafkajs reports them
+ * The partitions of `topic` a consumer of `group` was given at each of its joins, oldest first, as kafkajs reports them
  * (KAFKAJS_LOG_LEVEL=info) through the app's log. The log line is Nest's text format or a JSON object whose message
  * holds the same text.
  */
-export function joinedAssignments(output: string, topic: string): number[][] {
+export function joinedAssignments(output: string, group: string, topic: string): number[][] {
   const joins: number[][] = [];
   for (const line of output.split('\n')) {
     if (!line.includes('Consumer has joined the group')) {
@@ -253,8 +253,14 @@ export function joinedAssignments(output: string, topic: string): number[][] {
     }
     const payload = /Consumer has joined the group (\{.*\})/.exec(text)?.[1];
     if (payload) {
-      const { memberAssignment } = JSON.parse(payload) as { memberAssignment: Record<string, number[]> };
-      joins.push([...(memberAssignment[topic] ?? [])].sort((a, b) => a - b));
+      const { groupId, memberAssignment } = JSON.parse(payload) as {
+        groupId: string;
+        memberAssignment: Record<string, number[]>;
+      };
+      // Only the joins of the given group: a process also runs followers, each in a group of its own.
+      if (groupId === group) {
+        joins.push([...(memberAssignment[topic] ?? [])].sort((a, b) => a - b));
+      }
     }
   }
   return joins;

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { SOURCE_MODULES } from '@app/contracts';
-import { type MessagingSettings, TopicAdmin, TopicReader } from '@app/messaging';
+import { defineDomain, type MessagingSettings, TopicAdmin, TopicReader } from '@app/messaging';
 import { orderEvents, sequence, type LoggedEvent } from '../support/event-log.js';
 import { dropOutboxRows, uniquePrefix } from '../support/isolation.js';
 import { waitFor } from '../support/processes.js';
@@ -164,6 +164,7 @@ describe('split deployment: eight processes', () => {
 
   async function scaleOutAndKill(): Promise<void> {
     const requested = `${prefix}provisioning.requested`;
+    const group = `${prefix}${defineDomain('provisioning').groupId}`;
     const first = cluster.instance('provisioning');
     const second = cluster.start('provisioning', 'provisioning-2', 3514, observed);
     await cluster.ready('provisioning-2');
@@ -172,8 +173,8 @@ describe('split deployment: eight processes', () => {
     // partition once.
     const shares = await waitFor(
       () => {
-        const a = joinedAssignments(first.proc.output(), requested);
-        const b = joinedAssignments(second.proc.output(), requested);
+        const a = joinedAssignments(first.proc.output(), group, requested);
+        const b = joinedAssignments(second.proc.output(), group, requested);
         const [mine, theirs] = [a.at(-1) ?? [], b.at(-1) ?? []];
         const union = [...mine, ...theirs].sort((x, y) => x - y);
         const shared = mine.length > 0 && theirs.length > 0 && union.join() === ALL_PARTITIONS.join();
@@ -207,8 +208,8 @@ describe('split deployment: eight processes', () => {
     const wave1 = await Promise.all(tenants.flat().map((buyer) => buy(buyer)));
     const handled = await requestsHandled(wave1.map((o) => o.orderId));
     expect([
-      joinedAssignments(first.proc.output(), requested).length,
-      joinedAssignments(second.proc.output(), requested).length,
+      joinedAssignments(first.proc.output(), group, requested).length,
+      joinedAssignments(second.proc.output(), group, requested).length,
     ]).toEqual(shares.joins);
     // With the assignment unchanged since, a partition's owner is the process that consumed its records.
     const byFirst = handled.filter((h) => shares.first.includes(h.partition));
@@ -240,7 +241,7 @@ describe('split deployment: eight processes', () => {
       const order = await orderReaches(buyer, orderId, 'completed', 60_000);
       expect(order.serviceId).toBeTruthy();
     }
-    expect(joinedAssignments(second.proc.output(), requested).at(-1)).toEqual(ALL_PARTITIONS);
+    expect(joinedAssignments(second.proc.output(), group, requested).at(-1)).toEqual(ALL_PARTITIONS);
     // The relay's lead (a PostgreSQL advisory lock) went with the dead process's session.
     expect(logged(second, 'OutboxRelay:provisioning', 'leading the relay')).toBe(true);
     await expectEachStepOnce(orders.map((o) => o.orderId));
