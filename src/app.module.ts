@@ -7,8 +7,12 @@ import { ordersDomain } from '@app/orders';
 import { provisioningDomain } from '@app/provisioning';
 import { sagaDomain } from '@app/saga';
 import type { AppDefinition } from '@app/platform';
+import { PortalModule } from './portal/portal.module.js';
 
-/** The monolith: every domain module in one process, each with its own consumer group and transport id. */
+/**
+ * The monolith: every domain module in one process, each with its own consumer group and transport id, and the
+ * example customer portal at /portal.
+ */
 export const MONOLITH: AppDefinition = {
   name: 'platforma',
   domains: [
@@ -21,4 +25,5 @@ export const MONOLITH: AppDefinition = {
     auditDomain,
     sagaDomain,
   ],
+  modules: [PortalModule],
 };

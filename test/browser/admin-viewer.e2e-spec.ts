@@ -1,28 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { v7 as uuidv7 } from 'uuid';
 import { eventDefinition, exampleEvent } from '@app/contracts';
 import { encodeEnvelope, EventProducer } from '@app/messaging';
 import { createPlatformApp } from '@app/platform';
 import { MONOLITH } from '../../src/app.module.js';
+import { attributesOf, launchChromium, recordProblems } from '../support/browser.js';
 import { closeIsolatedApp, uniquePrefix } from '../support/isolation.js';
 import { ROOT, waitFor } from '../support/processes.js';
 import { Storefront } from '../support/storefront.js';
 
-// Debian's chromium package, driven by playwright-core (which downloads no browser of its own).
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const ARTEFACTS = join(ROOT, '.run', 'artefacts', 'browser');
 
 interface AuditEvent {
@@ -42,14 +34,9 @@ describe('admin viewer in headless Chromium (monolith, real Kafka and PostgreSQL
   const problems: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `The browser suite needs Chromium at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium)`,
-      );
-    }
     rmSync(ARTEFACTS, { recursive: true, force: true });
     mkdirSync(ARTEFACTS, { recursive: true });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     app = await createPlatformApp(MONOLITH, {
       ...process.env,
       KAFKA_TOPIC_PREFIX: prefix,
@@ -87,12 +74,7 @@ describe('admin viewer in headless Chromium (monolith, real Kafka and PostgreSQL
     const context = await browser!.newContext({ viewport: { width: 1440, height: 900 } });
     context.setDefaultTimeout(15_000);
     const page = await context.newPage();
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) {
-        problems.push(`CSP: ${message.text()}`);
-      }
-    });
+    recordProblems(page, problems);
     try {
       const response = await page.goto(`${baseUrl}/admin`);
       expect(response?.status()).toBe(200);
@@ -104,19 +86,6 @@ describe('admin viewer in headless Chromium (monolith, real Kafka and PostgreSQL
     } finally {
       await context.close();
     }
-  }
-
-  /** Attributes of every element a locator matches, in document order (the suite's tsconfig has no DOM types). */
-  async function attributesOf<K extends string>(locator: Locator, names: K[]): Promise<Record<K, string>[]> {
-    const all: Record<K, string>[] = [];
-    for (const element of await locator.all()) {
-      const entry = {} as Record<K, string>;
-      for (const name of names) {
-        entry[name] = (await element.getAttribute(name)) ?? '';
-      }
-      all.push(entry);
-    }
-    return all;
   }
 
   const shot = (page: Page, name: string) =>

@@ -11,6 +11,7 @@ import { createPlatformApp } from '@app/platform';
 import { MONOLITH } from '../../src/app.module.js';
 import { closeIsolatedApp, uniquePrefix } from '../support/isolation.js';
 import { ROOT, waitFor } from '../support/processes.js';
+import { type SseMessage, SseStream } from '../support/sse.js';
 import { Storefront } from '../support/storefront.js';
 
 const NGINX = process.env.NGINX_PATH ?? '/usr/sbin/nginx';
@@ -154,6 +155,8 @@ describe('rate limits behind the gateway (nginx with deploy/gateway/nginx.conf, 
       TRUST_PROXY: '1',
       RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT),
       AUTH_FAILURE_LIMIT: String(FAILURE_LIMIT),
+      ORDER_STREAM_HEARTBEAT_SECONDS: '1',
+      PROVISIONING_SIMULATOR_STEP_MS: '300',
     });
     await app.listen(0, '127.0.0.1');
     const appPort = (app.getHttpServer() as http.Server).address() as AddressInfo;
@@ -294,5 +297,44 @@ describe('rate limits behind the gateway (nginx with deploy/gateway/nginx.conf, 
     for (let i = 0; i < FAILURE_LIMIT * 2; i++) {
       expectProblem(await call(late, 'GET', '/v1/accounts/me', { token: expired }), 401, 'unauthorized');
     }
+  });
+
+  it('passes an order’s Server-Sent Events on as they happen, heartbeats included (issue #23)', async () => {
+    const shop = new Storefront(app);
+    const planId = (await shop.publishPlan(await shop.adminToken())).id;
+    await shop.planKnown(planId);
+    const buyer = await shop.customer();
+    const placed = await shop.http
+      .post('/v1/orders')
+      .auth(buyer.token, { type: 'bearer' })
+      .send(shop.orderBody(planId))
+      .expect(201);
+    const orderId = (placed.body as { id: string }).id;
+    const stream = await SseStream.open(
+      `http://127.0.0.1:${gatewayPort}/v1/orders/${orderId}/events`,
+      buyer.token,
+    );
+    expect(stream.status).toBe(200);
+    // The invoice comes through while the order waits for its payment: the gateway did not hold the response back.
+    const read: SseMessage[] = [];
+    while (read.at(-1)?.event !== 'invoice') {
+      const m = await stream.next();
+      expect(m).toBeDefined();
+      read.push(m as SseMessage);
+    }
+    expect(stream.finished).toBe(false);
+    const invoice = await shop.invoiceOf(buyer.token, orderId);
+    await shop.http
+      .post(`/v1/invoices/${invoice.id}/pay`)
+      .auth(buyer.token, { type: 'bearer' })
+      .send({ paymentToken: 'tok_success' })
+      .expect(200);
+    read.push(...(await stream.untilEnd()));
+    const statuses = read
+      .filter((m) => m.event === 'status')
+      .map((m) => (JSON.parse(m.data) as { status: string }).status);
+    expect(statuses).toEqual(['pending', 'awaiting_payment', 'confirmed', 'provisioning', 'completed']);
+    expect(read.filter((m) => m.event === 'progress').length).toBeGreaterThan(0);
+    expect(stream.comments).toContain('heartbeat');
   });
 });

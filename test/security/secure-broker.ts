@@ -1,13 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createConnection, createServer, type AddressInfo } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LoggerService } from '@nestjs/common';
 import { SOURCE_MODULES, type SourceModule } from '@app/contracts';
 import { type MessagingSettings, TopicAdmin } from '@app/messaging';
-import { ROOT, waitFor } from '../support/processes.js';
+import { freePort, ROOT, waitFor } from '../support/processes.js';
 
 const SECURITY = join(ROOT, 'deploy/kafka-security');
 /** Stand-ins for Kafka's bin folder on the Maven jars of scripts/kafka/pom.xml. */
@@ -15,17 +15,6 @@ const KAFKA_BIN = join(ROOT, 'scripts/kafka/bin');
 
 /** A random password without characters that the scripts' shell, sed or SCRAM syntax would care about. */
 export const newPassword = (): string => randomBytes(18).toString('base64url');
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const accepts = (port: number): Promise<boolean> =>
   new Promise((resolve) => {

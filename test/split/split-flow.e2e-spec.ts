@@ -4,6 +4,7 @@ import { defineDomain, type MessagingSettings, TopicAdmin, TopicReader } from '@
 import { orderEvents, sequence, type LoggedEvent } from '../support/event-log.js';
 import { dropOutboxRows, uniquePrefix } from '../support/isolation.js';
 import { waitFor } from '../support/processes.js';
+import { type SseMessage, SseStream } from '../support/sse.js';
 import {
   type Customer,
   HAPPY_PATH_SOURCES,
@@ -96,6 +97,22 @@ describe('split deployment: eight processes', () => {
     await withLogs(async () => {
       const buyer = await customer();
       const { orderId, invoice } = await buy(buyer);
+      // The orders app streams the order's progress from the events it consumes itself.
+      const stream = await SseStream.open(
+        `http://127.0.0.1:${cluster.portOf('orders')}/v1/orders/${orderId}/events`,
+        buyer.token,
+      );
+      expect(stream.status).toBe(200);
+      const streamed = await stream.untilEnd(60_000);
+      const statusOf = (m: SseMessage) => (JSON.parse(m.data) as { status: string }).status;
+      expect(streamed.filter((m) => m.event === 'status').map(statusOf)).toEqual([
+        'pending',
+        'awaiting_payment',
+        'confirmed',
+        'provisioning',
+        'completed',
+      ]);
+      expect(streamed.filter((m) => m.event === 'progress').length).toBeGreaterThan(0);
       const order = await orderReaches(buyer, orderId, 'completed');
       const paid = await cluster.call('billing', 'GET', `/v1/invoices/${invoice.id}`, buyer.token);
       expect(paid.body.status).toBe('paid');

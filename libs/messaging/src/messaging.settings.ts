@@ -6,6 +6,8 @@ export interface MessagingSettings {
   topicPrefix: string;
   partitions: number;
   replicationFactor: number;
+  /** min.insync.replicas of the topics it creates: acks=all writes fail with fewer replicas in sync. */
+  minInsyncReplicas?: number;
   /** How many partitions one consumer works on at once (order is kept within each partition). */
   partitionsConcurrency: number;
   /** A consumer that sends no heartbeat for this long is dropped from its group (handlers heartbeat while working). */

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { EventContext } from '@app/messaging';
 import { Order } from './entities/order.entity.js';
 import { OrderRepository } from './order.repository.js';
-import { advance, type OrderStatus, type OrderTrigger } from './order.state.js';
+import type { OrderStepDetail, OrderStepKind } from './entities/order-step.entity.js';
+import { advance, isTerminal, type OrderStatus, type OrderTrigger } from './order.state.js';
 
 /** Moves an order in reaction to another module's event, recording the step; late or repeated events change nothing. */
 @Injectable()
@@ -30,6 +31,26 @@ export class OrderProgress {
       note: note ?? null,
     });
     return { order, from };
+  }
+
+  /**
+   * Keeps news the customer watches in the order's history (and so its event stream). An order that is over takes
+   * only a refund: the money it gives back is news after the end.
+   */
+  async note(
+    ctx: EventContext,
+    orderId: string,
+    kind: Exclude<OrderStepKind, 'status'>,
+    detail: OrderStepDetail,
+  ): Promise<void> {
+    const order = await this.orders.lockForTenant(ctx.manager, ctx.tenantId, orderId);
+    if (!order || (isTerminal(order.status) && detail.outcome !== 'refunded')) {
+      return;
+    }
+    await this.orders.note(ctx.manager, order, kind, detail, {
+      eventType: ctx.envelope.type,
+      eventId: ctx.envelope.id,
+    });
   }
 
   /** Paid or further along, and not given up: a late payment.received still confirms such an order. */

@@ -2,9 +2,21 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, LessThan } from 'typeorm';
 import { Order } from './entities/order.entity.js';
-import { OrderStep } from './entities/order-step.entity.js';
+import { OrderStep, type OrderStepDetail, type OrderStepKind } from './entities/order-step.entity.js';
 import { PlanView } from './entities/plan-view.entity.js';
 import type { OrderStatus } from './order.state.js';
+
+interface HistoryRow {
+  id: string;
+  order_id: string;
+  status: OrderStatus;
+  kind: OrderStepKind;
+  detail: OrderStepDetail | null;
+  event_type: string | null;
+  event_id: string | null;
+  note: string | null;
+  at: Date;
+}
 
 export interface StoredResponse {
   requestHash: string;
@@ -29,8 +41,37 @@ export class OrderRepository {
     return manager.findOne(Order, { where: { tenantId, id }, lock: { mode: 'pessimistic_write' } });
   }
 
+  /** The status changes of an order, oldest first. */
   steps(orderId: string, manager = this.manager): Promise<OrderStep[]> {
-    return manager.find(OrderStep, { where: { orderId }, order: { id: 'ASC' } });
+    return manager.find(OrderStep, { where: { orderId, kind: 'status' }, order: { id: 'ASC' } });
+  }
+
+  /** For each cursor, the lines of its order's history after its id, oldest first, at most `limit` per order. */
+  async historyAfter(cursors: { orderId: string; after: string }[], limit: number): Promise<OrderStep[]> {
+    if (cursors.length === 0) {
+      return [];
+    }
+    const rows: HistoryRow[] = await this.manager.query(
+      `SELECT s.id::text AS id, s.order_id, s.status, s.kind, s.detail, s.event_type, s.event_id, s.note, s.at
+         FROM unnest($1::uuid[], $2::bigint[]) AS c(order_id, after)
+         CROSS JOIN LATERAL (SELECT * FROM orders.order_step s
+                              WHERE s.order_id = c.order_id AND s.id > c.after ORDER BY s.id LIMIT $3) s
+        ORDER BY s.id`,
+      [cursors.map((c) => c.orderId), cursors.map((c) => c.after), limit],
+    );
+    return rows.map((r) =>
+      Object.assign(new OrderStep(), {
+        id: r.id,
+        orderId: r.order_id,
+        status: r.status,
+        kind: r.kind,
+        detail: r.detail,
+        eventType: r.event_type,
+        eventId: r.event_id,
+        note: r.note,
+        at: r.at,
+      }),
+    );
   }
 
   list(tenantId: string, limit: number, status?: OrderStatus, before?: string): Promise<Order[]> {
@@ -56,6 +97,17 @@ export class OrderRepository {
     order.updatedAt = new Date();
     await manager.update(Order, { id: order.id }, { status, updatedAt: order.updatedAt });
     await manager.insert(OrderStep, { orderId: order.id, status, ...step });
+  }
+
+  /** News about a locked order that leaves its status as it is. */
+  async note(
+    manager: EntityManager,
+    order: Order,
+    kind: Exclude<OrderStepKind, 'status'>,
+    detail: OrderStepDetail,
+    step: Partial<OrderStep>,
+  ): Promise<void> {
+    await manager.insert(OrderStep, { orderId: order.id, status: order.status, kind, detail, ...step });
   }
 
   plan(planId: string, manager = this.manager): Promise<PlanView | null> {

@@ -8,21 +8,26 @@ import {
   ParseUUIDPipe,
   Post,
   Query,
+  Req,
   Res,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
 import { CurrentPrincipal, type Principal } from '@app/platform';
 import { CreateOrderDto } from './dto/create-order.dto.js';
 import { ListOrdersQuery } from './dto/list-orders.query.js';
 import type { OrderView } from './order.view.js';
+import { OrderStream } from './order-stream.service.js';
 import { OrdersService } from './orders.service.js';
 
 @ApiTags('orders')
 @ApiBearerAuth()
 @Controller('v1/orders')
 export class OrdersController {
-  constructor(private readonly orders: OrdersService) {}
+  constructor(
+    private readonly orders: OrdersService,
+    private readonly stream: OrderStream,
+  ) {}
 
   @Post()
   @ApiHeader({
@@ -49,6 +54,25 @@ export class OrdersController {
   @Get(':id')
   get(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<OrderView> {
     return this.orders.get(principal, id);
+  }
+
+  @Get(':id/events')
+  @ApiProduces('text/event-stream')
+  @ApiOperation({
+    summary: "The order's progress as Server-Sent Events",
+    description:
+      'Events `status`, `invoice`, `payment`, `progress` (each with an `id`), then `end` when the order is over; ' +
+      'resume with Last-Event-ID. 204 once nothing more will come.',
+  })
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this event' })
+  events(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Headers('last-event-id') lastEventId: string | undefined,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    return this.stream.open(principal, id, lastEventId, request, response);
   }
 
   @Post(':id/cancel')

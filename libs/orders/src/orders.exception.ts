@@ -11,6 +11,8 @@ export enum OrdersErrorCode {
   IdempotencyKeyReused = 'idempotency-key-reused',
   InvalidIdempotencyKey = 'invalid-idempotency-key',
   AccountSuspended = 'account-suspended',
+  InvalidLastEventId = 'invalid-last-event-id',
+  TooManyStreams = 'too-many-order-streams',
 }
 
 const STATUS: Record<OrdersErrorCode, [number, string]> = {
@@ -30,6 +32,8 @@ const STATUS: Record<OrdersErrorCode, [number, string]> = {
     'The Idempotency-Key header must be 1-255 visible characters',
   ],
   [OrdersErrorCode.AccountSuspended]: [403, 'The account is suspended'],
+  [OrdersErrorCode.InvalidLastEventId]: [400, 'Last-Event-ID must be the id of an event of this stream'],
+  [OrdersErrorCode.TooManyStreams]: [429, 'Too many order streams are open for this account'],
 };
 
 export class OrdersException extends problemsOf(STATUS) {}

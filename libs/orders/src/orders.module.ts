@@ -8,10 +8,14 @@ import { AccountSuspendedListener } from './listeners/account-suspended.listener
 import { AccountUnsuspendedListener } from './listeners/account-unsuspended.listener.js';
 import { CancelRequestedListener } from './listeners/cancel-requested.listener.js';
 import { InvoiceGeneratedListener } from './listeners/invoice-generated.listener.js';
+import { PaymentFailedListener } from './listeners/payment-failed.listener.js';
 import { PaymentReceivedListener } from './listeners/payment-received.listener.js';
+import { PaymentRefundedListener } from './listeners/payment-refunded.listener.js';
+import { ProvisioningProgressListener } from './listeners/provisioning-progress.listener.js';
 import { SagaCompletedListener } from './listeners/saga-completed.listener.js';
 import { ProvisioningStartedListener } from './listeners/provisioning-started.listener.js';
 import { OrderProgress } from './order-progress.service.js';
+import { OrderStream } from './order-stream.service.js';
 import { PlanPublishedListener } from './listeners/plan-published.listener.js';
 import { PlanRetiredListener } from './listeners/plan-retired.listener.js';
 import { StateReportRequestedListener } from './listeners/state-report-requested.listener.js';
@@ -30,11 +34,14 @@ import { OrdersService } from './orders.service.js';
     AccountUnsuspendedListener,
     InvoiceGeneratedListener,
     PaymentReceivedListener,
+    PaymentFailedListener,
+    PaymentRefundedListener,
     ProvisioningStartedListener,
+    ProvisioningProgressListener,
     SagaCompletedListener,
     CancelRequestedListener,
     StateReportRequestedListener,
   ],
-  providers: [OrderRepository, OrdersService, OrderProgress],
+  providers: [OrderRepository, OrdersService, OrderProgress, OrderStream],
 })
 export class OrdersModule {}

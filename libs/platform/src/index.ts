@@ -16,6 +16,7 @@ export { TENANT_ACCESS_EVENTS, TENANT_ACCESS_GROUP } from './auth/tenant-access.
 export { AuthBackoffService, type AuthAttempt } from './auth/auth-backoff.service.js';
 export { type Principal, type Role, ROLES, PLATFORM_TENANT_ID } from './auth/principal.js';
 export { PageQuery } from './http/page.query.js';
+export { assetDirectories, PAGE_CSP, readPageFiles, ServesPageFile } from './http/page-assets.js';
 export { SecretSealer, type Sealed } from './crypto/secret.sealer.js';
 export { startTelemetry, shutdownTelemetry, type TelemetryOptions } from './telemetry/telemetry.sdk.js';
 export { METRIC_SERVICE } from './telemetry/observability.module.js';

@@ -4,14 +4,16 @@ import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import helmet from 'helmet';
 import request from 'supertest';
+import { assetDirectories, readPageFiles } from '@app/platform';
 import { AdminViewerModule } from './admin-viewer.module.js';
-import { assetDirectories, readViewerFiles, VIEWER_FILES } from './viewer-assets.service.js';
+import { VIEWER_FILES } from './viewer-assets.service.js';
 
 const asset = (name: string) => readFileSync(new URL(`./assets/${name}`, import.meta.url), 'utf8');
 
 describe('admin viewer page', () => {
   let app: INestApplication;
 
+  // The module behind helmet, as the apps serve it (a lib's spec does not reach into test/support).
   beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({ imports: [AdminViewerModule] }).compile();
     app = moduleRef.createNestApplication({ logger: false });
@@ -19,9 +21,7 @@ describe('admin viewer page', () => {
     await app.init();
   });
 
-  afterAll(async () => {
-    await app.close();
-  });
+  afterAll(() => app.close());
 
   const http = () => request(app.getHttpServer() as Server);
 
@@ -56,20 +56,9 @@ describe('admin viewer page', () => {
   });
 });
 
-describe(assetDirectories.name, () => {
-  it('looks beside the module, then in the source tree a dist/ build came from', () => {
-    expect(assetDirectories('file:///repo/libs/audit/src/viewer/viewer-assets.service.ts')).toEqual([
-      '/repo/libs/audit/src/viewer/assets/',
-    ]);
-    expect(assetDirectories('file:///repo/dist/libs/audit/src/viewer/viewer-assets.service.js')).toEqual([
-      '/repo/dist/libs/audit/src/viewer/assets/',
-      '/repo/libs/audit/src/viewer/assets/',
-    ]);
-  });
-
-  it('takes the first directory holding every file and gives up when none does', () => {
-    const source = assetDirectories(import.meta.url)[0] ?? '';
-    expect(readViewerFiles(['/nonexistent', source])?.script).toBe(asset(VIEWER_FILES.script));
-    expect(readViewerFiles(['/nonexistent'])).toBeUndefined();
+describe('admin viewer files', () => {
+  it('are found beside the service when running from source', () => {
+    const files = readPageFiles(assetDirectories(import.meta.url), VIEWER_FILES);
+    expect(files?.script).toBe(asset(VIEWER_FILES.script));
   });
 });

@@ -1,7 +1,15 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import type { OrderStatus } from '../order.state.js';
 
-/** One line of an order's history: the status it reached and the event (or command) that moved it. */
+/** What a line of an order's history tells: a status change, or news the customer watches while the status holds. */
+export type OrderStepKind = 'status' | 'invoice' | 'payment' | 'progress';
+export type OrderStepDetail = Record<string, string | number | boolean | null>;
+
+/**
+ * One line of an order's history: the status it reached (or held) and the event (or command) behind it. Lines are
+ * written only while the order's row is locked, so their ids grow in commit order for each order: a reader resuming
+ * after an id misses none.
+ */
 @Entity({ schema: 'orders', name: 'order_step' })
 export class OrderStep {
   @PrimaryGeneratedColumn({ type: 'bigint' })
@@ -12,6 +20,13 @@ export class OrderStep {
 
   @Column('text')
   status!: OrderStatus;
+
+  @Column('text', { default: 'status' })
+  kind!: OrderStepKind;
+
+  /** The news itself for kinds other than status, e.g. { step, percent } of provisioning progress. */
+  @Column('jsonb', { nullable: true })
+  detail!: OrderStepDetail | null;
 
   @Column('text', { nullable: true })
   eventType!: string | null;

@@ -15,5 +15,13 @@ export class InvoiceGeneratedListener {
     @Ctx() ctx: EventContext<'invoice.generated'>,
   ) {
     await this.progress.apply(ctx, data.orderId, 'invoice.generated', `invoice ${data.number}`);
+    const { invoiceId, number, totalMinor, currency, dueAt } = data;
+    await this.progress.note(ctx, data.orderId, 'invoice', {
+      invoiceId,
+      number,
+      totalMinor,
+      currency,
+      dueAt,
+    });
   }
 }

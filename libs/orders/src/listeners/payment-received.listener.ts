@@ -13,6 +13,14 @@ export class PaymentReceivedListener {
   @OnEvent('payment.received', ORDERS)
   async handle(@Payload() data: EventData<'payment.received'>, @Ctx() ctx: EventContext<'payment.received'>) {
     const moved = await this.progress.apply(ctx, data.orderId, 'payment.received');
+    const { paymentId, invoiceId, amountMinor, currency } = data;
+    await this.progress.note(ctx, data.orderId, 'payment', {
+      outcome: 'received',
+      paymentId,
+      invoiceId,
+      amountMinor,
+      currency,
+    });
     // Provisioning news may overtake the payment; a completed order, though, is being paid for its renewals
     // (billing's subscriptions), which confirm nothing.
     const overtaken =

@@ -22,6 +22,8 @@ export interface AppDefinition {
   /** 'platforma' for the monolith, the module name for a split app. */
   name: string;
   domains: DomainRegistration[];
+  /** Modules served beside the domains that are no domain themselves (no consumer, no schema): the monolith's portal. */
+  modules?: Type[];
 }
 
 /** JSON keys naming a member of Object.prototype (and "prototype"): no request body of ours has one. */
@@ -61,7 +63,7 @@ export async function createPlatformApp(
   const app = await NestFactory.create<NestExpressApplication>(
     await ObservabilityModule.around(
       PlatformModule.forDomains(
-        definition.domains.map((d) => d.module),
+        [...definition.domains.map((d) => d.module), ...(definition.modules ?? [])],
         config,
       ),
     ),
@@ -77,6 +79,17 @@ export async function createPlatformApp(
   // which forwarded hops to believe.
   app.set('trust proxy', config.trustProxy);
   app.use(helmet());
+  if (config.corsOrigins.length > 0) {
+    // Pages on other origins (the portal's static build on a provider's own domain) call the API with a bearer
+    // token, never with cookies: no credentials mode.
+    app.enableCors({
+      origin: config.corsOrigins,
+      methods: ['GET', 'POST', 'DELETE'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'Last-Event-ID'],
+      exposedHeaders: ['Idempotent-Replayed', 'Retry-After'],
+      maxAge: 600,
+    });
+  }
   app.useBodyParser('json', { limit: config.HTTP_BODY_LIMIT, reviver: refuseUnstorable });
   // After the body parser, whose callbacks would otherwise leave the request's trace and log context.
   app.use(httpTelemetry());

@@ -10,7 +10,7 @@ import { AuthModule } from '../auth/auth.module.js';
 /** What every process has, whatever domains it hosts: config, one DataSource, messaging, health. */
 @Module({})
 export class PlatformModule {
-  static forDomains(domainModules: Type[], config: AppConfig = loadConfig()): DynamicModule {
+  static forDomains(modules: Type[], config: AppConfig = loadConfig()): DynamicModule {
     return {
       module: PlatformModule,
       imports: [
@@ -23,7 +23,7 @@ export class PlatformModule {
         MessagingModule.forRoot(() => config.messaging),
         AuthModule,
         HealthModule,
-        ...domainModules,
+        ...modules,
       ],
     };
   }

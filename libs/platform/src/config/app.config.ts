@@ -133,10 +133,21 @@ export class AppConfig {
   @Max(256)
   KAFKA_TOPIC_PARTITIONS: number = 6;
 
+  /** Replicas of each topic PLATFORMA creates; 0 (the default): 3 when KAFKA_BROKERS names three or more, else 1. */
   @IsInt()
-  @Min(1)
-  @Max(3)
-  KAFKA_REPLICATION_FACTOR: number = 1;
+  @Min(0)
+  @Max(7)
+  KAFKA_REPLICATION_FACTOR: number = 0;
+
+  /**
+   * In-sync replicas a write needs before the broker acknowledges it (the producers ask for all of them): with 3
+   * replicas and 2 here, losing one broker loses no acknowledged record and stops no write. 0 (the default): 2 with a
+   * replication factor of 3 or more, else 1.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(7)
+  KAFKA_MIN_INSYNC_REPLICAS: number = 0;
 
   @IsInt()
   @Min(1)
@@ -257,6 +268,18 @@ export class AppConfig {
   @Max(720)
   IDEMPOTENCY_KEY_TTL_HOURS: number = 24;
 
+  /** Seconds between the comment lines that keep an idle order event stream (and the proxies on its way) open. */
+  @IsInt()
+  @Min(1)
+  @Max(300)
+  ORDER_STREAM_HEARTBEAT_SECONDS: number = 15;
+
+  /** Order event streams one account may hold open on one process at once; more are refused with 429. */
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  ORDER_STREAMS_PER_ACCOUNT: number = 20;
+
   /** Tax by customer country in basis points (1900 = 19 %), JSON; countries not listed pay DEFAULT_TAX_RATE_BP. */
   @Matches(/^\{\s*("[A-Z]{2}"\s*:\s*\d{1,4}\s*,?\s*)*\}$/, {
     message: 'TAX_RATES_BP must be a JSON object of country code to basis points, e.g. {"DE":1900}',
@@ -345,7 +368,17 @@ export class AppConfig {
   @Matches(/^https?:\/\/[^\s?#]+$/, {
     message: 'STOREFRONT_URL must be an http(s) URL without query or fragment',
   })
-  STOREFRONT_URL: string = 'http://127.0.0.1:8080';
+  STOREFRONT_URL: string = 'http://127.0.0.1:3000/portal';
+
+  /**
+   * Origins (scheme://host[:port], comma-separated) whose pages may call the API from the browser: the portal's
+   * static build hosted on the provider's own domain (npm run build:portal). Empty: no CORS, same origin only.
+   */
+  @Matches(/^(https?:\/\/[^\s/?#,]+(\s*,\s*https?:\/\/[^\s/?#,]+)*)?$/, {
+    message:
+      'CORS_ORIGINS must be a comma-separated list of origins such as https://shop.example.com (no path)',
+  })
+  CORS_ORIGINS: string = '';
 
   /** Serve the OpenAPI page at /docs and its document at /docs-json (off where the API description is private). */
   @IsBoolean()
@@ -439,6 +472,10 @@ export class AppConfig {
     return parseTrustProxy(this.TRUST_PROXY) ?? 0;
   }
 
+  get corsOrigins(): string[] {
+    return this.CORS_ORIGINS === '' ? [] : this.CORS_ORIGINS.split(',').map((s) => s.trim());
+  }
+
   /** Empty: resolve webhook hosts with the system resolver. */
   get webhookDnsServers(): string[] {
     return this.WEBHOOK_DNS_SERVERS === '' ? [] : this.WEBHOOK_DNS_SERVERS.split(',').map((s) => s.trim());
@@ -448,13 +485,22 @@ export class AppConfig {
     return this.KAFKA_BROKERS.split(',');
   }
 
+  get kafkaReplicationFactor(): number {
+    return this.KAFKA_REPLICATION_FACTOR || (this.kafkaBrokers.length >= 3 ? 3 : 1);
+  }
+
+  get kafkaMinInsyncReplicas(): number {
+    return this.KAFKA_MIN_INSYNC_REPLICAS || (this.kafkaReplicationFactor >= 3 ? 2 : 1);
+  }
+
   get messaging(): MessagingSettings {
     return {
       brokers: this.kafkaBrokers,
       clientId: this.KAFKA_CLIENT_ID,
       topicPrefix: this.KAFKA_TOPIC_PREFIX,
       partitions: this.KAFKA_TOPIC_PARTITIONS,
-      replicationFactor: this.KAFKA_REPLICATION_FACTOR,
+      replicationFactor: this.kafkaReplicationFactor,
+      minInsyncReplicas: this.kafkaMinInsyncReplicas,
       partitionsConcurrency: this.KAFKA_PARTITIONS_CONCURRENCY,
       sessionTimeoutMs: this.KAFKA_SESSION_TIMEOUT_MS,
       maxRecordBytes: this.KAFKA_MAX_RECORD_BYTES,

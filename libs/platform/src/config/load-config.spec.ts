@@ -63,6 +63,28 @@ describe(loadConfig.name, () => {
     }
   });
 
+  it('takes CORS origins as a comma-separated list of origins, off when unset', () => {
+    expect(loadConfig({ JWT_PUBLIC_KEY }).corsOrigins).toEqual([]);
+    const config = loadConfig({
+      JWT_PUBLIC_KEY,
+      CORS_ORIGINS: 'https://shop.example.com, http://127.0.0.1:8081',
+    });
+    expect(config.corsOrigins).toEqual(['https://shop.example.com', 'http://127.0.0.1:8081']);
+    for (const bad of [
+      '*',
+      'shop.example.com',
+      'https://shop.example.com/',
+      'https://a.example/portal',
+      'https://a,',
+    ]) {
+      expect(() => loadConfig({ JWT_PUBLIC_KEY, CORS_ORIGINS: bad })).toThrow(/CORS_ORIGINS=/);
+    }
+  });
+
+  it('links mails to the portal the monolith serves unless told otherwise', () => {
+    expect(loadConfig({ JWT_PUBLIC_KEY }).STOREFRONT_URL).toBe('http://127.0.0.1:3000/portal');
+  });
+
   it('never prints a secret value', () => {
     expect(() => loadConfig({ JWT_PUBLIC_KEY, DATABASE_URL: 'mysql://user:hunter2@db/x' })).toThrow(
       /DATABASE_URL=<secret>/,

@@ -8,6 +8,19 @@ import { keySetRefusals } from '../auth/jwt-keys.js';
 
 export { ConfigError };
 
+/** A write needing more in-sync replicas than a topic has could never be acknowledged. */
+function replicationRefusals(config: AppConfig): { variable: string; message: string }[] {
+  const [replicas, needed] = [config.kafkaReplicationFactor, config.kafkaMinInsyncReplicas];
+  return needed > replicas
+    ? [
+        {
+          variable: 'KAFKA_MIN_INSYNC_REPLICAS',
+          message: `KAFKA_MIN_INSYNC_REPLICAS=${needed} exceeds the replication factor ${replicas}: no write could succeed`,
+        },
+      ]
+    : [];
+}
+
 const describe = (error: ValidationError, raw: Record<string, string | undefined>): string => {
   const shown = isSecretVariable(error.property) ? '<secret>' : JSON.stringify(raw[error.property]);
   const reasons = Object.values(error.constraints ?? {}).join(', ');
@@ -29,7 +42,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       errors.map((e) => describe(e, env)),
     );
   }
-  const refused = [...keySetRefusals(config), ...productionRefusals(config)];
+  const refused = [...keySetRefusals(config), ...replicationRefusals(config), ...productionRefusals(config)];
   if (refused.length > 0) {
     throw new ConfigError(
       refused.map((r) => r.variable),
