@@ -10,6 +10,8 @@ if ! bash scripts/kafka/kafka.sh status >/dev/null 2>&1; then
   started_kafka=1
 fi
 finish() {
+  # The cluster of the cluster suites never outlives the run.
+  KAFKA_CLUSTER_SIZE=3 bash scripts/kafka/kafka.sh stop >/dev/null 2>&1 || true
   # In CI leave nothing behind; on a developer machine keep a broker this run did not start.
   if [ "${CI:-}" = true ] && [ "$started_kafka" = 1 ]; then
     bash scripts/kafka/kafka.sh stop || true
@@ -33,9 +35,19 @@ log "unit tests"
 npx jest -c jest.config.js --ci --json --outputFile=.run/jest-unit.json
 log "integration tests (real Kafka and PostgreSQL)"
 npx jest -c test/jest-integration.config.js --ci --runInBand --json --outputFile=.run/jest-integration.json
+log "cluster suites (three brokers; the single one stops meanwhile)"
+bash scripts/kafka/kafka.sh stop
+rm -rf scripts/kafka/.data-cluster
+KAFKA_CLUSTER_SIZE=3 bash scripts/kafka/kafka.sh start
+KAFKA_CLUSTER_SIZE=3 KAFKA_BROKERS=127.0.0.1:9092,127.0.0.1:9094,127.0.0.1:9096 \
+  npx jest -c test/jest-cluster.config.js --ci --runInBand --json --outputFile=.run/jest-cluster.json
+KAFKA_CLUSTER_SIZE=3 bash scripts/kafka/kafka.sh stop
+if [ "${CI:-}" != true ] || [ "$started_kafka" = 0 ]; then
+  bash scripts/kafka/kafka.sh start
+fi
 # One plain closing line for whoever reads the log: every suite's tests, passed and failed.
 node -e '
-  const runs = ["unit", "integration"].map((n) => require(`./.run/jest-${n}.json`));
+  const runs = ["unit", "integration", "cluster"].map((n) => require(`./.run/jest-${n}.json`));
   const passed = runs.reduce((sum, r) => sum + r.numPassedTests, 0);
   const failed = runs.reduce((sum, r) => sum + r.numFailedTests, 0);
   console.log(`tests: ${passed} passed, ${failed} failed`);

@@ -6,7 +6,8 @@ export default {
   rootDir: '..',
   roots: ['<rootDir>/libs', '<rootDir>/src', '<rootDir>/apps', '<rootDir>/test'],
   testMatch: ['**/*.integration-spec.ts', '**/*.e2e-spec.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/\\.dist\\.'],
+  // test/cluster needs the three-broker cluster: jest-cluster.config.js runs it.
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/\\.dist\\.', '<rootDir>/test/cluster/'],
   extensionsToTreatAsEsm: ['.ts'],
   transform: swcJestTransform,
   moduleNameMapper,

@@ -1,7 +1,7 @@
 // Readiness probe for the local Kafka broker, run with Java's single-file source launcher:
 //   java -Xmx128m -cp 'scripts/kafka/.build/lib/*' scripts/kafka/Ready.java 127.0.0.1:9092 [timeoutSeconds] [--warm]
-// Retries Admin.describeCluster (+ listTopics) until the cluster answers with at least one node and a
-// controller, or the timeout (default 30 s) expires. Exit 0 = ready, 1 = not ready in time, 2 = bad usage.
+// Retries Admin.describeCluster (+ listTopics) until the cluster answers with at least one node (-Dready.nodes=N: N
+// nodes) and a controller, or the timeout (default 30 s) expires. Exit 0 = ready, 1 = not ready in time, 2 = bad usage.
 // --warm (used by `kafka.sh start`): afterwards also waits until the group coordinator (__consumer_offsets)
 // and the transaction coordinator / producer-id manager (__transaction_state) answer. Both are created
 // lazily on first use; warming them spares the first test COORDINATOR_NOT_AVAILABLE / LOAD_IN_PROGRESS
@@ -36,6 +36,8 @@ public class Ready {
             System.exit(2);
         }
         String bootstrap = args[0];
+        // -Dready.nodes=N: that many brokers must have registered (a cluster), default 1.
+        int minNodes = Integer.getInteger("ready.nodes", 1);
         long timeoutMs = TimeUnit.SECONDS.toMillis(args.length >= 2 ? Long.parseLong(args[1]) : 30);
         long deadline = System.currentTimeMillis() + timeoutMs;
 
@@ -63,8 +65,9 @@ public class Ready {
                     Collection<Node> nodes = cluster.nodes().get(callTimeout, TimeUnit.MILLISECONDS);
                     Node controller = cluster.controller().get(callTimeout, TimeUnit.MILLISECONDS);
                     String clusterId = cluster.clusterId().get(callTimeout, TimeUnit.MILLISECONDS);
-                    if (nodes.isEmpty() || controller == null || controller.isEmpty()) {
-                        lastError = "cluster answered without nodes/controller";
+                    if (nodes.size() < minNodes || controller == null || controller.isEmpty()) {
+                        lastError = "cluster answered with " + nodes.size() + " of " + minNodes + " brokers"
+                                + (controller == null || controller.isEmpty() ? " and no controller" : "");
                     } else {
                         int topics = admin.listTopics(new ListTopicsOptions().timeoutMs(callTimeout).listInternal(true))
                                 .names().get(callTimeout, TimeUnit.MILLISECONDS).size();

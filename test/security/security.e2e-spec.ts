@@ -686,6 +686,8 @@ describe('security (monolith, real Kafka and PostgreSQL)', () => {
       const writes = EVENT_TYPES.filter((type) => eventDefinition(type).source === module);
       // Boot checks that every catalog topic exists (an operator creates them: the apps may not).
       grant(module, 'Describe', 'topic', 'literal', '*');
+      // ... and their replication (min.insync.replicas is a topic config).
+      grant(module, 'DescribeConfigs', 'topic', 'literal', '*');
       if (reads.length > 0) {
         grant(module, 'Read', 'group', 'literal', `platforma.${module}`);
       }

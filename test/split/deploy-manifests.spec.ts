@@ -1,77 +1,17 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse } from 'yaml';
 import { SOURCE_MODULES, type SourceModule } from '@app/contracts';
 import { ROOT } from '../support/processes.js';
+import { composeFile, manifest, manifests, podOf, read } from '../support/deploy-manifests.js';
 
 // The split deployment's files kept honest against the code: Kubernetes manifests, docker-compose's split profile and
 // the gateway's routes are read as written and checked against the controllers, the health endpoints and AppConfig.
+// Kafka and PostgreSQL themselves (Strimzi, CloudNativePG, the compose cluster): kafka-postgres-manifests.spec.ts.
 
-type Obj = Record<string, unknown>;
-interface EnvVar {
-  name: string;
-  value?: string;
-  valueFrom?: { secretKeyRef?: { name: string; key: string }; configMapKeyRef?: unknown };
-}
-interface Probe {
-  httpGet?: { path: string; port: string | number };
-}
-interface Container {
-  name: string;
-  image: string;
-  args?: string[];
-  env?: EnvVar[];
-  envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
-  ports?: { name?: string; containerPort: number }[];
-  readinessProbe?: Probe;
-  livenessProbe?: Probe;
-  startupProbe?: Probe;
-  resources?: { requests?: { cpu?: string; memory?: string }; limits?: { memory?: string } };
-  volumeMounts?: { name: string; mountPath: string }[];
-}
-interface PodSpec {
-  containers: Container[];
-  volumes?: { name: string; configMap?: { name: string } }[];
-}
-interface Manifest {
-  file: string;
-  kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
-  spec?: Obj;
-  data?: Record<string, string>;
-  stringData?: Record<string, string>;
-}
-
-const read = (path: string): string => readFileSync(join(ROOT, path), 'utf8');
 const APPS: readonly SourceModule[] = SOURCE_MODULES;
 /** accounts 3001 … saga 3008, the order of SOURCE_MODULES. */
 const portOf = (app: string): number => 3001 + APPS.indexOf(app as SourceModule);
-
-const K8S_DIR = 'deploy/k8s';
-const manifests: Manifest[] = readdirSync(join(ROOT, K8S_DIR))
-  .filter((f) => f.endsWith('.yaml'))
-  .flatMap((file) =>
-    parseAllDocuments(read(`${K8S_DIR}/${file}`)).map((doc) => {
-      if (doc.errors.length > 0) {
-        throw new Error(`${file}: ${doc.errors.map((e) => e.message).join('; ')}`);
-      }
-      return { file, ...(doc.toJS() as Omit<Manifest, 'file'>) };
-    }),
-  );
-
-function manifest(kind: string, name: string): Manifest {
-  const found = manifests.filter((m) => m.kind === kind && m.metadata.name === name);
-  if (found.length !== 1) {
-    throw new Error(`expected one ${kind} ${name} under ${K8S_DIR}, found ${found.length}`);
-  }
-  return found[0];
-}
-
-const podOf = (m: Manifest): { labels: Record<string, string>; spec: PodSpec } => {
-  const template = (m.spec as { template: { metadata: { labels: Record<string, string> }; spec: PodSpec } })
-    .template;
-  return { labels: template.metadata.labels, spec: template.spec };
-};
 
 const includes = (labels: Record<string, string>, selector: Record<string, string>): boolean =>
   Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
@@ -127,6 +67,9 @@ function secretsNeeded(app: string, secret: Set<string>): string[] {
   }
   return [...needed].sort();
 }
+
+/** Kept by the operators, not in platforma-secrets: kafka-postgres-manifests.spec.ts checks where they come from. */
+const OPERATOR_SECRETS = ['DATABASE_URL', 'KAFKA_SASL_PASSWORD'];
 
 describe('Kubernetes manifests (deploy/k8s)', () => {
   const { all: variables, secret: secretVariables } = configVariables();
@@ -184,15 +127,18 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
     expect(health).toEqual(expect.arrayContaining(['/health/live', '/health/ready']));
   });
 
-  it.each(APPS)('%s: the shared ConfigMap, and from the Secret exactly what its code needs', (app) => {
+  it.each(APPS)('%s: the shared ConfigMap, and from the Secrets exactly what its code needs', (app) => {
     const [container] = podOf(manifest('Deployment', app)).spec.containers;
     expect(container?.envFrom).toEqual([{ configMapRef: { name: 'platforma-config' } }]);
     const fromSecret = (container?.env ?? []).filter((e) => e.valueFrom?.secretKeyRef);
-    for (const e of fromSecret) {
+    for (const e of fromSecret.filter((x) => !OPERATOR_SECRETS.includes(x.name))) {
       expect(e.valueFrom?.secretKeyRef).toEqual({ name: 'platforma-secrets', key: e.name });
       expect(Object.keys(secret.stringData ?? {})).toContain(e.name);
     }
-    expect(fromSecret.map((e) => e.name).sort()).toEqual(secretsNeeded(app, secretVariables));
+    // Every app talks to Kafka as its own user.
+    expect(fromSecret.map((e) => e.name).sort()).toEqual(
+      [...secretsNeeded(app, secretVariables), 'KAFKA_SASL_PASSWORD'].sort(),
+    );
     for (const e of container?.env ?? []) {
       expect(variables.has(e.name) || e.name === 'PLATFORMA_APP').toBe(true);
     }
@@ -224,6 +170,9 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
     for (const name of secretVariables) {
       expect(Object.keys(config.data ?? {})).not.toContain(name);
     }
+    for (const name of OPERATOR_SECRETS) {
+      expect(Object.keys(template)).not.toContain(name);
+    }
   });
 
   it('migrates with a Job of the same image, and the kustomization applies every manifest but the Secret template', () => {
@@ -231,10 +180,11 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
     const [container] = podOf(job).spec.containers;
     expect(container?.args).toEqual(['migrate']);
     expect(container?.image).toMatch(/^platforma:/);
+    // The database owner (CloudNativePG's app user), like the apps.
     expect(container?.env).toEqual([
       {
         name: 'DATABASE_URL',
-        valueFrom: { secretKeyRef: { name: 'platforma-secrets', key: 'DATABASE_URL' } },
+        valueFrom: { secretKeyRef: { name: 'platforma-postgres-app', key: 'uri' } },
       },
     ]);
     const kustomization = parse(read('deploy/kustomization.yaml')) as {
@@ -256,18 +206,7 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
 });
 
 describe('docker-compose split profile', () => {
-  const compose = parse(read('docker-compose.yml'), { merge: true }) as {
-    services: Record<
-      string,
-      {
-        profiles?: string[];
-        environment?: Record<string, string | number>;
-        ports?: string[];
-        volumes?: string[];
-        depends_on?: Record<string, unknown>;
-      }
-    >;
-  };
+  const compose = composeFile('docker-compose.yml');
 
   it.each(APPS)('%s runs from the one image, chosen by PLATFORMA_APP, on its port', (app) => {
     const service = compose.services[app];

@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { CompressionTypes, type Kafka, Partitioners, type Producer } from 'kafkajs';
 import { HEADER } from '../envelope/envelope.codec.js';
 import { createKafka } from './kafka.factory.js';
+import { LazyAdmin } from './lazy-admin.js';
 import { keepRecordTrace } from '../telemetry/tracing.js';
 import { MESSAGING_SETTINGS, type MessagingSettings } from '../messaging.settings.js';
 
@@ -44,40 +45,85 @@ export interface OutgoingRecord {
 export class EventProducer implements OnApplicationShutdown {
   private readonly kafka: Kafka;
   private producer?: Promise<Producer>;
+  private readonly admin: LazyAdmin;
+  private readonly partitionCounts = new Map<string, number>();
+  private readonly partitioner = Partitioners.DefaultPartitioner();
 
   constructor(@Inject(MESSAGING_SETTINGS) settings: MessagingSettings) {
     this.kafka = createKafka(settings, 'producer');
+    this.admin = new LazyAdmin(this.kafka);
   }
 
   /**
-   * Resolves once the broker acknowledged every record; rejects otherwise (the caller retries). One produce request
-   * for all records; each record keeps the traceparent it was given (see keepRecordTrace).
+   * Resolves once the brokers acknowledged every record; rejects otherwise (the caller retries the whole batch, which
+   * may write some records twice: the consumers' inboxes absorb that). One produce request per leader; each record
+   * keeps the traceparent it was given (see keepRecordTrace).
    */
   async send(records: OutgoingRecord[]): Promise<void> {
     if (records.length === 0) {
       return;
     }
+    const byTopic = [...Map.groupBy(records, (r) => r.topic)];
+    const counts = await this.partitionsOf(byTopic.map(([topic]) => topic));
+    // Each record's partition chosen here, as kafkajs would (murmur2 of the key), so that what the brokers
+    // acknowledged can be checked against where the records went.
+    const sent = new Set<string>();
+    const topicMessages = byTopic.map(([topic, list]) => ({
+      topic,
+      messages: list.map((r) => {
+        const partition = this.partitionOf(topic, r.key, counts.get(topic) ?? 1);
+        sent.add(`${topic}/${partition}`);
+        const message = { key: r.key, value: r.value, headers: { ...r.headers }, partition };
+        keepRecordTrace(message, r.headers[HEADER.traceparent]);
+        return message;
+      }),
+    }));
     const connecting = this.connected();
     const producer = await connecting;
     try {
-      await producer.sendBatch({
+      const acknowledged = await producer.sendBatch({
         acks: -1,
         compression: CompressionTypes.None,
-        topicMessages: [...Map.groupBy(records, (r) => r.topic)].map(([topic, list]) => ({
-          topic,
-          messages: list.map((r) => {
-            const message = { key: r.key, value: r.value, headers: { ...r.headers } };
-            keepRecordTrace(message, r.headers[HEADER.traceparent]);
-            return message;
-          }),
-        })),
+        topicMessages,
       });
+      const answered = new Set(acknowledged.map((m) => `${m.topicName}/${m.partition}`));
+      const missing = [...sent].filter((p) => !answered.has(p));
+      if (missing.length > 0) {
+        // kafkajs#1303: when one leader of a batch fails and its partitions move to a leader that had already
+        // answered for its own, kafkajs's retry sends them nowhere and resolves as if all were written.
+        throw new Error(`no broker acknowledged the records for ${missing.join(', ')}; the batch goes again`);
+      }
     } catch (error) {
       if (!isRecordRefusal(error)) {
         this.discard(connecting);
+        this.partitionCounts.clear();
       }
       throw error;
     }
+  }
+
+  private partitionOf(topic: string, key: string, count: number): number {
+    const partitionMetadata = Array.from({ length: count }, (_, partitionId) => ({
+      partitionId,
+      leader: 0,
+      partitionErrorCode: 0,
+      replicas: [],
+      isr: [],
+    }));
+    return this.partitioner({ topic, partitionMetadata, message: { key, value: null } });
+  }
+
+  /** Partition counts of the topics, asked of the cluster once (and again after a failed send). */
+  private async partitionsOf(topics: string[]): Promise<Map<string, number>> {
+    const unknown = topics.filter((t) => !this.partitionCounts.has(t));
+    if (unknown.length > 0) {
+      const admin = await this.admin.connected();
+      const { topics: described } = await admin.fetchTopicMetadata({ topics: unknown });
+      for (const t of described) {
+        this.partitionCounts.set(t.name, t.partitions.length);
+      }
+    }
+    return this.partitionCounts;
   }
 
   /**
@@ -95,6 +141,7 @@ export class EventProducer implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.admin.close();
     const producer = await this.producer?.catch(() => undefined);
     this.producer = undefined;
     await producer?.disconnect();

@@ -1,15 +1,29 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import type { Admin, Kafka } from 'kafkajs';
+import kafkajs, { type Admin, type Kafka } from 'kafkajs';
 import { EVENT_TYPES, dlqTopicName, topicName } from '@app/contracts';
 import { createKafka } from '../kafka/kafka.factory.js';
 import { LazyAdmin } from '../kafka/lazy-admin.js';
 import { MESSAGING_SETTINGS, type MessagingSettings } from '../messaging.settings.js';
+
+// kafkajs is CommonJS, and Node's ESM loader does not see this export by name.
+const { ConfigResourceTypes } = kafkajs;
 
 export interface TopicReport {
   created: string[];
   existing: string[];
   /** Topics that exist with another partition count than configured: reported, never altered silently. */
   mismatched: { topic: string; partitions: number; expected: number }[];
+  /**
+   * Topics with fewer replicas, or a lower min.insync.replicas, than configured: an acknowledged write there survives
+   * less than the configuration promises. Reported, never altered silently (reassigning replicas is an operator's job).
+   */
+  underReplicated: {
+    topic: string;
+    replicas: number;
+    minInsyncReplicas: number;
+    expectedReplicas: number;
+    expectedMinInsyncReplicas: number;
+  }[];
 }
 
 export interface PartitionLag {
@@ -84,6 +98,11 @@ export class TopicAdmin implements OnModuleDestroy {
             topic,
             numPartitions: this.settings.partitions,
             replicationFactor: this.settings.replicationFactor,
+            configEntries: [
+              { name: 'min.insync.replicas', value: String(this.minInsyncReplicas) },
+              // A replica that fell out of sync never leads: it could lose acknowledged records.
+              { name: 'unclean.leader.election.enable', value: 'false' },
+            ],
           })),
         });
       } catch (error) {
@@ -110,7 +129,49 @@ export class TopicAdmin implements OnModuleDestroy {
     for (const m of mismatched) {
       this.logger.warn(`Topic ${m.topic} has ${m.partitions} partitions, configured ${m.expected}`);
     }
-    return { created: missing, existing: present, mismatched };
+    const underReplicated = await this.underReplicated(admin, topics).catch((error: Error) => {
+      // Reported, not enforced (as partition counts): a user without DescribeConfigs still starts.
+      this.logger.warn(`could not check the replication of the topics: ${error.message}`);
+      return [];
+    });
+    for (const u of underReplicated) {
+      this.logger.warn(
+        `Topic ${u.topic} has ${u.replicas} replicas and min.insync.replicas=${u.minInsyncReplicas}, ` +
+          `configured ${u.expectedReplicas} and ${u.expectedMinInsyncReplicas}`,
+      );
+    }
+    return { created: missing, existing: present, mismatched, underReplicated };
+  }
+
+  private get minInsyncReplicas(): number {
+    return this.settings.minInsyncReplicas ?? 1;
+  }
+
+  /** Topics whose replication or min.insync.replicas is below the configured values. */
+  private async underReplicated(admin: Admin, topics: string[]): Promise<TopicReport['underReplicated']> {
+    if (topics.length === 0) {
+      return [];
+    }
+    const { topics: described } = await admin.fetchTopicMetadata({ topics });
+    const replicas = new Map(
+      described.map((t) => [t.name, Math.min(...t.partitions.map((p) => p.replicas.length))]),
+    );
+    const minInsync = await this.topicConfig(topics, 'min.insync.replicas');
+    const found: TopicReport['underReplicated'] = [];
+    for (const topic of topics) {
+      const configured = Number(minInsync.get(topic) ?? 1);
+      const count = replicas.get(topic) ?? 0;
+      if (count < this.settings.replicationFactor || configured < this.minInsyncReplicas) {
+        found.push({
+          topic,
+          replicas: count,
+          minInsyncReplicas: configured,
+          expectedReplicas: this.settings.replicationFactor,
+          expectedMinInsyncReplicas: this.minInsyncReplicas,
+        });
+      }
+    }
+    return found.sort((a, b) => a.topic.localeCompare(b.topic));
   }
 
   /**
@@ -136,6 +197,45 @@ export class TopicAdmin implements OnModuleDestroy {
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
+  }
+
+  /** Each partition of the topics with its leader, replicas and in-sync replicas (broker ids), as the cluster sees it. */
+  async partitionsOf(
+    topics: string[],
+  ): Promise<{ topic: string; partition: number; leader: number; replicas: number[]; isr: number[] }[]> {
+    const admin = await this.admin.connected();
+    const { topics: described } = await admin.fetchTopicMetadata({ topics });
+    return described.flatMap((t) =>
+      t.partitions.map((p) => ({
+        topic: t.name,
+        partition: p.partitionId,
+        leader: p.leader,
+        replicas: p.replicas,
+        isr: p.isr,
+      })),
+    );
+  }
+
+  /** One configuration value of each topic (e.g. min.insync.replicas), as the brokers apply it. */
+  async topicConfig(topics: string[], name: string): Promise<Map<string, string | undefined>> {
+    const admin = await this.admin.connected();
+    const { resources } = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: topics.map((topic) => ({
+        type: ConfigResourceTypes.TOPIC,
+        name: topic,
+        configNames: [name],
+      })),
+    });
+    return new Map(
+      resources.map((r) => [r.resourceName, r.configEntries.find((e) => e.configName === name)?.configValue]),
+    );
+  }
+
+  /** The ids of the brokers the cluster has registered now. */
+  async brokerIds(): Promise<number[]> {
+    const admin = await this.admin.connected();
+    return (await admin.describeCluster()).brokers.map((b) => b.nodeId).sort((a, b) => a - b);
   }
 
   /** Readiness: the cluster answers metadata requests and has a controller. */
