@@ -240,6 +240,11 @@ describe('security (monolith, real Kafka and PostgreSQL)', () => {
       expectProblem(r, 404);
       return leaksIn(r);
     },
+    'GET /v1/orders/{id}/events': async () => {
+      const r = await send('get', `/v1/orders/${fx.b.orderId}/events`, fx.a.token);
+      expectProblem(r, 404);
+      return leaksIn(r);
+    },
     'POST /v1/orders/{id}/cancel': async () => {
       const r = await send('post', `/v1/orders/${fx.b.orderId}/cancel`, fx.a.token);
       expectProblem(r, 404);
