@@ -58,6 +58,7 @@ describe('small leaks (monolith, real Kafka and PostgreSQL)', () => {
   it('mails a link to the storefront’s credentials page, not to the POST-only API route', async () => {
     const { accountId, token } = await shop.customer();
     const planId = (await shop.publishPlan(await shop.adminToken())).id;
+    await shop.planKnown(planId);
     await shop.paidOrder(token, planId);
     const link = await waitFor(async () => {
       const { rows } = await admin.query<{ variables: { credentialsUrl: string } }>(
