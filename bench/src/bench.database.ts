@@ -138,6 +138,19 @@ export class BenchDatabase {
     return rows.map((r) => Number(r.ms));
   }
 
+  /**
+   * What production's autovacuum would have done by now: the dead rows of the previous step vacuumed and the
+   * statistics fresh (this machine's PostgreSQL runs with autovacuum off, a CI setting).
+   */
+  async vacuumAnalyze(): Promise<void> {
+    await this.pool.query('VACUUM ANALYZE');
+  }
+
+  async autovacuum(): Promise<string> {
+    const { rows } = await this.pool.query<{ v: string }>(`SELECT current_setting('autovacuum') AS v`);
+    return rows[0]?.v ?? 'unknown';
+  }
+
   async serverVersion(): Promise<string> {
     const { rows } = await this.pool.query<{ v: string }>(`SELECT current_setting('server_version') AS v`);
     return rows[0]?.v ?? 'unknown';

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Baselines } from './baselines.js';
-import type { CpuUse } from './cpu.sample.js';
+import type { CpuUse, MarginalCpu } from './cpu.sample.js';
 import type { LatencySummary } from './latency.histogram.js';
 import type { Reconciliation } from './bench.database.js';
 import type { StepResult } from './load.step.js';
@@ -17,6 +17,8 @@ export interface BenchReport {
   idlePublishDelay: LatencySummary;
   steps: Omit<StepResult, 'orderIds'>[];
   sustainedRate: number | null;
+  /** Busy CPU milliseconds one more order costs, per process group, between two sustained steps. */
+  cpuMsPerOrderMarginal: MarginalCpu | null;
   reconciliation: Reconciliation;
   /** Mail notifications by status when the run ended, and how many the SMTP sink received. */
   mails: { byStatus: Record<string, number>; received: number };
@@ -31,6 +33,13 @@ export function writeReport(dir: string, report: BenchReport): string[] {
   writeFileSync(files[1], markdown(report, `${stamp}.svg`));
   writeFileSync(files[2], chart(report.steps));
   return files;
+}
+
+function marginalLine(m: MarginalCpu | null): string {
+  return m
+    ? `CPU per order at the margin (${m.between[0]} → ${m.between[1]} orders/s): ${m.machine} ms in all — app ${m.app}, ` +
+        `broker ${m.broker}, PostgreSQL ${m.postgres}, load generator and the rest ${m.other}.`
+    : 'CPU per order at the margin: not measured (fewer than two steps with CPU figures).';
 }
 
 function cpuCells(cpu: CpuUse | undefined): string {
@@ -71,6 +80,8 @@ ${rows.join('\n')}
 Latency = order completed − order created, both stamped by PostgreSQL. CPU: busy cores of the whole machine while
 the orders arrived (${report.machine.cpus} in all; the load generator counts in the machine figure only), and that busy
 time per order accepted.
+
+${marginalLine(report.cpuMsPerOrderMarginal)}
 
 Baselines in the same run:
 - raw Kafka hop (acks=all, 8 in flight): ${b.kafkaHop.recordsPerSecond} records/s, p50 ${b.kafkaHop.latency.p50} ms,

@@ -87,3 +87,38 @@ export function cpuBetween(
     msPerOrder: completed > 0 ? Math.round(((machine * seconds * 1000) / completed) * 10) / 10 : 0,
   };
 }
+
+/** CPU of one more order per second, in milliseconds of busy time per order: what an order costs at the margin. */
+export interface MarginalCpu {
+  /** The two offered rates (orders/s) it is measured between. */
+  between: [number, number];
+  machine: number;
+  app: number;
+  broker: number;
+  postgres: number;
+  /** The load generator and everything else. */
+  other: number;
+}
+
+/**
+ * The marginal CPU per order between two sustained steps: the difference of their busy cores over the difference
+ * of their rates. Fixed costs (idle polling, the broker's housekeeping) cancel out, unlike busy time ÷ orders.
+ */
+export function marginalCpu(
+  low: { rate: number; cpu?: CpuUse },
+  high: { rate: number; cpu?: CpuUse },
+): MarginalCpu | null {
+  if (!low.cpu || !high.cpu || high.rate <= low.rate) {
+    return null;
+  }
+  const [a, b] = [low.cpu, high.cpu];
+  const per = (x: number, y: number) => Math.round(((y - x) * 1000 * 10) / (high.rate - low.rate)) / 10;
+  return {
+    between: [low.rate, high.rate],
+    machine: per(a.machine, b.machine),
+    app: per(a.app, b.app),
+    broker: per(a.broker, b.broker),
+    postgres: per(a.postgres, b.postgres),
+    other: per(a.other, b.other),
+  };
+}
