@@ -34,14 +34,6 @@ export class BenchDatabase {
     return new SecretSealer(secretsKey).openText(payload.sealedToken, signUpTokenContext(payload.signUpId));
   }
 
-  async openInvoices(since: Date): Promise<{ id: string; accountId: string }[]> {
-    const { rows } = await this.pool.query<{ id: string; account_id: string }>(
-      `SELECT id, account_id FROM billing.invoice WHERE status = 'open' AND issued_at >= $1`,
-      [since],
-    );
-    return rows.map((r) => ({ id: r.id, accountId: r.account_id }));
-  }
-
   async unfinished(orderIds: string[]): Promise<number> {
     const { rows } = await this.pool.query<{ n: string }>(
       `SELECT count(*) AS n FROM orders."order" WHERE id = ANY($1::uuid[]) AND status <> ALL($2::text[])`,

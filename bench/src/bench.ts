@@ -116,7 +116,8 @@ async function main(): Promise<void> {
       const l = step.latency;
       log(
         `  ${step.accepted}/${step.arrivals} accepted, ${step.completionsPerSecond.toFixed(1)} completed/s, ` +
-          `p50 ${l.p50} p95 ${l.p95} p99 ${l.p99} p99.9 ${l.p999} max ${l.max} ms, backlog ${step.backlog.last}` +
+          `p50 ${l.p50} p95 ${l.p95} p99 ${l.p99} p99.9 ${l.p999} max ${l.max} ms ` +
+          `(client: p50 ${step.clientLatency.p50} p99 ${step.clientLatency.p99} ms), backlog ${step.backlog.last}` +
           (step.cpu
             ? `, cpu ${step.cpu.machine} cores (app ${step.cpu.app}, broker ${step.cpu.broker}, ` +
               `postgres ${step.cpu.postgres}), ${step.cpu.msPerOrder} ms/order`
@@ -222,6 +223,8 @@ function startApp(entry: string, appPort: number, smtpUrl: string): ChildProcess
       KAFKA_TOPIC_PREFIX: prefix,
       PROVISIONING_SIMULATOR_STEP_MS: '0',
       RATE_LIMIT_PER_MINUTE: '1000000',
+      // Every order's page holds its stream open until the order ends; a saturated step holds many per tenant.
+      ORDER_STREAMS_PER_ACCOUNT: '1000',
       // Eight split apps share PostgreSQL's connections: a smaller pool each.
       DATABASE_POOL_SIZE: process.env.BENCH_DATABASE_POOL_SIZE ?? (split ? '10' : '30'),
       // Each consumer works on this many partitions at once (the saga reads ten topics of six partitions).

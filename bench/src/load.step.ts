@@ -30,6 +30,8 @@ export interface StepResult {
   completed: number;
   unfinished: number;
   completionsPerSecond: number;
+  /** Order latency as the storefront sees it: from sending POST /v1/orders to reading the stream's end event. */
+  clientLatency: LatencySummary;
   latency: LatencySummary;
   backlog: { first: number; last: number; max: number };
   /** CPU while the orders arrived; msPerOrder over the orders accepted meanwhile. */
@@ -53,7 +55,6 @@ export async function runStep(
   sequenceStart: number,
   appPids: Set<number>,
 ): Promise<StepResult> {
-  const tokens = new Map(tenants.map((t) => [t.accountId, t.token]));
   const accepted: string[] = [];
   const refused: Record<string, number> = {};
   let transportErrors = 0;
@@ -62,33 +63,43 @@ export async function runStep(
     inFlight.add(p);
     void p.finally(() => inFlight.delete(p));
   };
-  const since = new Date(Date.now() - 1_000);
   const paying = new Set<string>();
   let arriving = true;
-  let draining = true;
 
-  const payer = (async () => {
-    while (draining) {
-      for (const invoice of await db.openInvoices(since)) {
-        const token = tokens.get(invoice.accountId);
-        if (!token || paying.has(invoice.id)) {
-          continue;
-        }
-        paying.add(invoice.id);
-        track(
-          client.pay(token, invoice.id).then(
-            (r) => {
-              if (r.status !== 200) {
-                refused[`pay ${r.status}`] = (refused[`pay ${r.status}`] ?? 0) + 1;
-              }
-            },
-            () => void transportErrors++,
-          ),
-        );
-      }
-      await sleep(20);
+  // Each customer's page follows its order's event stream: it pays the invoice the moment the stream names it, and
+  // the order is done for the customer when the stream ends. Client latency: POST sent → end event read.
+  const clientLatencies: number[] = [];
+  const streams = new AbortController();
+  const pay = (token: string, invoiceId: string): void => {
+    if (paying.has(invoiceId)) {
+      return;
     }
-  })();
+    paying.add(invoiceId);
+    track(
+      client.pay(token, invoiceId).then(
+        (r) => {
+          if (r.status !== 200) {
+            refused[`pay ${r.status}`] = (refused[`pay ${r.status}`] ?? 0) + 1;
+          }
+        },
+        () => void transportErrors++,
+      ),
+    );
+  };
+  const follow = (token: string, orderId: string, sentAt: number): void => {
+    track(
+      client
+        .follow(token, orderId, (invoiceId) => pay(token, invoiceId), streams.signal)
+        .then(
+          ({ at }) => void clientLatencies.push(at - sentAt),
+          () => {
+            if (!streams.signal.aborted) {
+              refused['order stream'] = (refused['order stream'] ?? 0) + 1;
+            }
+          },
+        ),
+    );
+  };
 
   const backlog: number[] = [];
   const sampler = (async () => {
@@ -98,6 +109,7 @@ export async function runStep(
     }
   })();
 
+  const posts: Promise<void>[] = [];
   const cpuAtStart = cpuSnapshot(appPids);
   const started = performance.now();
   let arrivals = 0;
@@ -108,11 +120,13 @@ export async function runStep(
       const n = sequenceStart + arrivals;
       const tenant = tenants[n % tenants.length];
       arrivals++;
-      track(
+      const sentAt = performance.now();
+      posts.push(
         client.placeOrder(tenant.token, planId, n).then(
           (r) => {
             if (r.status === 201) {
               accepted.push(String(r.body.id));
+              follow(tenant.token, String(r.body.id), sentAt);
             } else {
               refused[`order ${r.status}`] = (refused[`order ${r.status}`] ?? 0) + 1;
             }
@@ -125,7 +139,7 @@ export async function runStep(
   }
   const arrivalsEnded = Date.now();
   const cpuAtEnd = cpuSnapshot(appPids);
-  await Promise.all([...inFlight]);
+  await Promise.allSettled(posts);
   await sleep(Math.max(0, arrivalsEnded + 1_000 - Date.now()));
   const unfinishedAfterOneSecond = accepted.length ? await db.unfinished(accepted) : 0;
   arriving = false;
@@ -137,9 +151,8 @@ export async function runStep(
     await sleep(250);
     unfinished = await db.unfinished(accepted);
   }
-  draining = false;
-  await payer;
-  await Promise.all([...inFlight]);
+  streams.abort();
+  await Promise.allSettled([...inFlight]);
 
   const completions = accepted.length ? await db.latencies(accepted) : [];
   const latency = summarize(completions.map((c) => c.ms));
@@ -174,6 +187,7 @@ export async function runStep(
     unfinished,
     completionsPerSecond: completions.length / plan.seconds,
     latency,
+    clientLatency: summarize(clientLatencies),
     backlog: { first, last, max: Math.max(0, ...backlog) },
     cpu: cpuBetween(cpuAtStart, cpuAtEnd, accepted.length),
     sustained: reasons.length === 0,

@@ -54,6 +54,44 @@ export class StorefrontClient {
     return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
   }
 
+  /**
+   * Follows an order as a storefront's page does: its Server-Sent Events stream, calling `onInvoice` with the
+   * invoice's id when it is issued; resolves with performance.now() when the order's `end` event arrives (and its
+   * final status), rejects when the stream fails or `signal` aborts it.
+   */
+  async follow(
+    token: string,
+    orderId: string,
+    onInvoice: (invoiceId: string) => void,
+    signal: AbortSignal,
+  ): Promise<{ at: number; status: string }> {
+    const response = await fetch(this.route(`/v1/orders/${orderId}/events`), {
+      headers: { accept: 'text/event-stream', authorization: `Bearer ${token}` },
+      signal,
+    });
+    if (response.status !== 200 || !response.body) {
+      throw new Error(`order stream answered ${response.status}`);
+    }
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for await (const chunk of response.body) {
+      buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+      const blocks = buffer.split('\n\n');
+      buffer = blocks.pop() ?? '';
+      for (const block of blocks) {
+        const event = /^event: (.*)$/m.exec(block)?.[1];
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (event === 'invoice' && data) {
+          onInvoice(String((JSON.parse(data) as { invoiceId: string }).invoiceId));
+        } else if (event === 'end' && data) {
+          // Leaving the loop cancels the response body.
+          return { at: performance.now(), status: String((JSON.parse(data) as { status: string }).status) };
+        }
+      }
+    }
+    throw new Error('the order stream ended before the order did');
+  }
+
   async token(apiKey: string): Promise<string> {
     const r = await this.expect(200, 'POST', '/v1/auth/token', undefined, { apiKey });
     return String(r.body.accessToken);
