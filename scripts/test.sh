@@ -9,12 +9,19 @@ started_kafka=0
 if ! bash scripts/kafka/kafka.sh status >/dev/null 2>&1; then
   started_kafka=1
 fi
+started_libvirt=0
+if ! bash scripts/libvirt/libvirt.sh status >/dev/null 2>&1; then
+  started_libvirt=1
+fi
 finish() {
   # The cluster of the cluster suites never outlives the run.
   KAFKA_CLUSTER_SIZE=3 bash scripts/kafka/kafka.sh stop >/dev/null 2>&1 || true
   # In CI leave nothing behind; on a developer machine keep a broker this run did not start.
   if [ "${CI:-}" = true ] && [ "$started_kafka" = 1 ]; then
     bash scripts/kafka/kafka.sh stop || true
+  fi
+  if [ "${CI:-}" = true ] && [ "$started_libvirt" = 1 ]; then
+    bash scripts/libvirt/libvirt.sh stop || true
   fi
 }
 trap finish EXIT
@@ -23,6 +30,9 @@ bash scripts/check.sh
 bash scripts/infra.sh up
 ensure_chromium
 ensure_nginx
+# The libvirt driver's suites build real (tiny, firmware-only) VMs with QEMU on this machine.
+bash scripts/libvirt/libvirt.sh start
+bash scripts/libvirt/libvirt.sh prepare
 # Every run migrates a fresh test database from zero: a migration edited after a developer applied it, or rows
 # earlier runs left behind, cannot make the suites pass (or fail) here and not on a clean machine.
 log "recreating the test database platforma_test"

@@ -66,6 +66,17 @@ ensure_chromium() {
   ensure_debian_package chromium "${CHROMIUM_PATH:-/usr/bin/chromium}" "the browser tests"
 }
 
+# The libvirt driver's suite runs Debian's libvirt daemons and QEMU (scripts/libvirt/libvirt.sh) and writes seed ISOs.
+ensure_libvirt() {
+  local suites="the libvirt driver suite"
+  ensure_debian_package libvirt-clients /usr/bin/virsh "$suites"
+  ensure_debian_package libvirt-daemon-system /usr/sbin/libvirtd "$suites"
+  ensure_debian_package qemu-system-x86 /usr/bin/qemu-system-x86_64 "$suites"
+  ensure_debian_package qemu-utils /usr/bin/qemu-img "$suites"
+  ensure_debian_package genisoimage /usr/bin/genisoimage "$suites"
+  ensure_debian_package openssl /usr/bin/openssl "$suites"
+}
+
 # The rate-limit suite runs the shipped gateway config (deploy/gateway/nginx.conf) in front of the app.
 ensure_nginx() {
   ensure_debian_package nginx "${NGINX_PATH:-/usr/sbin/nginx}" "the gateway rate-limit suite"

@@ -335,6 +335,30 @@ describe('customer portal in headless Chromium (monolith, real Kafka, PostgreSQL
       expect(await service.textContent()).toContain('already revealed');
       await shot(page, 'services');
 
+      // A power action from the services page, followed until provisioning answered it; a reinstall is
+      // confirmed first, and offers the new root password to reveal once.
+      const actions = service.getByTestId('service-actions');
+      const status = actions.getByTestId('service-action-status');
+      await actions.getByTestId('service-action-reboot').click();
+      await actions
+        .locator('[data-testid="service-action-status"][data-action="reboot"][data-status="completed"]')
+        .waitFor();
+      expect(await status.textContent()).toContain('Reboot: done');
+      await actions.getByTestId('service-action-reinstall').click();
+      await page.getByTestId('reinstall-cancel').click();
+      expect(await page.getByTestId('reinstall-dialog').isHidden()).toBe(true);
+      expect(await status.getAttribute('data-action')).toBe('reboot');
+      await actions.getByTestId('service-action-reinstall').click();
+      expect(await text(page, 'reinstall-hostname')).toBe(hostname);
+      await page.getByTestId('reinstall-confirm').click();
+      await actions.getByTestId('service-action-reveal').waitFor();
+      expect(await status.getAttribute('data-status')).toBe('completed');
+      expect(await service.getByTestId('service-credentials-link').isVisible()).toBe(true);
+      await actions.getByTestId('service-action-reveal').click();
+      await page.getByTestId('credentials-reveal').click();
+      await page.getByTestId('credentials-result').waitFor();
+      expect((await text(page, 'credentials-password')).length).toBeGreaterThanOrEqual(16);
+
       await page.getByTestId('nav-invoices').click();
       const invoice = page.getByTestId('invoice-row');
       await invoice.first().waitFor();

@@ -299,6 +299,31 @@ describe('security (monolith, real Kafka and PostgreSQL)', () => {
       expectProblem(r, 404);
       return leaksIn(r);
     },
+    'POST /v1/services/{id}/actions': async () => {
+      const r = await send('post', `/v1/services/${fx.b.serviceId}/actions`, fx.a.token, {
+        action: 'power_off',
+      });
+      expectProblem(r, 404);
+      return leaksIn(r);
+    },
+    'GET /v1/services/{id}/actions': async () => {
+      const r = await send('get', `/v1/services/${fx.b.serviceId}/actions`, fx.a.token);
+      expectProblem(r, 404);
+      return leaksIn(r);
+    },
+    'GET /v1/services/{id}/actions/{actionId}': async () => {
+      // B's own action on its service: A cannot read it.
+      const own = await send('post', `/v1/services/${fx.b.serviceId}/actions`, fx.b.token, {
+        action: 'reboot',
+      }).expect(202);
+      const r = await send(
+        'get',
+        `/v1/services/${fx.b.serviceId}/actions/${(own.body as { id: string }).id}`,
+        fx.a.token,
+      );
+      expectProblem(r, 404);
+      return leaksIn(r);
+    },
     'GET /v1/webhooks': async () => {
       const own = await send('get', '/v1/webhooks', fx.a.token).expect(200);
       const other = await send('get', `/v1/webhooks?tenantId=${fx.b.accountId}`, fx.a.token);

@@ -97,6 +97,27 @@ describe(labelOf.name, () => {
       'provisioning failed (image_failed) (redriven, #2)',
     ]);
   });
+
+  it("names a customer's action on the order's service and how it ended", () => {
+    const labels = [
+      logged('service.action_requested', 'a', null, 1, { payload: { action: 'reboot', serviceId: 's-1' } }),
+      logged('service.action_completed', 'b', 'a', 2, {
+        payload: { action: 'reinstall', credentialsSecretId: 'c-1' },
+      }),
+      logged('service.action_completed', 'c', 'a', 2, {
+        payload: { action: 'reboot', credentialsSecretId: null },
+      }),
+      logged('service.action_failed', 'd', 'a', 2, {
+        payload: { action: 'power_on', reason: 'service_suspended' },
+      }),
+    ].map((e) => [kindOf(e), labelOf(e)]);
+    expect(labels).toEqual([
+      ['event', 'customer action reboot requested on service s-1'],
+      ['event', 'customer action reinstall completed, new one-time credentials issued'],
+      ['event', 'customer action reboot completed'],
+      ['event', 'customer action power_on failed (service_suspended)'],
+    ]);
+  });
 });
 
 describe(orderTimeline.name, () => {

@@ -87,6 +87,18 @@ export function labelOf(event: AuditEventView): string {
     case 'order.completed':
       label = `order completed${data.serviceId ? ` (service ${text(data, 'serviceId')})` : ''}`;
       break;
+    // A customer's action on the order's service, long after the order: which one, and how it ended.
+    case 'service.action_requested':
+      label = `customer action ${text(data, 'action') ?? '?'} requested on service ${text(data, 'serviceId') ?? '?'}`;
+      break;
+    case 'service.action_completed':
+      label =
+        `customer action ${text(data, 'action') ?? '?'} completed` +
+        (data.credentialsSecretId ? ', new one-time credentials issued' : '');
+      break;
+    case 'service.action_failed':
+      label = `customer action ${text(data, 'action') ?? '?'} failed${because}`;
+      break;
     default: {
       const compensation = COMPENSATION_LABELS[event.type];
       label = compensation ? `compensation: ${compensation}${because}` : `${humanize(event.type)}${because}`;

@@ -12,6 +12,7 @@ export {
 } from './event-catalog.js';
 export type { EventDefinition, EventVersion } from './events/event-definition.js';
 export { signUpTokenContext } from './events/accounts.events.js';
+export { SERVICE_ACTIONS } from './events/services.events.js';
 export { allTopics, dlqTopicName, topicName } from './topics.js';
 export {
   EventUpcastError,

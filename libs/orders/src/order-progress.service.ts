@@ -35,7 +35,8 @@ export class OrderProgress {
 
   /**
    * Keeps news the customer watches in the order's history (and so its event stream). An order that is over takes
-   * only a refund: the money it gives back is news after the end.
+   * only news after the end: a refund (the money it gives back) and its service's actions (the service outlives
+   * the order).
    */
   async note(
     ctx: EventContext,
@@ -44,7 +45,7 @@ export class OrderProgress {
     detail: OrderStepDetail,
   ): Promise<void> {
     const order = await this.orders.lockForTenant(ctx.manager, ctx.tenantId, orderId);
-    if (!order || (isTerminal(order.status) && detail.outcome !== 'refunded')) {
+    if (!order || (isTerminal(order.status) && kind !== 'action' && detail.outcome !== 'refunded')) {
       return;
     }
     await this.orders.note(ctx.manager, order, kind, detail, {

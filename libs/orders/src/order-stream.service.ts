@@ -8,7 +8,10 @@ import { OrdersErrorCode, OrdersException } from './orders.exception.js';
 
 /** How often open streams look for new lines of their orders' histories (one query for all of them). */
 const POLL_MS = 250;
-/** Lines read per order and poll: an order's whole history is a few dozen. */
+/**
+ * Lines read per order and poll: an order's own history is a few dozen, its service's actions add more over the
+ * years. A full batch is followed by another before the stream may end.
+ */
 const LINES_PER_ORDER = 100;
 /** What a client waits before reconnecting after the connection dropped (the SSE `retry` field). */
 const RETRY_MS = 2_000;
@@ -18,7 +21,8 @@ interface Watcher {
   orderId: string;
   /** Id of the last line sent. */
   after: string;
-  send(lines: OrderStep[]): void;
+  /** `complete`: no line of the order after these exists (the read was not cut at LINES_PER_ORDER). */
+  send(lines: OrderStep[], complete: boolean): void;
 }
 
 /** The stream's message of one history line: its kind is the SSE event name. */
@@ -103,17 +107,20 @@ export class OrderStream implements OnModuleDestroy {
       tenantId: principal.tenantId,
       orderId,
       after,
-      send: (lines) => {
+      send: (lines, complete) => {
+        let over: OrderStep['status'] | undefined;
         for (const line of lines) {
           if (ended || BigInt(line.id) <= BigInt(watcher.after)) {
             continue;
           }
           response.write(messageOf(line));
           watcher.after = line.id;
-          if (isTerminal(line.status)) {
-            response.write(`event: end\ndata: ${JSON.stringify({ status: line.status })}\n\n`);
-            close();
-          }
+          over = isTerminal(line.status) ? line.status : over;
+        }
+        // News after the end (a refund, the service's actions) is sent before `end`, however it was batched.
+        if (over && complete && !ended) {
+          response.write(`event: end\ndata: ${JSON.stringify({ status: over })}\n\n`);
+          close();
         }
       },
     };
@@ -135,7 +142,7 @@ export class OrderStream implements OnModuleDestroy {
     };
     this.closers.add(close);
     response.on('close', close);
-    watcher.send(backlog);
+    watcher.send(backlog, backlog.length < LINES_PER_ORDER);
     if (!ended) {
       this.watchers.add(watcher);
       this.timer ??= setInterval(() => void this.poll(), POLL_MS);
@@ -175,7 +182,8 @@ export class OrderStream implements OnModuleDestroy {
         LINES_PER_ORDER,
       );
       for (const w of [...this.watchers]) {
-        w.send(lines.filter((l) => l.orderId === w.orderId));
+        const own = lines.filter((l) => l.orderId === w.orderId);
+        w.send(own, own.length < LINES_PER_ORDER);
       }
     } catch (error) {
       // The database may be away for a moment; the streams stay open and the next poll reads again.

@@ -61,7 +61,8 @@ export class OrdersController {
   @ApiOperation({
     summary: "The order's progress as Server-Sent Events",
     description:
-      'Events `status`, `invoice`, `payment`, `progress` (each with an `id`), then `end` when the order is over; ' +
+      'Events `status`, `invoice`, `payment`, `progress`, `action` (each with an `id`), then `end` when the order is ' +
+      "over (news after it, such as the service's actions, comes before `end` on a later connection); " +
       'resume with Last-Event-ID. 204 once nothing more will come.',
   })
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this event' })

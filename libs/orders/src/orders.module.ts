@@ -13,6 +13,9 @@ import { PaymentReceivedListener } from './listeners/payment-received.listener.j
 import { PaymentRefundedListener } from './listeners/payment-refunded.listener.js';
 import { ProvisioningProgressListener } from './listeners/provisioning-progress.listener.js';
 import { SagaCompletedListener } from './listeners/saga-completed.listener.js';
+import { ServiceActionCompletedListener } from './listeners/service-action-completed.listener.js';
+import { ServiceActionFailedListener } from './listeners/service-action-failed.listener.js';
+import { ServiceActionRequestedListener } from './listeners/service-action-requested.listener.js';
 import { ProvisioningStartedListener } from './listeners/provisioning-started.listener.js';
 import { OrderProgress } from './order-progress.service.js';
 import { OrderStream } from './order-stream.service.js';
@@ -39,6 +42,9 @@ import { OrdersService } from './orders.service.js';
     ProvisioningStartedListener,
     ProvisioningProgressListener,
     SagaCompletedListener,
+    ServiceActionRequestedListener,
+    ServiceActionCompletedListener,
+    ServiceActionFailedListener,
     CancelRequestedListener,
     StateReportRequestedListener,
   ],

@@ -1,12 +1,10 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import type { EventData } from '@app/contracts';
 import { type EventContext, PermanentEventError } from '@app/messaging';
 import { AppConfig, Span } from '@app/platform';
 import { FIRST_STEP } from './build.state.js';
-import { PROVISIONING_DRIVER, type ProvisioningDriver } from './driver/provisioning.driver.js';
 import type { ServiceRecord } from './entities/service-record.entity.js';
-import { machineOf } from './machine.js';
 import { ServiceRepository } from './service.repository.js';
 
 type Request = EventData<'provisioning.requested'>;
@@ -22,7 +20,6 @@ export class BuildRequestService {
 
   constructor(
     private readonly services: ServiceRepository,
-    @Inject(PROVISIONING_DRIVER) private readonly driver: ProvisioningDriver,
     private readonly config: AppConfig,
   ) {}
 
@@ -55,8 +52,6 @@ export class BuildRequestService {
   }
 
   private async buildNew(ctx: RequestContext, data: Request): Promise<void> {
-    const { serviceId, region, image, hostname, resources } = data;
-    const { node } = await this.driver.create({ serviceId, region, image, hostname, resources, attempt: 1 });
     const now = new Date();
     const service: ServiceRecord = {
       id: data.serviceId,
@@ -71,7 +66,8 @@ export class BuildRequestService {
       diskGb: data.resources.diskGb,
       state: 'provisioning',
       step: null,
-      node,
+      node: null,
+      network: null,
       ipv4: null,
       ipv6: null,
       attempt: 1,
@@ -88,19 +84,20 @@ export class BuildRequestService {
       provisionedAt: null,
       failedAt: null,
       releasedAt: null,
+      seedRemoveAfter: null,
     };
     await this.services.insertService(ctx.manager, service);
     await this.enqueue(ctx, service);
   }
 
   private async retry(ctx: RequestContext, service: ServiceRecord): Promise<void> {
-    const attempt = service.attempt + 1;
-    const { node } = await this.driver.create({ ...machineOf(service), attempt });
+    // The failed attempt gave its node and addresses back; the new one is placed again by its first step.
     Object.assign(service, {
       state: 'provisioning',
       step: null,
-      node,
-      attempt,
+      node: null,
+      network: null,
+      attempt: service.attempt + 1,
       failureStep: null,
       failureReason: null,
       failureMessage: null,
@@ -111,7 +108,10 @@ export class BuildRequestService {
     await this.enqueue(ctx, service);
   }
 
-  /** The job carries the request's correlation, so every event of the build belongs to the same order flow. */
+  /**
+   * The job carries the request's correlation, so every event of the build belongs to the same order flow. Its
+   * first step places the machine and announces provisioning.started.
+   */
   private async enqueue(ctx: RequestContext, service: ServiceRecord): Promise<void> {
     const now = new Date();
     await this.services.insertJob(ctx.manager, {
@@ -133,10 +133,5 @@ export class BuildRequestService {
       updatedAt: now,
       finishedAt: null,
     });
-    await ctx.publish(
-      'provisioning.started',
-      { serviceId: service.id, orderId: service.orderId, region: service.region, node: service.node },
-      { subject: service.id },
-    );
   }
 }

@@ -3,10 +3,17 @@ import { Outbox, type UnitOfWork } from '@app/messaging';
 import { AppConfig } from '@app/platform';
 import { type BuildStep, nextStep, percentAt } from './build.state.js';
 import { CredentialsService } from './credentials.service.js';
-import { type Machine, PROVISIONING_DRIVER, type ProvisioningDriver } from './driver/provisioning.driver.js';
+import {
+  type BuildSecrets,
+  type Machine,
+  PLACEMENT,
+  type Placement,
+  PROVISIONING_DRIVER,
+  type ProvisioningDriver,
+} from './driver/provisioning.driver.js';
 import type { BuildJob } from './entities/build-job.entity.js';
 import type { ServiceRecord } from './entities/service-record.entity.js';
-import { machineOf } from './machine.js';
+import { placedMachineOf, specOf } from './machine.js';
 import { ServiceRepository } from './service.repository.js';
 
 /** What the driver said during one tick, gathered before anything is written. */
@@ -44,6 +51,7 @@ export class BuildRunner {
     private readonly services: ServiceRepository,
     private readonly outbox: Outbox,
     @Inject(PROVISIONING_DRIVER) private readonly driver: ProvisioningDriver,
+    @Inject(PLACEMENT) private readonly placement: Placement,
     private readonly credentials: CredentialsService,
     private readonly config: AppConfig,
   ) {}
@@ -77,6 +85,17 @@ export class BuildRunner {
     service: ServiceRecord,
     unsaved = false,
   ): Promise<void> {
+    if (job.step === 'allocating' && !service.node) {
+      const placed = await this.place(uow, service);
+      if (!placed) {
+        return this.fail(uow, job, service, {
+          reason: 'no_capacity',
+          message: `No node in region ${service.region} has room (or a free address) for the plan.`,
+          retryable: true,
+        });
+      }
+      unsaved = true;
+    }
     if (!job.stepAnnounced) {
       await uow.publish(
         'provisioning.progress',
@@ -87,15 +106,18 @@ export class BuildRunner {
       service.step = job.step;
       unsaved = true;
     }
+    const secrets = this.secretsOf(uow, service);
     let outcome: Drive;
     try {
-      outcome = await this.drive(machineOf(service), job.step);
+      outcome = await this.drive(placedMachineOf(service), job.step, secrets);
     } catch (error) {
-      if (unsaved) {
+      // A password sealed in this tick may already be in the seed on the node: it is recorded whatever happens.
+      if (unsaved || secrets.issued) {
         await this.services.saveService(uow.manager, service);
       }
       return this.backOff(uow, job, error);
     }
+    unsaved ||= secrets.issued;
     job.driverErrors = 0;
     job.lastError = null;
     switch (outcome.kind) {
@@ -117,9 +139,40 @@ export class BuildRunner {
     }
   }
 
+  /** Reserves a node and addresses in this transaction and announces where the machine is built. */
+  private async place(uow: UnitOfWork, service: ServiceRecord): Promise<boolean> {
+    const reservation = await this.placement.reserve(uow.manager, service.tenantId, specOf(service));
+    if (!reservation) {
+      return false;
+    }
+    service.node = reservation.node;
+    service.network = reservation.network;
+    await uow.publish(
+      'provisioning.started',
+      { serviceId: service.id, orderId: service.orderId, region: service.region, node: reservation.node },
+      { subject: service.id },
+    );
+    return true;
+  }
+
+  /** The root password is sealed (or opened) only if the driver asks for it, inside this step's transaction. */
+  private secretsOf(uow: UnitOfWork, service: ServiceRecord): BuildSecrets & { issued: boolean } {
+    const secrets = {
+      issued: false,
+      sshKeys: [],
+      rootPassword: async () => {
+        const before = service.credentialsSecretId;
+        const password = await this.credentials.buildPassword(uow.manager, service);
+        secrets.issued ||= service.credentialsSecretId !== before;
+        return password;
+      },
+    };
+    return secrets;
+  }
+
   /** Every driver call of the tick. If one throws, nothing the tick learnt is recorded and the step is re-run. */
-  private async drive(machine: Machine, step: BuildStep): Promise<Drive> {
-    const outcome = await this.driver.runStep(machine, step);
+  private async drive(machine: Machine, step: BuildStep, secrets: BuildSecrets): Promise<Drive> {
+    const outcome = await this.driver.runStep(machine, step, secrets);
     if (outcome.kind === 'failed') {
       // provisioning.failed promises that partial resources are already freed.
       await this.driver.release(machine);
@@ -145,16 +198,25 @@ export class BuildRunner {
     service: ServiceRecord,
     built: { ipv4: string; ipv6: string | null },
   ): Promise<void> {
-    const { secretId, username } = await this.credentials.issue(uow.manager, service);
+    // A driver that never asked for the password (the simulator) gets it sealed now.
+    if (!service.credentialsSecretId) {
+      await this.credentials.buildPassword(uow.manager, service);
+    }
+    const secretId = service.credentialsSecretId;
+    const username = service.username;
+    if (!secretId || !username) {
+      throw new Error(`service ${service.id} has no credentials after its build`);
+    }
     const now = new Date();
     Object.assign(service, {
       state: 'active',
       step: null,
       ipv4: built.ipv4,
       ipv6: built.ipv6,
-      username,
-      credentialsSecretId: secretId,
       provisionedAt: now,
+      seedRemoveAfter: this.driver.firstBootSeed
+        ? new Date(now.getTime() + this.config.PROVISIONING_SEED_TTL_SECONDS * 1_000)
+        : null,
     } satisfies Partial<ServiceRecord>);
     await this.services.saveService(uow.manager, service);
     Object.assign(job, { status: 'succeeded', finishedAt: now } satisfies Partial<BuildJob>);
@@ -183,9 +245,15 @@ export class BuildRunner {
     const now = new Date();
     const reason = reasonCode(failure.reason);
     const message = failure.message.slice(0, 500);
+    // provisioning.failed promises that the node's room and the addresses are back in the pool.
+    await this.placement.free(uow.manager, service.id);
+    await this.credentials.destroy(uow.manager, service.id);
     Object.assign(service, {
       state: 'failed',
       step: null,
+      node: null,
+      network: null,
+      credentialsSecretId: null,
       failureStep: job.step,
       failureReason: reason,
       failureMessage: message,

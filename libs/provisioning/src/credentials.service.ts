@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { SecretSealer } from '@app/platform';
+import type { SealedSecret } from './entities/sealed-secret.entity.js';
 import type { ServiceRecord } from './entities/service-record.entity.js';
 import { ProvisioningErrorCode, ProvisioningException } from './provisioning.exception.js';
 import { ServiceRepository } from './service.repository.js';
@@ -53,6 +54,50 @@ export class CredentialsService {
     manager: EntityManager,
     service: ServiceRecord,
   ): Promise<{ secretId: string; username: string }> {
+    const { secretId, credentials } = await this.seal(manager, service);
+    return { secretId, username: credentials.username };
+  }
+
+  /**
+   * The root password the build writes into the machine's first-boot seed: the service's sealed one, or a new one
+   * sealed now and recorded on the service (written by the caller's commit, so a rolled-back step leaves none).
+   */
+  async buildPassword(manager: EntityManager, service: ServiceRecord): Promise<string> {
+    if (service.credentialsSecretId && !service.credentialsRetrievedAt) {
+      const secret = await this.services.findSecret(manager, service.credentialsSecretId);
+      if (secret) {
+        return this.open(secret, service.id).password;
+      }
+    }
+    const { secretId, credentials } = await this.seal(manager, service);
+    Object.assign(service, {
+      credentialsSecretId: secretId,
+      username: credentials.username,
+      credentialsRetrievedAt: null,
+    } satisfies Partial<ServiceRecord>);
+    return credentials.password;
+  }
+
+  /** New one-time credentials for a reinstall: the old ones open nothing any more. */
+  async renew(manager: EntityManager, service: ServiceRecord): Promise<string> {
+    await this.services.deleteSecrets(manager, service.id);
+    service.credentialsSecretId = null;
+    return this.buildPassword(manager, service);
+  }
+
+  /** The plaintext password of a sealed secret, for a driver call that writes it into the machine. */
+  async reveal(manager: EntityManager, secretId: string, serviceId: string): Promise<string> {
+    const secret = await this.services.findSecret(manager, secretId);
+    if (secret?.serviceId !== serviceId) {
+      throw new Error(`no sealed credentials ${secretId} for service ${serviceId}`);
+    }
+    return this.open(secret, serviceId).password;
+  }
+
+  private async seal(
+    manager: EntityManager,
+    service: ServiceRecord,
+  ): Promise<{ secretId: string; credentials: Credentials }> {
     const secretId = uuidv7();
     const credentials: Credentials = { username: ROOT_USERNAME, password: generatePassword() };
     const sealed = this.sealer.seal(JSON.stringify(credentials), sealContext(secretId, service.id));
@@ -63,7 +108,11 @@ export class CredentialsService {
       ...sealed,
       createdAt: new Date(),
     });
-    return { secretId, username: credentials.username };
+    return { secretId, credentials };
+  }
+
+  private open(secret: SealedSecret, serviceId: string): Credentials {
+    return JSON.parse(this.sealer.open(secret, sealContext(secret.id, serviceId))) as Credentials;
   }
 
   /** The secret is deleted in the same transaction that reads it, so two concurrent calls cannot both get it. */
@@ -79,18 +128,19 @@ export class CredentialsService {
           `retrieved at ${service.credentialsRetrievedAt.toISOString()}`,
         );
       }
-      const secret = service.credentialsSecretId
-        ? await this.services.findSecret(manager, service.credentialsSecretId)
-        : null;
+      // A build writes the password into the machine before it is delivered: not the customer's until then.
+      const delivered = service.state === 'active' || service.state === 'suspended';
+      const secret =
+        delivered && service.credentialsSecretId
+          ? await this.services.findSecret(manager, service.credentialsSecretId)
+          : null;
       if (!secret) {
         throw new ProvisioningException(
           ProvisioningErrorCode.CredentialsNotAvailable,
           `the service is ${service.state}`,
         );
       }
-      const credentials = JSON.parse(
-        this.sealer.open(secret, sealContext(secret.id, service.id)),
-      ) as Credentials;
+      const credentials = this.open(secret, service.id);
       await this.services.deleteSecrets(manager, service.id);
       service.credentialsRetrievedAt = new Date();
       await this.services.saveService(manager, service);

@@ -6,10 +6,16 @@ import { BuildPoller } from './build-poller.service.js';
 import { BuildRequestService } from './build-request.service.js';
 import { BuildRunner } from './build-runner.service.js';
 import { CredentialsService } from './credentials.service.js';
-import { PROVISIONING_DRIVER } from './driver/provisioning.driver.js';
+import { LibvirtDriver } from './driver/libvirt/libvirt.driver.js';
+import { NODE_DIRECTORY, PLACEMENT, PROVISIONING_DRIVER } from './driver/provisioning.driver.js';
 import { SimulatorDriver } from './driver/simulator.driver.js';
 import { BuildJob } from './entities/build-job.entity.js';
+import { HypervisorNode } from './entities/hypervisor-node.entity.js';
+import { IpAddress } from './entities/ip-address.entity.js';
+import { IpPool } from './entities/ip-pool.entity.js';
+import { NodeReservation } from './entities/node-reservation.entity.js';
 import { SealedSecret } from './entities/sealed-secret.entity.js';
+import { ServiceActionRecord } from './entities/service-action.entity.js';
 import { ServiceCommand } from './entities/service-command.entity.js';
 import { ServiceRecord } from './entities/service-record.entity.js';
 import { ServiceRelease } from './entities/service-release.entity.js';
@@ -18,28 +24,55 @@ import { ProvisioningRequestedListener } from './listeners/provisioning-requeste
 import { ServiceResizeRequestedListener } from './listeners/service-resize-requested.listener.js';
 import { ServiceSuspendRequestedListener } from './listeners/service-suspend-requested.listener.js';
 import { ServiceTerminateRequestedListener } from './listeners/service-terminate-requested.listener.js';
+import { ServiceActionRequestedListener } from './listeners/service-action-requested.listener.js';
 import { ServiceUnsuspendRequestedListener } from './listeners/service-unsuspend-requested.listener.js';
+import { HypervisorNodesController } from './hypervisor-nodes.controller.js';
+import { HypervisorNodesService } from './hypervisor-nodes.service.js';
+import { IpPoolsController } from './ip-pools.controller.js';
+import { IpPoolsService } from './ip-pools.service.js';
+import { NodePlacement } from './node-placement.service.js';
+import { PlacementSeeder } from './placement-seeder.service.js';
+import { PlacementRepository } from './placement.repository.js';
 import { PROVISIONING } from './provisioning.domain.js';
 import { ReleaseService } from './release.service.js';
+import { SeedSweeper } from './seed-sweeper.service.js';
+import { ServiceActionRunner } from './service-action-runner.service.js';
+import { ServiceActionRepository } from './service-action.repository.js';
+import { ServiceActionsService } from './service-actions.service.js';
 import { ServiceCommandRepository } from './service-command.repository.js';
 import { ServiceLifecycleService } from './service-lifecycle.service.js';
 import { ServiceRepository } from './service.repository.js';
 import { ServicesController } from './services.controller.js';
 import { ServicesService } from './services.service.js';
+import { SimulatorPlacement } from './simulator-placement.js';
 
 @Module({
   imports: [
     MessagingModule.forDomain(PROVISIONING),
-    TypeOrmModule.forFeature([ServiceRecord, BuildJob, SealedSecret, ServiceRelease, ServiceCommand]),
+    TypeOrmModule.forFeature([
+      ServiceRecord,
+      BuildJob,
+      SealedSecret,
+      ServiceRelease,
+      ServiceCommand,
+      HypervisorNode,
+      NodeReservation,
+      IpPool,
+      IpAddress,
+      ServiceActionRecord,
+    ]),
   ],
   controllers: [
     ServicesController,
+    HypervisorNodesController,
+    IpPoolsController,
     ProvisioningRequestedListener,
     ProvisioningReleaseRequestedListener,
     ServiceSuspendRequestedListener,
     ServiceUnsuspendRequestedListener,
     ServiceTerminateRequestedListener,
     ServiceResizeRequestedListener,
+    ServiceActionRequestedListener,
   ],
   providers: [
     ServiceRepository,
@@ -51,10 +84,22 @@ import { ServicesService } from './services.service.js';
     ServiceCommandRepository,
     ServiceLifecycleService,
     CredentialsService,
+    SeedSweeper,
+    ServiceActionRepository,
+    ServiceActionsService,
+    ServiceActionRunner,
+    PlacementRepository,
+    HypervisorNodesService,
+    IpPoolsService,
+    PlacementSeeder,
+    { provide: NODE_DIRECTORY, useExisting: PlacementRepository },
     {
       provide: PROVISIONING_DRIVER,
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => {
+      inject: [AppConfig, NODE_DIRECTORY],
+      useFactory: (config: AppConfig, nodes: PlacementRepository) => {
+        if (config.PROVISIONING_DRIVER === 'libvirt') {
+          return new LibvirtDriver(nodes);
+        }
         allowStandIn(
           config,
           'ALLOW_SIMULATED_PROVISIONING',
@@ -62,6 +107,13 @@ import { ServicesService } from './services.service.js';
         );
         return new SimulatorDriver(config.PROVISIONING_SIMULATOR_STEP_MS);
       },
+    },
+    {
+      // The simulator brings its own node names and addresses; real machines get room and leases from the pools.
+      provide: PLACEMENT,
+      inject: [AppConfig, PlacementRepository],
+      useFactory: (config: AppConfig, repository: PlacementRepository) =>
+        config.PROVISIONING_DRIVER === 'libvirt' ? new NodePlacement(repository) : new SimulatorPlacement(),
     },
     {
       provide: SecretSealer,

@@ -2,7 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EventData } from '@app/contracts';
 import { type EventContext, PermanentEventError } from '@app/messaging';
 import { CredentialsService } from './credentials.service.js';
-import { PROVISIONING_DRIVER, type ProvisioningDriver } from './driver/provisioning.driver.js';
+import {
+  PLACEMENT,
+  type Placement,
+  PROVISIONING_DRIVER,
+  type ProvisioningDriver,
+} from './driver/provisioning.driver.js';
 import type { ServiceRecord } from './entities/service-record.entity.js';
 import { machineOf } from './machine.js';
 import { ServiceRepository } from './service.repository.js';
@@ -18,6 +23,7 @@ export class ReleaseService {
     private readonly services: ServiceRepository,
     private readonly credentials: CredentialsService,
     @Inject(PROVISIONING_DRIVER) private readonly driver: ProvisioningDriver,
+    @Inject(PLACEMENT) private readonly placement: Placement,
   ) {}
 
   /** True when this call released the service; false when it was released before (nothing is published then). */
@@ -43,11 +49,12 @@ export class ReleaseService {
     if (service) {
       await this.services.cancelRunningJobs(manager, service.id);
       const machine = machineOf(service);
-      if (data.reason === 'termination') {
+      if (machine && data.reason === 'termination') {
         await this.driver.terminate(machine);
-      } else {
+      } else if (machine) {
         await this.driver.release(machine);
       }
+      await this.placement.free(manager, service.id);
       await this.credentials.destroy(manager, service.id);
       // The addresses go back to the pool and may soon be someone else's: the customer no longer sees them.
       Object.assign(service, {
@@ -55,6 +62,8 @@ export class ReleaseService {
         step: null,
         ipv4: null,
         ipv6: null,
+        network: null,
+        seedRemoveAfter: null,
         releaseReason: data.reason,
         releasedAt: now,
       } satisfies Partial<ServiceRecord>);

@@ -3,7 +3,7 @@ import type { EventData } from '@app/contracts';
 import { type EventContext, PermanentEventError } from '@app/messaging';
 import { PROVISIONING_DRIVER, type ProvisioningDriver } from './driver/provisioning.driver.js';
 import type { ServiceRecord } from './entities/service-record.entity.js';
-import { machineOf } from './machine.js';
+import { placedMachineOf } from './machine.js';
 import { ReleaseService } from './release.service.js';
 import { type CommandKind, ServiceCommandRepository } from './service-command.repository.js';
 import { ServiceRepository } from './service.repository.js';
@@ -33,7 +33,7 @@ export class ServiceLifecycleService {
     if (service?.state !== 'active') {
       return this.skip(ctx, data, service);
     }
-    await this.driver.suspend(machineOf(service));
+    await this.driver.suspend(placedMachineOf(service));
     service.state = 'suspended';
     await this.services.saveService(ctx.manager, service);
     await ctx.publish(
@@ -48,7 +48,7 @@ export class ServiceLifecycleService {
     if (service?.state !== 'suspended') {
       return this.skip(ctx, data, service);
     }
-    await this.driver.unsuspend(machineOf(service));
+    await this.driver.unsuspend(placedMachineOf(service));
     service.state = 'active';
     await this.services.saveService(ctx.manager, service);
     await ctx.publish(
@@ -83,7 +83,7 @@ export class ServiceLifecycleService {
     if (service?.state !== 'active' && service?.state !== 'suspended') {
       return this.skip(ctx, data, service);
     }
-    await this.driver.resize(machineOf(service), data.resources);
+    await this.driver.resize(placedMachineOf(service), data.resources);
     Object.assign(service, { planId: data.planId, ...data.resources });
     await this.services.saveService(ctx.manager, service);
     await ctx.publish(

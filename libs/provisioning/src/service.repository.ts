@@ -107,6 +107,15 @@ export class ServiceRepository {
     );
   }
 
+  /** The service whose first-boot seed is most overdue for removal, locked; null when none is. */
+  async claimDueSeed(manager: EntityManager): Promise<ServiceRecord | null> {
+    const rows: { id: string }[] = await manager.query(
+      `SELECT id FROM provisioning.service WHERE seed_remove_after <= clock_timestamp()
+       ORDER BY seed_remove_after LIMIT 1 FOR UPDATE SKIP LOCKED`,
+    );
+    return rows[0] ? manager.findOneByOrFail(ServiceRecord, { id: rows[0].id }) : null;
+  }
+
   async cancelRunningJobs(manager: EntityManager, serviceId: string): Promise<void> {
     await manager.update(
       BuildJob,

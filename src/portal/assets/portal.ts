@@ -87,6 +87,25 @@ interface Service {
   credentialsRetrievable: boolean;
 }
 
+/** What a customer may do to an active service (POST /v1/services/:id/actions), as the buttons say it. */
+const ACTION_LABELS = {
+  reboot: 'Reboot',
+  power_off: 'Power off',
+  power_on: 'Power on',
+  reinstall: 'Reinstall',
+} as const;
+type ServiceActionName = keyof typeof ACTION_LABELS;
+
+interface ServiceAction {
+  id: string;
+  serviceId: string;
+  action: ServiceActionName;
+  status: 'requested' | 'completed' | 'failed';
+  failure: { reason: string; message: string | null } | null;
+  requestedAt: string;
+  finishedAt: string | null;
+}
+
 interface ListPage<T> {
   items: T[];
   nextCursor: string | null;
@@ -113,6 +132,14 @@ interface OrderEvents {
     at: string;
   };
   progress: { step: string; percent: number; at: string };
+  action: {
+    outcome: 'requested' | 'completed' | 'failed';
+    actionId: string;
+    action: ServiceActionName;
+    message?: string;
+    credentialsRenewed?: boolean;
+    at: string;
+  };
   end: { status: OrderStatus };
 }
 
@@ -245,7 +272,11 @@ function problemOf(error: unknown): Problem {
 
 /** Shows a problem (or hides the box when there is none): its title, its detail and the fields a 400 names. */
 function showProblem(testId: string, error: unknown): void {
-  const box = byTestId(testId);
+  renderProblem(byTestId(testId), testId, error);
+}
+
+/** showProblem for a box found otherwise (one per table row); its parts are named after `testId`. */
+function renderProblem(box: HTMLElement, testId: string, error: unknown): void {
   if (error === undefined) {
     box.hidden = true;
     box.replaceChildren();
@@ -446,7 +477,7 @@ function show(route: Route, signal: AbortSignal): Promise<void> {
     case 'order':
       return showOrder(route.id, signal);
     case 'services':
-      return showServices();
+      return showServices(signal);
     case 'credentials':
       return showCredentials(route.id);
     case 'invoices':
@@ -926,6 +957,18 @@ function onOrderEvent(page: OrderPage, message: StreamMessage): void {
       );
       return;
     }
+    case 'action': {
+      const action = data as OrderEvents['action'];
+      const label = ACTION_LABELS[action.action] ?? action.action;
+      const outcome =
+        action.outcome === 'failed'
+          ? `failed: ${action.message ?? 'no reason given'}`
+          : action.outcome === 'completed' && action.credentialsRenewed
+            ? 'completed: a new root password can be revealed once'
+            : action.outcome;
+      activity(action.at, `Server: ${label.toLowerCase()} ${outcome}`, 'action');
+      return;
+    }
     case 'end':
       return;
   }
@@ -1158,12 +1201,14 @@ function showOrders(): Promise<void> {
   );
 }
 
-function showServices(): Promise<void> {
+function showServices(signal: AbortSignal): Promise<void> {
   return showList<Service>(
     'services',
     '/v1/services?limit=50',
-    (service) =>
-      el(
+    (service) => {
+      const credentials = el('td', { 'data-testid': 'service-credentials' });
+      const state = el('td', {});
+      const row = el(
         'tr',
         { 'data-testid': 'service-row', 'data-service-id': service.id, 'data-state': service.state },
         el('td', {}, service.hostname),
@@ -1174,22 +1219,34 @@ function showServices(): Promise<void> {
           `${service.resources.vcpus} vCPU · ${service.resources.memoryMb / 1024} GB · ${service.resources.diskGb} GB`,
         ),
         el('td', {}, service.addresses.ipv4 ?? service.addresses.ipv6 ?? '—'),
-        el('td', {}, badge(service.state), service.progress ? ` ${service.progress.percent} %` : null),
-        el(
-          'td',
-          {},
-          service.credentialsRetrievable
-            ? link(
-                `/services/${encodeURIComponent(service.id)}/credentials`,
-                'Reveal',
-                'service-credentials-link',
-              )
-            : service.state === 'active'
-              ? 'already revealed'
-              : '—',
-        ),
-      ),
+        state,
+        credentials,
+      );
+      const cells = { row, state, credentials };
+      renderServiceState(service, cells);
+      row.append(serviceActions(service, cells, signal));
+      return row;
+    },
     'No services yet.',
+  );
+}
+
+/** The cells of a service's row that change when an action ends (a reinstall renews the root password). */
+interface ServiceCells {
+  row: HTMLElement;
+  state: HTMLElement;
+  credentials: HTMLElement;
+}
+
+function renderServiceState(service: Service, cells: ServiceCells): void {
+  cells.row.dataset.state = service.state;
+  cells.state.replaceChildren(badge(service.state), service.progress ? ` ${service.progress.percent} %` : '');
+  cells.credentials.replaceChildren(
+    service.credentialsRetrievable
+      ? link(`/services/${encodeURIComponent(service.id)}/credentials`, 'Reveal', 'service-credentials-link')
+      : service.state === 'active'
+        ? 'already revealed'
+        : '—',
   );
 }
 
@@ -1211,6 +1268,182 @@ function showInvoices(): Promise<void> {
       ),
     'No invoices yet.',
   );
+}
+
+// ---- actions on a service: reboot, power off, power on, reinstall ----
+
+/** How often a requested action is asked after until provisioning answered it. */
+const ACTION_POLL_MS = 1_000;
+
+/** Why a service in this state takes no action (the API refuses it too); undefined when it takes them. */
+function actionsRefusedBecause(service: Service): string | undefined {
+  switch (service.state) {
+    case 'active':
+      return undefined;
+    case 'provisioning':
+      return 'Not delivered yet: actions are possible once the server is ready.';
+    case 'suspended':
+      return 'Suspended: actions are possible again once it is unsuspended.';
+    case 'failed':
+      return 'Its build failed: there is no server to act on.';
+    case 'released':
+      return 'Terminated: there is no server left to act on.';
+  }
+}
+
+/**
+ * The row's action buttons, disabled with the reason while the service's state forbids them or an action runs;
+ * below them the latest action and how it ended, followed until provisioning answered it.
+ */
+function serviceActions(service: Service, cells: ServiceCells, signal: AbortSignal): HTMLElement {
+  const refused = actionsRefusedBecause(service);
+  const buttons = (Object.keys(ACTION_LABELS) as ServiceActionName[]).map((action) => {
+    const button = el(
+      'button',
+      {
+        type: 'button',
+        class: action === 'reinstall' ? 'danger small' : 'small',
+        'data-testid': `service-action-${action}`,
+        title: refused,
+      },
+      ACTION_LABELS[action],
+    ) as HTMLButtonElement;
+    button.disabled = refused !== undefined;
+    button.addEventListener('click', () => void requestAction(service, action, cell, cells, signal));
+    return button;
+  });
+  const cell = el(
+    'td',
+    { 'data-testid': 'service-actions' },
+    el('div', { class: 'actions' }, ...buttons),
+    refused ? el('p', { class: 'hint', 'data-testid': 'service-actions-refused' }, refused) : null,
+    el('p', { class: 'status', 'aria-live': 'polite', 'data-testid': 'service-action-status' }),
+    el('div', { class: 'problem', role: 'alert', 'data-testid': 'service-action-error', hidden: '' }),
+  );
+  if (!refused) {
+    void followLatestAction(service, cell, cells, signal);
+  }
+  return cell;
+}
+
+function setActionsBusy(cell: HTMLElement, busy: boolean): void {
+  for (const button of cell.querySelectorAll<HTMLButtonElement>('button')) {
+    button.disabled = busy;
+    button.title = busy ? 'Another action on this server is still running.' : '';
+  }
+}
+
+function showActionStatus(cell: HTMLElement, action: ServiceAction): void {
+  const label = ACTION_LABELS[action.action];
+  const status = byTestId('service-action-status', cell);
+  status.dataset.status = action.status;
+  status.dataset.action = action.action;
+  status.textContent =
+    action.status === 'requested'
+      ? `${label}: in progress…`
+      : action.status === 'completed'
+        ? `${label}: done at ${when(action.finishedAt)}`
+        : `${label} failed: ${action.failure?.message ?? action.failure?.reason ?? 'no reason given'}`;
+}
+
+async function followLatestAction(
+  service: Service,
+  cell: HTMLElement,
+  cells: ServiceCells,
+  signal: AbortSignal,
+): Promise<void> {
+  try {
+    const { items } = await api<ListPage<ServiceAction>>(
+      'GET',
+      `/v1/services/${encodeURIComponent(service.id)}/actions?limit=1`,
+    );
+    const latest = items[0];
+    if (latest && !signal.aborted) {
+      await followAction(service, latest, cell, cells, signal);
+    }
+  } catch (error) {
+    renderProblem(byTestId('service-action-error', cell), 'service-action-error', error);
+  }
+}
+
+async function requestAction(
+  service: Service,
+  action: ServiceActionName,
+  cell: HTMLElement,
+  cells: ServiceCells,
+  signal: AbortSignal,
+): Promise<void> {
+  const error = byTestId('service-action-error', cell);
+  renderProblem(error, 'service-action-error', undefined);
+  if (action === 'reinstall' && !(await confirmReinstall(service))) {
+    return;
+  }
+  setActionsBusy(cell, true);
+  try {
+    // One key per click: a request retried after a lost answer cannot act twice.
+    const requested = await api<ServiceAction>(
+      'POST',
+      `/v1/services/${encodeURIComponent(service.id)}/actions`,
+      { body: { action }, headers: { 'Idempotency-Key': newKey() } },
+    );
+    await followAction(service, requested, cell, cells, signal);
+  } catch (problem) {
+    renderProblem(error, 'service-action-error', problem);
+    setActionsBusy(cell, false);
+  }
+}
+
+/** Shows the action, asking after it until it is answered; a completed reinstall offers the new password. */
+async function followAction(
+  service: Service,
+  first: ServiceAction,
+  cell: HTMLElement,
+  cells: ServiceCells,
+  signal: AbortSignal,
+): Promise<void> {
+  let action = first;
+  const watched = first.status === 'requested';
+  showActionStatus(cell, action);
+  setActionsBusy(cell, watched);
+  while (action.status === 'requested') {
+    await sleep(ACTION_POLL_MS, signal);
+    if (signal.aborted) {
+      return;
+    }
+    action = await api<ServiceAction>(
+      'GET',
+      `/v1/services/${encodeURIComponent(service.id)}/actions/${encodeURIComponent(action.id)}`,
+    );
+    showActionStatus(cell, action);
+  }
+  setActionsBusy(cell, false);
+  if (!watched || action.action !== 'reinstall' || action.status !== 'completed') {
+    return;
+  }
+  // The reinstall issued a new root password: revealed once, like the first one.
+  const renewed = await api<Service>('GET', `/v1/services/${encodeURIComponent(service.id)}`);
+  renderServiceState(renewed, cells);
+  if (renewed.credentialsRetrievable) {
+    byTestId('service-action-status', cell).append(
+      ' ',
+      link(
+        `/services/${encodeURIComponent(service.id)}/credentials`,
+        'Reveal the new root password',
+        'service-action-reveal',
+      ),
+    );
+  }
+}
+
+/** The reinstall erases the disk: the customer confirms it in a dialog first. */
+function confirmReinstall(service: Service): Promise<boolean> {
+  const dialog = byTestId<HTMLDialogElement>('reinstall-dialog');
+  setText('reinstall-hostname', service.hostname);
+  dialog.returnValue = '';
+  dialog.showModal();
+  return new Promise((resolve) => {
+    dialog.addEventListener('close', () => resolve(dialog.returnValue === 'confirm'), { once: true });
+  });
 }
 
 // ---- one-time root credentials ----

@@ -1,6 +1,7 @@
+import { Type } from 'typebox';
 import { defineEvent, firstVersion } from './event-definition.js';
 import { EXAMPLE } from './example-ids.js';
-import { oneOf, uuid } from './fields.js';
+import { code, oneOf, text, uuid } from './fields.js';
 
 // A service is the running VPS after provisioning; its lifecycle events come from the provisioning module.
 
@@ -54,4 +55,86 @@ export const serviceTerminated = defineEvent({
   ],
 });
 
-export const SERVICE_EVENTS = [serviceSuspended, serviceUnsuspended, serviceTerminated] as const;
+/** What a customer may do to a delivered VPS. */
+export const SERVICE_ACTIONS = ['reboot', 'power_off', 'power_on', 'reinstall'] as const;
+
+// A customer's action on a VPS: requested through the API, carried out by provisioning's own consumer (serialized
+// with everything else about the service), answered by completed or failed with the same actionId.
+const action = {
+  actionId: uuid('The action; a redelivered request runs it once, and its answer carries the same id.'),
+  ...subject,
+  orderId: uuid('Order the service was created for: the action shows in its timeline.'),
+  action: oneOf(SERVICE_ACTIONS, 'What is done to the VPS; reinstall rebuilds its disk from the image.'),
+  requestedBy: uuid('The user who asked for it.'),
+};
+/** Continues the story of the shared example ids (example-ids.ts): the customer reinstalls the example's VPS. */
+const actionExample = {
+  actionId: '0192f0a4-3b1e-7c2d-8e4f-5a6b7c8d9e11',
+  ...subjectExample,
+  orderId: EXAMPLE.orderId,
+  action: 'reinstall' as const,
+  requestedBy: '0192f0a4-3b1e-7c2d-8e4f-5a6b7c8d9e12',
+};
+
+export const serviceActionRequested = defineEvent({
+  type: 'service.action_requested',
+  source: 'provisioning',
+  subject: 'serviceId',
+  description:
+    'The customer asked for a reboot, power off, power on or reinstall of an active VPS; answered by service.action_completed or service.action_failed.',
+  versions: [firstVersion({ properties: action, example: actionExample })],
+});
+
+export const serviceActionCompleted = defineEvent({
+  type: 'service.action_completed',
+  source: 'provisioning',
+  subject: 'serviceId',
+  description:
+    'The action was carried out. A reinstall issued new one-time root credentials: they sit in the secret store under credentialsSecretId.',
+  versions: [
+    firstVersion({
+      properties: {
+        ...action,
+        credentialsSecretId: Type.Union(
+          [uuid('Reference to the new credentials in the secret store.'), Type.Null()],
+          {
+            description: 'Reference to the credentials a reinstall issued; null for the other actions.',
+          },
+        ),
+      },
+      example: { ...actionExample, credentialsSecretId: EXAMPLE.credentialsSecretId },
+    }),
+  ],
+});
+
+export const serviceActionFailed = defineEvent({
+  type: 'service.action_failed',
+  source: 'provisioning',
+  subject: 'serviceId',
+  description:
+    'The action was not carried out, e.g. because the VPS was suspended or released after it was requested.',
+  versions: [
+    firstVersion({
+      properties: {
+        ...action,
+        reason: code('Failure code, e.g. service_suspended.'),
+        message: text('Customer-facing detail.', 500),
+      },
+      example: {
+        ...actionExample,
+        action: 'power_on',
+        reason: 'service_suspended',
+        message: 'The service was suspended before the action could run.',
+      },
+    }),
+  ],
+});
+
+export const SERVICE_EVENTS = [
+  serviceSuspended,
+  serviceUnsuspended,
+  serviceTerminated,
+  serviceActionRequested,
+  serviceActionCompleted,
+  serviceActionFailed,
+] as const;

@@ -1,8 +1,11 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import type { OrderStatus } from '../order.state.js';
 
-/** What a line of an order's history tells: a status change, or news the customer watches while the status holds. */
-export type OrderStepKind = 'status' | 'invoice' | 'payment' | 'progress';
+/**
+ * What a line of an order's history tells: a status change, or news the customer watches while the status holds
+ * (action: what was done to the order's service once delivered, e.g. a reboot).
+ */
+export type OrderStepKind = 'status' | 'invoice' | 'payment' | 'progress' | 'action';
 export type OrderStepDetail = Record<string, string | number | boolean | null>;
 
 /**

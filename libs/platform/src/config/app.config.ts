@@ -50,6 +50,26 @@ const DnsServers = (): PropertyDecorator =>
     },
   });
 
+/** The shape only: the module reading the variable checks each entry at boot. */
+const JsonArrayOfObjects = (): PropertyDecorator =>
+  ValidateBy({
+    name: 'jsonArrayOfObjects',
+    validator: {
+      validate: (value: unknown) => {
+        try {
+          const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : undefined;
+          return (
+            Array.isArray(parsed) &&
+            parsed.every((e) => typeof e === 'object' && e !== null && !Array.isArray(e))
+          );
+        } catch {
+          return false;
+        }
+      },
+      defaultMessage: (args) => `${args?.property} must be a JSON array of objects (see .env.example)`,
+    },
+  });
+
 const pem = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.replace(/\\n/g, '\n') : value;
 
@@ -350,11 +370,38 @@ export class AppConfig {
   @IsIn(['system', 'test'])
   CLOCK_MODE: 'system' | 'test' = 'system';
 
+  /**
+   * simulator: creates no machine (development default; refused in production unless ALLOW_SIMULATED_PROVISIONING).
+   * libvirt: real machines on the hypervisor nodes of the admin API (libs/provisioning/README.md).
+   */
+  @IsIn(['simulator', 'libvirt'])
+  PROVISIONING_DRIVER: 'simulator' | 'libvirt' = 'simulator';
+
+  /**
+   * How long a delivered machine's first-boot seed (its root password's hash, its network) stays on the node: long
+   * enough for the guest to boot and read it, then it is deleted.
+   */
+  @IsInt()
+  @Min(5)
+  @Max(86_400)
+  PROVISIONING_SEED_TTL_SECONDS: number = 600;
+
   /** Delay of each simulated provisioning step (the simulator is the default driver). */
   @IsInt()
   @Min(0)
   @Max(600_000)
   PROVISIONING_SIMULATOR_STEP_MS: number = 500;
+
+  /**
+   * Hypervisor nodes created at boot when missing (development; elsewhere the admin API manages them): a JSON array of
+   * bodies of POST /v1/admin/nodes. Each is checked at boot like that request; an existing node is never changed.
+   */
+  @JsonArrayOfObjects()
+  PROVISIONING_NODES: string = '[]';
+
+  /** IP ranges added at boot when missing, a JSON array of bodies of POST /v1/admin/ip-pools; never deleted. */
+  @JsonArrayOfObjects()
+  PROVISIONING_IP_POOLS: string = '[]';
 
   /** 32-byte key (base64) sealing VPS credentials at rest (AES-256-GCM). */
   @Secret()

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BUILD_STEPS, type BuildStep } from '../build.state.js';
 import type { Machine, StepOutcome } from './provisioning.driver.js';
-import { SimulatorDriver, simulatedIpv4, simulatedIpv6 } from './simulator.driver.js';
+import { SimulatorDriver, simulatedIpv4, simulatedIpv6, simulatedNode } from './simulator.driver.js';
 
 function machine(overrides: Partial<Machine> = {}): Machine {
   return {
@@ -12,16 +12,19 @@ function machine(overrides: Partial<Machine> = {}): Machine {
     resources: { vcpus: 2, memoryMb: 4096, diskGb: 80 },
     attempt: 1,
     node: 'sim-eu-central-1-1',
+    network: null,
     ...overrides,
   };
 }
+
+const secrets = { rootPassword: () => Promise.resolve('unused'), sshKeys: [] };
 
 /** Runs the build as the job would; returns the steps run and the final outcome. */
 async function build(driver: SimulatorDriver, m: Machine): Promise<{ ran: BuildStep[]; last: StepOutcome }> {
   const ran: BuildStep[] = [];
   for (const step of BUILD_STEPS) {
     ran.push(step);
-    const outcome = await driver.runStep(m, step);
+    const outcome = await driver.runStep(m, step, secrets);
     if (outcome.kind !== 'done') {
       return { ran, last: outcome };
     }
@@ -34,13 +37,13 @@ describe(SimulatorDriver.name, () => {
 
   it('builds an ordinary hostname through all five steps on sim-<region>-1', async () => {
     const m = machine({ hostname: 'web-01.example.com' });
-    expect(await driver.create(m)).toEqual({ node: 'sim-eu-central-1-1' });
-    expect(await driver.create({ ...m, region: 'us-east-1' })).toEqual({ node: 'sim-us-east-1-1' });
+    expect(simulatedNode(m.region)).toBe('sim-eu-central-1-1');
+    expect(simulatedNode('us-east-1')).toBe('sim-us-east-1-1');
     expect(await build(driver, m)).toEqual({ ran: [...BUILD_STEPS], last: { kind: 'done' } });
   });
 
-  it('keeps the node name a valid slug for the longest region code', async () => {
-    const { node } = await driver.create(machine({ region: 'r'.repeat(64) }));
+  it('keeps the node name a valid slug for the longest region code', () => {
+    const node = simulatedNode('r'.repeat(64));
     expect(node.length).toBeLessThanOrEqual(64);
     expect(node).toMatch(/^sim-r+-1$/);
   });
@@ -104,15 +107,31 @@ describe(SimulatorDriver.name, () => {
     let now = 1_000_000;
     const slow = new SimulatorDriver(300, () => now);
     const m = machine();
-    expect(await slow.runStep(m, 'allocating')).toEqual({ kind: 'pending', checkAfterMs: 300 });
+    expect(await slow.runStep(m, 'allocating', secrets)).toEqual({ kind: 'pending', checkAfterMs: 300 });
     now += 200;
-    expect(await slow.runStep(m, 'allocating')).toEqual({ kind: 'pending', checkAfterMs: 100 });
+    expect(await slow.runStep(m, 'allocating', secrets)).toEqual({ kind: 'pending', checkAfterMs: 100 });
     now += 100;
-    expect(await slow.runStep(m, 'allocating')).toEqual({ kind: 'done' });
+    expect(await slow.runStep(m, 'allocating', secrets)).toEqual({ kind: 'done' });
     // Released machines forget their running steps: the next attempt starts the clock again.
-    expect(await slow.runStep(m, 'creating_disk')).toMatchObject({ kind: 'pending' });
+    expect(await slow.runStep(m, 'creating_disk', secrets)).toMatchObject({ kind: 'pending' });
     await slow.release(m);
     now += 100;
-    expect(await slow.runStep(m, 'creating_disk')).toEqual({ kind: 'pending', checkAfterMs: 300 });
+    expect(await slow.runStep(m, 'creating_disk', secrets)).toEqual({ kind: 'pending', checkAfterMs: 300 });
+  });
+
+  it('reports the power a customer action or a suspension left the machine in', async () => {
+    const m = machine();
+    const power = async () => (await driver.status(m)).power;
+    await driver.power(m, 'power_off');
+    expect(await power()).toBe('stopped');
+    await driver.power(m, 'power_on');
+    expect(await power()).toBe('running');
+    await driver.suspend(m);
+    expect(await power()).toBe('stopped');
+    await driver.unsuspend(m);
+    expect(await power()).toBe('running');
+    await driver.power(m, 'power_off');
+    await driver.reinstall(m);
+    expect(await power()).toBe('running');
   });
 });

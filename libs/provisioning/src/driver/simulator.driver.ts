@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { BuildStep } from '../build.state.js';
 import type {
+  BuildSecrets,
   Machine,
-  MachineSpec,
   MachineStatus,
+  PowerAction,
   ProvisioningDriver,
   StepOutcome,
 } from './provisioning.driver.js';
@@ -78,21 +79,21 @@ export function simulatedNode(region: string): string {
 /**
  * The default driver: no network, no hypervisor. Each step takes stepMs (reported as pending, so the build job is
  * never blocked), addresses and node are derived from the request. It remembers only when each running step
- * started; after a restart a step simply starts over, which a build tolerates.
+ * started and which machines a customer powered off; after a restart a step simply starts over, which a build
+ * tolerates, and every machine runs again.
  */
 export class SimulatorDriver implements ProvisioningDriver {
+  readonly firstBootSeed = false;
   private readonly stepStartedAt = new Map<string, number>();
+  private readonly stopped = new Set<string>();
 
   constructor(
     private readonly stepMs: number,
     private readonly now: () => number = Date.now,
   ) {}
 
-  create(spec: MachineSpec): Promise<{ node: string }> {
-    return Promise.resolve({ node: simulatedNode(spec.region) });
-  }
-
-  runStep(machine: Machine, step: BuildStep): Promise<StepOutcome> {
+  /** The simulator writes no password anywhere: the secrets are not read. */
+  runStep(machine: Machine, step: BuildStep, _secrets?: BuildSecrets): Promise<StepOutcome> {
     const key = `${machine.serviceId}/${machine.attempt}/${step}`;
     const now = this.now();
     const startedAt = this.stepStartedAt.get(key) ?? now;
@@ -112,17 +113,38 @@ export class SimulatorDriver implements ProvisioningDriver {
 
   status(machine: Machine): Promise<MachineStatus> {
     return Promise.resolve({
-      power: 'running',
+      power: this.stopped.has(machine.serviceId) ? 'stopped' : 'running',
       ipv4: simulatedIpv4(machine.serviceId),
       ipv6: simulatedIpv6(machine.serviceId),
     });
   }
 
-  suspend(): Promise<void> {
+  removeSeed(): Promise<void> {
     return Promise.resolve();
   }
 
-  unsuspend(): Promise<void> {
+  suspend(machine: Machine): Promise<void> {
+    this.stopped.add(machine.serviceId);
+    return Promise.resolve();
+  }
+
+  unsuspend(machine: Machine): Promise<void> {
+    this.stopped.delete(machine.serviceId);
+    return Promise.resolve();
+  }
+
+  power(machine: Machine, action: PowerAction): Promise<void> {
+    if (action === 'power_off') {
+      this.stopped.add(machine.serviceId);
+    } else {
+      this.stopped.delete(machine.serviceId);
+    }
+    return Promise.resolve();
+  }
+
+  /** A reinstall boots the machine again, like a real one. */
+  reinstall(machine: Machine): Promise<void> {
+    this.stopped.delete(machine.serviceId);
     return Promise.resolve();
   }
 
@@ -135,6 +157,7 @@ export class SimulatorDriver implements ProvisioningDriver {
   }
 
   release(machine: Machine): Promise<void> {
+    this.stopped.delete(machine.serviceId);
     for (const key of this.stepStartedAt.keys()) {
       if (key.startsWith(`${machine.serviceId}/`)) {
         this.stepStartedAt.delete(key);

@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { BuildStep, ServiceState } from '../build.state.js';
+import type { MachineNetwork } from '../driver/provisioning.driver.js';
 
 /** A VPS as provisioning knows it. The id is the serviceId the saga allocated, so requests are idempotent. */
 @Entity({ schema: 'provisioning', name: 'service' })
@@ -41,8 +42,13 @@ export class ServiceRecord {
   @Column('text', { nullable: true })
   step!: BuildStep | null;
 
-  @Column('text')
-  node!: string;
+  /** The hypervisor node placement chose; null until the build's first step placed it (or after a failure). */
+  @Column('text', { nullable: true })
+  node!: string | null;
+
+  /** The address leases of the machine (static network config); null for the simulator, which brings its own. */
+  @Column('jsonb', { nullable: true })
+  network!: MachineNetwork | null;
 
   @Column('inet', { nullable: true })
   ipv4!: string | null;
@@ -93,4 +99,8 @@ export class ServiceRecord {
 
   @Column('timestamptz', { nullable: true })
   releasedAt!: Date | null;
+
+  /** When the first-boot seed (it holds the root password's hash) is removed from the node; null once it is. */
+  @Column('timestamptz', { nullable: true })
+  seedRemoveAfter!: Date | null;
 }
