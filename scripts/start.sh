@@ -15,6 +15,9 @@ fi
 # shellcheck source=lib/dev-secrets.sh
 . "$ROOT/scripts/lib/dev-secrets.sh"
 ensure_dev_secrets
+# shellcheck source=lib/dev-libvirt.sh
+. "$ROOT/scripts/lib/dev-libvirt.sh"
+ensure_dev_libvirt
 bash scripts/infra.sh up
 bash scripts/build.sh
 SKIP_BUILD=1 bash scripts/typeorm.sh migration:run
