@@ -7,6 +7,11 @@ COPY . .
 RUN bash scripts/build.sh && npm prune --omit=dev
 
 FROM node:24-bookworm-slim
+# The libvirt provisioning driver talks to the hypervisor nodes through virsh (qemu+ssh needs the ssh client) and
+# builds each machine's cloud-init seed with genisoimage and openssl (the root password's hash).
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends libvirt-clients openssh-client genisoimage openssl \
+  && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production PLATFORMA_APP=platforma PORT=3000
 WORKDIR /app
 COPY --from=build /app/package.json ./
