@@ -1,10 +1,19 @@
 export {
+  HypervisorInventory,
+  HYPERVISOR_MISSING_CHECK,
+  HYPERVISOR_ORPHANS_CHECK,
+  HYPERVISOR_UNREACHABLE_CHECK,
+  type HypervisorInspection,
+  type HypervisorInventoryOptions,
+} from './hypervisor-inventory.js';
+export {
   formatReport,
   isClean,
   orderDisagreements,
   parseArgs,
   type Disagreement,
   type Finding,
+  type HypervisorSummary,
   type ReconcileOptions,
   type ReconcileReport,
 } from './reconcile.findings.js';

@@ -317,6 +317,14 @@ describe('tally and formatReport', () => {
     expect(text).toContain('orders t.x.order.created e1');
   });
 
+  it('summarises the hypervisor nodes only when they were checked', () => {
+    expect(formatReport(tally({ ...base, findings }))).not.toContain('hypervisors:');
+    const hypervisors = { nodes: 3, unreachable: 1, domains: 4, volumes: 9 };
+    expect(formatReport(tally({ ...base, hypervisors, findings }))).toContain(
+      'hypervisors: 3 nodes (1 not reachable), 4 pf- domains, 9 pf- volumes',
+    );
+  });
+
   it('is clean when every check found nothing', () => {
     const report = tally({ ...base, findings: findings.map((f) => ({ ...f, count: 0, samples: [] })) });
     expect(isClean(report)).toBe(true);
@@ -352,6 +360,13 @@ describe('parseArgs', () => {
         env,
       ),
     ).toEqual({ databaseUrl: 'postgres://db/y', prefix: 't.a.', graceSeconds: 5, sinceHours: 1 });
+  });
+
+  it('leaves the hypervisor check to the reconciler unless a flag decides', () => {
+    expect(parseArgs([], env).hypervisors).toBeUndefined();
+    expect(parseArgs(['--hypervisors'], env).hypervisors).toBe(true);
+    expect(parseArgs(['--', '--no-hypervisors'], env).hypervisors).toBe(false);
+    expect(() => parseArgs(['--hypervisors=no'], env)).toThrow('--hypervisors takes no value');
   });
 
   it('refuses unknown flags, missing values and a missing database', () => {

@@ -231,7 +231,18 @@ export interface ReconcileReport {
   disagreements: number;
   /** Money kept where the order did not complete, not kept where it did, or kept on a voided invoice. */
   moneyMismatches: number;
+  /** What the hypervisor nodes hold, when they were checked (their findings are among `findings`). */
+  hypervisors?: HypervisorSummary;
   findings: Finding[];
+}
+
+export interface HypervisorSummary {
+  /** Enabled nodes inspected, and how many of them could not be listed. */
+  nodes: number;
+  unreachable: number;
+  /** `pf-` domains and volumes seen on the nodes that answered. */
+  domains: number;
+  volumes: number;
 }
 
 export const LOSS_CHECKS = ['outbox rows unpublished', 'published events missing from the event log'];
@@ -282,6 +293,13 @@ export function formatReport(report: ReconcileReport): string {
     `lost ${report.lost}, duplicated ${report.duplicated}, stuck sagas ${report.stuckSagas}, ` +
       `disagreeing orders ${report.disagreements}, money mismatches ${report.moneyMismatches}`,
   ];
+  if (report.hypervisors) {
+    const h = report.hypervisors;
+    lines.push(
+      `hypervisors: ${h.nodes} nodes (${h.unreachable} not reachable), ${h.domains} pf- domains, ` +
+        `${h.volumes} pf- volumes`,
+    );
+  }
   for (const finding of report.findings) {
     const mark = finding.count === 0 ? 'ok  ' : 'FAIL';
     lines.push(`  ${mark} ${finding.check}: ${finding.count}`);
@@ -300,9 +318,19 @@ export interface ReconcileOptions {
   graceSeconds: number;
   /** How far back the environment's orders and events are read (outboxes keep published rows for a day). */
   sinceHours: number;
+  /**
+   * Also compare every enabled hypervisor node's `pf-` domains and volumes with provisioning.service (nodes are shared
+   * by all environments, so this ignores the prefix). reconcile() checks only when true; Reconciler.run (the CLI)
+   * takes undefined to mean "when any node is enabled".
+   */
+  hypervisors?: boolean;
 }
 
-/** `--prefix p --database-url u --grace-seconds n --since-hours n`, defaulting to the environment's variables. */
+/**
+ * `--prefix p --database-url u --grace-seconds n --since-hours n [--hypervisors | --no-hypervisors]`, defaulting to
+ * the environment's variables; without either hypervisor flag `hypervisors` stays undefined (checked when a node is
+ * enabled).
+ */
 export function parseArgs(argv: string[], env: Record<string, string | undefined>): ReconcileOptions {
   const options: ReconcileOptions = {
     databaseUrl: env.DATABASE_URL ?? '',
@@ -341,6 +369,13 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
         break;
       case '--since-hours':
         options.sinceHours = number();
+        break;
+      case '--hypervisors':
+      case '--no-hypervisors':
+        if (inline !== undefined) {
+          throw new Error(`${name} takes no value`);
+        }
+        options.hypervisors = name === '--hypervisors';
         break;
       case '--':
         break;

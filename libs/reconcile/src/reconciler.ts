@@ -1,8 +1,15 @@
 import pg from 'pg';
 import { SOURCE_MODULES } from '@app/contracts';
 import {
+  HypervisorInventory,
+  HYPERVISOR_MISSING_CHECK,
+  HYPERVISOR_ORPHANS_CHECK,
+  HYPERVISOR_UNREACHABLE_CHECK,
+} from './hypervisor-inventory.js';
+import {
   DISAGREEMENT_CHECK,
   type Finding,
+  type HypervisorSummary,
   type InvoiceFact,
   type InvoiceStatus,
   MONEY_KEPT_CHECK,
@@ -64,15 +71,26 @@ const SAMPLES = 5;
 
 /**
  * Reads one environment (a topic prefix) across every domain's tables and the audit event log, looking for lost or
- * duplicated events and effects, stuck sagas and orders whose status disagrees with their saga or events. Read-only.
+ * duplicated events and effects, stuck sagas and orders whose status disagrees with their saga or events; and, when
+ * asked, what the hypervisor nodes hold against provisioning's services. Read-only.
  */
 export class Reconciler {
-  constructor(private readonly db: Queryable) {}
+  private readonly hypervisors: HypervisorInventory;
 
+  constructor(
+    private readonly db: Queryable,
+    hypervisors?: HypervisorInventory,
+  ) {
+    this.hypervisors = hypervisors ?? new HypervisorInventory(db);
+  }
+
+  /** The CLI: checks the hypervisors too unless told otherwise, when any node is enabled. */
   static async run(options: ReconcileOptions): Promise<ReconcileReport> {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 2 });
     try {
-      return await new Reconciler(pool).reconcile(options);
+      const reconciler = new Reconciler(pool);
+      const hypervisors = options.hypervisors ?? (await reconciler.hypervisors.hasNodes());
+      return await reconciler.reconcile({ ...options, hypervisors });
     } finally {
       await pool.end();
     }
@@ -112,14 +130,37 @@ export class Reconciler {
         disagreements.map((d) => `${d.orderId}: ${d.reason}`),
       ),
     );
+    const hypervisors = options.hypervisors ? await this.hypervisorFindings(graceSeconds) : undefined;
+    findings.push(...(hypervisors?.findings ?? []));
     return tally({
       prefix,
       orders: orderIds.length,
       terminalOrders: orders.filter((o) => TERMINAL_ORDER_STATUSES.includes(o.status)).length,
       eventsPublished: published.published,
       eventsLogged: published.logged,
+      ...(hypervisors && { hypervisors: hypervisors.summary }),
       findings,
     });
+  }
+
+  /** Domains and volumes on the enabled nodes that no service owns, delivered services without their domain. */
+  async hypervisorFindings(
+    graceSeconds: number,
+  ): Promise<{ findings: Finding[]; summary: HypervisorSummary }> {
+    const found = await this.hypervisors.inspect(graceSeconds);
+    return {
+      findings: [
+        finding(HYPERVISOR_ORPHANS_CHECK, found.orphans),
+        finding(HYPERVISOR_MISSING_CHECK, found.missing),
+        finding(HYPERVISOR_UNREACHABLE_CHECK, found.unreachable),
+      ],
+      summary: {
+        nodes: found.nodes,
+        unreachable: found.unreachable.length,
+        domains: found.domains,
+        volumes: found.volumes,
+      },
+    };
   }
 
   /** The environment's orders: those whose order.created went to its topic, by the outbox or the event log. */
