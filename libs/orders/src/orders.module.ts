@@ -17,6 +17,7 @@ import { ServiceActionCompletedListener } from './listeners/service-action-compl
 import { ServiceActionFailedListener } from './listeners/service-action-failed.listener.js';
 import { ServiceActionRequestedListener } from './listeners/service-action-requested.listener.js';
 import { ProvisioningStartedListener } from './listeners/provisioning-started.listener.js';
+import { IdempotencyKeySweeper } from './idempotency-key-sweeper.service.js';
 import { OrderProgress } from './order-progress.service.js';
 import { OrderStream } from './order-stream.service.js';
 import { PlanPublishedListener } from './listeners/plan-published.listener.js';
@@ -48,6 +49,6 @@ import { OrdersService } from './orders.service.js';
     CancelRequestedListener,
     StateReportRequestedListener,
   ],
-  providers: [OrderRepository, OrdersService, OrderProgress, OrderStream],
+  providers: [OrderRepository, OrdersService, OrderProgress, OrderStream, IdempotencyKeySweeper],
 })
 export class OrdersModule {}

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import { Outbox } from '@app/messaging';
 import { AppConfig, type Principal, Span } from '@app/platform';
@@ -35,26 +35,12 @@ function canonical(value: unknown): string {
 }
 
 @Injectable()
-export class OrdersService implements OnModuleInit, OnModuleDestroy {
-  private purgeTimer?: NodeJS.Timeout;
-
+export class OrdersService {
   constructor(
     private readonly outbox: Outbox,
     private readonly orders: OrderRepository,
     private readonly config: AppConfig,
   ) {}
-
-  onModuleInit(): void {
-    this.purgeTimer = setInterval(
-      () => void this.orders.purgeKeys(this.config.IDEMPOTENCY_KEY_TTL_HOURS),
-      3_600_000,
-    );
-    this.purgeTimer.unref();
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.purgeTimer);
-  }
 
   @Span('orders.create')
   async create(principal: Principal, dto: CreateOrderDto, idempotencyKey?: string): Promise<CreateResult> {

@@ -29,5 +29,4 @@ export {
   type DuePollerOptions,
   SystemClock,
   TestClock,
-  TimerPoller,
 } from './clock/index.js';

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { TimerPoller } from '@app/platform';
+import { DuePoller } from '@app/platform';
 import { PROVISIONING_DRIVER, type ProvisioningDriver } from './driver/provisioning.driver.js';
 import { placedMachineOf } from './machine.js';
 import { ServiceRepository } from './service.repository.js';
@@ -13,14 +13,14 @@ const RETRY_MS = 60_000;
  * booted: the guest has read it, and it holds the root password's hash. Idle for a driver without seeds.
  */
 @Injectable()
-export class SeedSweeper extends TimerPoller {
+export class SeedSweeper extends DuePoller {
   private readonly log = new Logger(SeedSweeper.name);
 
   constructor(
     private readonly services: ServiceRepository,
     @Inject(PROVISIONING_DRIVER) private readonly driver: ProvisioningDriver,
   ) {
-    super('first-boot seed removal', POLL_MS);
+    super({ work: 'first-boot seed removal', intervalMs: POLL_MS });
   }
 
   override onApplicationBootstrap(): void {
@@ -30,7 +30,7 @@ export class SeedSweeper extends TimerPoller {
   }
 
   /** Removes the most overdue seed; false when none is due. */
-  fireDue(): Promise<boolean> {
+  protected runDue(): Promise<boolean> {
     return this.services.inTransaction(async (manager) => {
       const service = await this.services.claimDueSeed(manager);
       if (!service) {

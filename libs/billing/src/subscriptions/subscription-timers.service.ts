@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Outbox } from '@app/messaging';
-import { Clock, TimerPoller } from '@app/platform';
+import { Clock, DuePoller } from '@app/platform';
 import { DunningService, POSTPONE } from './dunning.service.js';
 import { SubscriptionRepository } from './subscription.repository.js';
 
@@ -16,14 +16,18 @@ const RETRY_FAILED_MS = 60_000;
  * mark fired. Only timers of this process's topic prefix fire here.
  */
 @Injectable()
-export class SubscriptionTimers extends TimerPoller {
+export class SubscriptionTimers extends DuePoller {
   constructor(
     private readonly outbox: Outbox,
     private readonly subscriptions: SubscriptionRepository,
     private readonly dunning: DunningService,
     private readonly clock: Clock,
   ) {
-    super('subscription timer', POLL_MS);
+    super({ work: 'subscription timer', intervalMs: POLL_MS });
+  }
+
+  protected runDue(): Promise<boolean> {
+    return this.fireDue();
   }
 
   /** Fires the most overdue timer; false when none is due. Safe to call from anywhere, any number of times at once. */

@@ -1,5 +1,7 @@
+import { jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DuePoller } from './due-poller.js';
+import { DuePoller, type DuePollerOptions } from './due-poller.js';
 
 /** Jobs that finish when the test says so; `running` is how many runDue calls are in flight. */
 class GatedPoller extends DuePoller {
@@ -9,8 +11,8 @@ class GatedPoller extends DuePoller {
   calls = 0;
   private readonly gates: (() => void)[] = [];
 
-  constructor(concurrency: number) {
-    super({ work: 'test jobs', intervalMs: 10, concurrency });
+  constructor(options: Partial<DuePollerOptions> = {}) {
+    super({ work: 'test jobs', intervalMs: 10, ...options });
   }
 
   protected async runDue(): Promise<boolean> {
@@ -35,6 +37,33 @@ class GatedPoller extends DuePoller {
   }
 }
 
+/** Due jobs that run at once, or fail while `failing` is set, as a query does while the database is down. */
+class InstantPoller extends DuePoller {
+  queued = 0;
+  calls = 0;
+  failing = false;
+
+  constructor(intervalMs: number) {
+    super({ work: 'test timer', intervalMs });
+  }
+
+  protected runDue(): Promise<boolean> {
+    this.calls++;
+    if (this.failing) {
+      return Promise.reject(new Error('database is down'));
+    }
+    if (this.queued === 0) {
+      return Promise.resolve(false);
+    }
+    this.queued--;
+    return Promise.resolve(true);
+  }
+
+  wake(): void {
+    this.kick();
+  }
+}
+
 async function until(condition: () => boolean): Promise<void> {
   for (let waited = 0; !condition(); waited += 5) {
     if (waited > 2_000) {
@@ -44,46 +73,146 @@ async function until(condition: () => boolean): Promise<void> {
   }
 }
 
+/** A poller of the default single lane, started with `jobs` due and the first of them in flight. */
+async function oneLaneWithBacklog(jobs: number): Promise<GatedPoller> {
+  const poller = new GatedPoller();
+  poller.queued = jobs;
+  poller.onApplicationBootstrap();
+  await until(() => poller.running === 1);
+  return poller;
+}
+
 describe(DuePoller.name, () => {
-  let poller: GatedPoller;
+  describe('with gated jobs', () => {
+    let poller: GatedPoller;
 
-  afterEach(async () => {
-    const stopping = poller.onModuleDestroy();
-    poller.queued = 0;
-    poller.finishAll();
-    await stopping;
-  });
-
-  it('works a backlog with every lane while other lanes are still busy', async () => {
-    poller = new GatedPoller(4);
-    poller.onApplicationBootstrap();
-    await sleep(30);
-    poller.queued = 1;
-    await until(() => poller.running === 1);
-    // More jobs arrive while the first one runs: a wake-up (NOTIFY) starts a second lane at once, and each lane
-    // that finishes a job brings another along, up to the concurrency, without waiting for the busy ones.
-    poller.queued = 10;
-    poller.wake();
-    await until(() => poller.running === 2);
-    poller.finishAll();
-    await until(() => poller.running === 4);
-    expect(poller.peak).toBe(4);
-    expect(poller.queued).toBe(5);
-    for (let round = 0; round < 4 && poller.queued + poller.running > 0; round++) {
+    afterEach(async () => {
+      const stopping = poller.onModuleDestroy();
+      poller.queued = 0;
       poller.finishAll();
-      await sleep(20);
-    }
-    await until(() => poller.queued === 0 && poller.running === 0);
-    expect(poller.peak).toBe(4);
+      await stopping;
+    });
+
+    it('works a backlog with every lane while other lanes are still busy', async () => {
+      poller = new GatedPoller({ concurrency: 4 });
+      poller.onApplicationBootstrap();
+      await sleep(30);
+      poller.queued = 1;
+      await until(() => poller.running === 1);
+      // More jobs arrive while the first one runs: a wake-up (NOTIFY) starts a second lane at once, and each lane
+      // that finishes a job brings another along, up to the concurrency, without waiting for the busy ones.
+      poller.queued = 10;
+      poller.wake();
+      await until(() => poller.running === 2);
+      poller.finishAll();
+      await until(() => poller.running === 4);
+      expect(poller.peak).toBe(4);
+      expect(poller.queued).toBe(5);
+      for (let round = 0; round < 4 && poller.queued + poller.running > 0; round++) {
+        poller.finishAll();
+        await sleep(20);
+      }
+      await until(() => poller.queued === 0 && poller.running === 0);
+      expect(poller.peak).toBe(4);
+    });
+
+    it('polls with one query while idle', async () => {
+      poller = new GatedPoller({ concurrency: 8 });
+      poller.onApplicationBootstrap();
+      await sleep(100);
+      // About ten polls of 10 ms: each one a single runDue, never eight.
+      expect(poller.calls).toBeGreaterThan(3);
+      expect(poller.calls).toBeLessThan(20);
+      expect(poller.peak).toBe(0);
+    });
+
+    it('runs one job at a time unless given a concurrency', async () => {
+      poller = await oneLaneWithBacklog(3);
+      poller.wake();
+      await sleep(40);
+      expect(poller.running).toBe(1);
+      for (let left = 2; left >= 0; left--) {
+        await until(() => poller.running === 1 && poller.queued === left);
+        poller.finishAll();
+      }
+      await until(() => poller.queued === 0 && poller.running === 0);
+      expect(poller.peak).toBe(1);
+    });
+
+    it('shuts down once the job in flight has finished, starting no other', async () => {
+      poller = await oneLaneWithBacklog(3);
+
+      let stopped = false;
+      const stopping = poller.onModuleDestroy().then(() => (stopped = true));
+      await sleep(40);
+      expect(stopped).toBe(false);
+
+      poller.finishAll();
+      await stopping;
+      expect(poller.running).toBe(0);
+      expect(poller.queued).toBe(2);
+      const calls = poller.calls;
+      await sleep(40);
+      expect(poller.calls).toBe(calls);
+    });
   });
 
-  it('polls with one query while idle', async () => {
-    poller = new GatedPoller(8);
-    poller.onApplicationBootstrap();
-    await sleep(100);
-    // About ten polls of 10 ms: each one a single runDue, never eight.
-    expect(poller.calls).toBeGreaterThan(3);
-    expect(poller.calls).toBeLessThan(20);
-    expect(poller.peak).toBe(0);
+  describe('with jobs that run at once', () => {
+    let poller: InstantPoller;
+    let warnings: string[];
+
+    beforeEach(() => {
+      jest.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
+      warnings = [];
+      jest.spyOn(Logger.prototype, 'warn').mockImplementation((message: unknown) => {
+        warnings.push(String(message));
+      });
+    });
+
+    afterEach(async () => {
+      await poller.onModuleDestroy();
+      jest.restoreAllMocks();
+      jest.useRealTimers();
+    });
+
+    it('drains every due job in one go, then waits for the next poll', async () => {
+      poller = new InstantPoller(1_000);
+      poller.queued = 5;
+      poller.onApplicationBootstrap();
+      await jest.advanceTimersByTimeAsync(0);
+      // Five fires and the query that found none due.
+      expect(poller.queued).toBe(0);
+      expect(poller.calls).toBe(6);
+
+      poller.queued = 2;
+      await jest.advanceTimersByTimeAsync(999);
+      expect(poller.queued).toBe(2);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(poller.queued).toBe(0);
+      expect(poller.calls).toBe(9);
+    });
+
+    it('warns about a failing run once per ten seconds and retries it on the next poll', async () => {
+      poller = new InstantPoller(100);
+      poller.failing = true;
+      poller.onApplicationBootstrap();
+      await jest.advanceTimersByTimeAsync(0);
+      expect(poller.calls).toBe(1);
+      expect(warnings).toEqual(['test timer failed, retrying on the next poll: database is down']);
+
+      // One retry per poll, none in between, and no further warning within the window.
+      await jest.advanceTimersByTimeAsync(9_900);
+      expect(poller.calls).toBe(100);
+      expect(warnings).toHaveLength(1);
+      await jest.advanceTimersByTimeAsync(100);
+      expect(poller.calls).toBe(101);
+      expect(warnings).toHaveLength(2);
+
+      poller.failing = false;
+      poller.queued = 3;
+      await jest.advanceTimersByTimeAsync(100);
+      expect(poller.queued).toBe(0);
+      expect(warnings).toHaveLength(2);
+    });
   });
 });

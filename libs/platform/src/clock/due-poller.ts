@@ -6,25 +6,33 @@ export interface DuePollerOptions {
   /** Named in the warnings, e.g. "notification delivery". */
   work: string;
   intervalMs: number;
-  /** Drains running at once in this process; each takes one due row per transaction or claim. */
-  concurrency: number;
+  /** Drains running at once in this process, 1 unless given; each takes one due row per transaction or claim. */
+  concurrency?: number;
 }
 
 /**
- * Drives a table of durable jobs (pending rows with a next-attempt time): every intervalMs, when idle, a drain runs
- * due jobs until none is left. A drain that found work lets another one join, up to the concurrency, so a backlog
- * is worked on in parallel while an idle process polls with a single query. Other processes work side by side, as
- * claims skip locked rows.
+ * The one loop behind every durable timer and job table (rows with a due time): every intervalMs, when idle, a
+ * drain runs due work (runDue: one row per transaction or claim, false when none is due) until none is left. A
+ * drain that found work lets another one join, up to the concurrency, so a backlog is worked on in parallel while
+ * an idle process polls with a single query. Correctness lives in runDue's claim (row locks that skip locked rows,
+ * state checks in the same transaction), not here: other processes, or a test running the work itself, may run
+ * side by side.
+ *
+ * It stops at onModuleDestroy: Nest runs every module's onModuleDestroy before any onApplicationShutdown, and the
+ * DataSource (TypeOrmModule) and the Kafka producer close in onApplicationShutdown, so the run in flight commits
+ * on an open database. Stopping in onApplicationShutdown instead would race the DataSource's own hook.
  */
 export abstract class DuePoller implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger: Logger;
+  private readonly concurrency: number;
   private active = false;
   private timer?: NodeJS.Timeout;
   private readonly drains = new Set<Promise<void>>();
-  private lastWarnAt = 0;
+  private lastWarnAt = Number.NEGATIVE_INFINITY;
 
   protected constructor(private readonly options: DuePollerOptions) {
     this.logger = new Logger(new.target.name);
+    this.concurrency = Math.max(1, options.concurrency ?? 1);
   }
 
   /** Runs the most overdue job; false when none is due. */
@@ -53,7 +61,7 @@ export abstract class DuePoller implements OnApplicationBootstrap, OnModuleDestr
 
   /** Starts a drain unless `concurrency` are running; an idle process's poll is one such kick. */
   protected kick(): void {
-    if (!this.active || this.drains.size >= Math.max(1, this.options.concurrency)) {
+    if (!this.active || this.drains.size >= this.concurrency) {
       return;
     }
     const drain: Promise<void> = this.drain().finally(() => this.drains.delete(drain));
