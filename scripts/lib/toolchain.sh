@@ -82,13 +82,17 @@ ensure_nginx() {
   ensure_debian_package nginx "${NGINX_PATH:-/usr/sbin/nginx}" "the gateway rate-limit suite"
 }
 
-# Loads .env (if any) so scripts and the app see the same variables.
+# Loads .env (if any) so scripts and the app see the same variables. The environment wins over the file, as with
+# dotenv: `PROVISIONING_DRIVER=libvirt npm start` means libvirt whatever .env says.
 load_env() {
   if [ -f "$ROOT/.env" ]; then
+    local given
+    given="$(export -p | sed 's/^declare -x /declare -gx /')"
     set -a
     # shellcheck disable=SC1091
     . "$ROOT/.env"
     set +a
+    eval "$given"
   fi
 }
 

@@ -106,6 +106,13 @@ export class BuildRunner {
       service.step = job.step;
       unsaved = true;
     }
+    if (job.step === 'installing_image' && !service.credentialsSecretId) {
+      // The password is sealed and committed before any driver writes its hash into the machine: a process dying
+      // while the seed is written cannot leave a seed whose password was rolled back.
+      await this.credentials.buildPassword(uow.manager, service);
+      await this.services.saveService(uow.manager, service);
+      return this.services.saveJob(uow.manager, job, 0);
+    }
     const secrets = this.secretsOf(uow, service);
     let outcome: Drive;
     try {

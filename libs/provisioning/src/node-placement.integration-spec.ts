@@ -382,6 +382,36 @@ describe(NodePlacement.name, () => {
     await expect(repository.get(node)).rejects.toThrow(`hypervisor node ${node} is unknown`);
   });
 
+  it('(f) a resize moves the reservation by the difference when the node has room, and never shrinks a disk', async () => {
+    const r = region('f');
+    await addNode(r, 'n1', { vcpus: 4, memoryMb: 4096, diskGb: 100 });
+    await addPool(r, 4, 4);
+    const machine = spec(r, { vcpus: 2, memoryMb: 1024, diskGb: 40 });
+    const other = spec(r, { vcpus: 1, memoryMb: 1024, diskGb: 20 });
+    expect(await reserve(machine)).not.toBeNull();
+    expect(await reserve(other)).not.toBeNull();
+    const resize = (resources: Resources, serviceId = machine.serviceId) =>
+      db.transaction((tx) => placement.resize(tx, serviceId, resources));
+
+    expect(await resize({ vcpus: 3, memoryMb: 3072, diskGb: 80 })).toBe(true);
+    expect((await expectConsistentNodes(r))[0]?.used).toEqual([4, 4096, 100]);
+    // No room left for more: nothing changes.
+    expect(await resize({ vcpus: 4, memoryMb: 3072, diskGb: 80 })).toBe(false);
+    expect((await expectConsistentNodes(r))[0]?.used).toEqual([4, 4096, 100]);
+    // A smaller plan gives vCPUs and memory back; the disk keeps its size.
+    expect(await resize({ vcpus: 1, memoryMb: 512, diskGb: 10 })).toBe(true);
+    expect((await expectConsistentNodes(r))[0]?.used).toEqual([2, 1536, 100]);
+    // Racing resizes of two services for the same room: the counters stay the sum of the reservations.
+    const outcomes = await Promise.all([
+      resize({ vcpus: 3, memoryMb: 2560, diskGb: 80 }),
+      resize({ vcpus: 3, memoryMb: 2560, diskGb: 20 }, other.serviceId),
+    ]);
+    expect(outcomes.filter(Boolean)).toHaveLength(1);
+    await expectConsistentNodes(r);
+    // A service without a reservation (the simulator's, a released one) has nothing to account.
+    expect(await resize({ vcpus: 1, memoryMb: 512, diskGb: 10 }, randomUUID())).toBe(true);
+  });
+
   it('(e) a service that holds a reservation gets the same one back, also when asking concurrently', async () => {
     const r = region('e');
     await addNode(r, 'n1');

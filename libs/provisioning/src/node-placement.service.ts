@@ -58,6 +58,11 @@ export class NodePlacement implements Placement {
     await this.repository.releaseAddresses(tx, serviceId);
   }
 
+  async resize(tx: PlacementTx, serviceId: string, resources: MachineSpec['resources']): Promise<boolean> {
+    await this.repository.serializeService(tx, serviceId);
+    return this.repository.resizeRoom(tx, serviceId, resources);
+  }
+
   /** What the service already holds: a repeated reserve (a redelivered request, a retried step) gets it back. */
   private async held(tx: PlacementTx, serviceId: string): Promise<Reservation | null> {
     const reservation = await this.repository.findReservation(tx, serviceId);

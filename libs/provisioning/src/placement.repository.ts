@@ -307,6 +307,43 @@ export class PlacementRepository implements NodeDirectory {
     return rows.length > 0;
   }
 
+  /**
+   * Moves a reservation to new resources in one statement: the node's counters change by the difference, and only if
+   * the growth fits (the same rule as placement); a disk keeps its size when the new one is smaller. True when
+   * resized or when the service holds no reservation.
+   */
+  async resizeRoom(
+    manager: EntityManager,
+    serviceId: string,
+    resources: { vcpus: number; memoryMb: number; diskGb: number },
+  ): Promise<boolean> {
+    if (!(await this.findReservation(manager, serviceId))) {
+      return true;
+    }
+    const rows: unknown[] = await manager.query(
+      `WITH r AS (
+         SELECT node_id, $2::int - vcpus AS dv, $3::int - memory_mb AS dm,
+                greatest($4::int, disk_gb) - disk_gb AS dd
+         FROM provisioning.node_reservation WHERE service_id = $1),
+       grown AS (
+         UPDATE provisioning.hypervisor_node n
+         SET used_vcpus = n.used_vcpus + r.dv, used_memory_mb = n.used_memory_mb + r.dm,
+             used_disk_gb = n.used_disk_gb + r.dd
+         FROM r WHERE n.id = r.node_id
+           AND n.used_vcpus + r.dv <= floor(n.vcpus * n.cpu_overcommit)
+           AND n.used_memory_mb + r.dm <= n.memory_mb AND n.used_disk_gb + r.dd <= n.disk_gb
+         RETURNING n.id),
+       moved AS (
+         UPDATE provisioning.node_reservation t
+         SET vcpus = $2, memory_mb = $3, disk_gb = t.disk_gb + r.dd
+         FROM r, grown WHERE t.service_id = $1
+         RETURNING t.service_id)
+       SELECT service_id FROM moved`,
+      [serviceId, resources.vcpus, resources.memoryMb, resources.diskGb],
+    );
+    return rows.length > 0;
+  }
+
   /** The region's pools of one family, oldest first: they are filled in that order. */
   async poolIds(manager: EntityManager, region: string, family: IpFamily): Promise<string[]> {
     const rows: { id: string }[] = await manager.query(

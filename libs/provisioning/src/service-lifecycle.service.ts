@@ -1,7 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EventData } from '@app/contracts';
 import { type EventContext, PermanentEventError } from '@app/messaging';
-import { PROVISIONING_DRIVER, type ProvisioningDriver } from './driver/provisioning.driver.js';
+import {
+  PLACEMENT,
+  type Placement,
+  PROVISIONING_DRIVER,
+  type ProvisioningDriver,
+} from './driver/provisioning.driver.js';
 import type { ServiceRecord } from './entities/service-record.entity.js';
 import { placedMachineOf } from './machine.js';
 import { ReleaseService } from './release.service.js';
@@ -26,6 +31,7 @@ export class ServiceLifecycleService {
     private readonly commands: ServiceCommandRepository,
     private readonly releases: ReleaseService,
     @Inject(PROVISIONING_DRIVER) private readonly driver: ProvisioningDriver,
+    @Inject(PLACEMENT) private readonly placement: Placement,
   ) {}
 
   async suspend(ctx: EventContext, data: EventData<'service.suspend_requested'>): Promise<void> {
@@ -82,6 +88,12 @@ export class ServiceLifecycleService {
     const service = await this.admit(ctx, data, 'size');
     if (service?.state !== 'active' && service?.state !== 'suspended') {
       return this.skip(ctx, data, service);
+    }
+    if (!(await this.placement.resize(ctx.manager, service.id, data.resources))) {
+      // Nothing changed anywhere: the command goes to the DLQ with the reason, for an operator to make room.
+      throw new PermanentEventError(
+        `node ${service.node ?? '-'} has no room to resize service ${service.id} to plan ${data.planId}`,
+      );
     }
     await this.driver.resize(placedMachineOf(service), data.resources);
     Object.assign(service, { planId: data.planId, ...data.resources });

@@ -10,4 +10,8 @@ export class SimulatorPlacement implements Placement {
   free(_tx: PlacementTx, _serviceId: string): Promise<void> {
     return Promise.resolve();
   }
+
+  resize(): Promise<boolean> {
+    return Promise.resolve(true);
+  }
 }

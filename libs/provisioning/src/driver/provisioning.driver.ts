@@ -104,6 +104,11 @@ export interface Placement {
   reserve(tx: PlacementTx, tenantId: string, spec: MachineSpec): Promise<Reservation | null>;
   /** Gives the service's room and addresses back; a no-op when it holds none. */
   free(tx: PlacementTx, serviceId: string): Promise<void>;
+  /**
+   * Moves the service's reservation to another plan's resources on the same node (a disk never shrinks); false when
+   * the node has no room for the growth. True when the service holds no reservation (nothing to account).
+   */
+  resize(tx: PlacementTx, serviceId: string, resources: MachineSpec['resources']): Promise<boolean>;
 }
 
 /** The transaction placement runs in (TypeORM's EntityManager; kept opaque here so drivers stay storage-free). */

@@ -179,10 +179,8 @@ export class LibvirtDriver implements ProvisioningDriver {
     if (capacity === null) {
       throw new Error(`${domain} on node ${node.id} has no disk volume ${overlay}`);
     }
+    // A disk never shrinks (the guest's filesystem could not give the space back): a smaller plan keeps it.
     const wanted = resources.diskGb * GIB;
-    if (wanted < capacity) {
-      throw new Error(`refusing to shrink the disk of ${domain} from ${capacity} to ${wanted} bytes`);
-    }
     const defined = domainResources(await this.requireXml(node, domain, true));
     const active = isActive(state);
     const live = active ? domainResources(await this.requireXml(node, domain, false)) : defined;
