@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import { signUpTokenContext } from '@app/contracts';
+import { isUniqueViolation } from '@app/database';
 import { Outbox } from '@app/messaging';
 import { SecretSealer, Span } from '@app/platform';
 import { AccountRepository } from './account.repository.js';
@@ -26,8 +27,6 @@ export interface SignUpResult {
 export const SIGN_UP_LINK_TTL_MS = 24 * 60 * 60 * 1000;
 /** Per address and SIGN_UP_LINK_TTL_MS: sign-up must not become a way to flood someone's mailbox. */
 export const SIGN_UP_MAILS_PER_ADDRESS = 5;
-
-const UNIQUE_VIOLATION = '23505';
 
 /**
  * Sign-up in two steps. The request stores a pending sign-up and asks notifications (through the outbox) to mail a
@@ -154,7 +153,7 @@ export class SignUpService {
     } catch (error) {
       // Two links to one new address, both used: the second finds the address taken. Its holder proved the address
       // is theirs, so saying so tells them nothing new.
-      if ((error as { driverError?: { code?: string } }).driverError?.code === UNIQUE_VIOLATION) {
+      if (isUniqueViolation(error)) {
         throw new AccountsException(AccountsErrorCode.EmailTaken);
       }
       throw error;

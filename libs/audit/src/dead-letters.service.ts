@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { isUniqueViolation } from '@app/database';
 import {
   type DeadLetter,
   EVENT_HEADER,
@@ -21,10 +22,6 @@ import { EventLogRepository } from './event-log.repository.js';
 export type DeadLetterListItem = AuditEventView & { redriven: boolean };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-const isUniqueViolation = (error: unknown): boolean =>
-  ((error as { driverError?: { code?: unknown } }).driverError?.code ??
-    (error as { code?: unknown }).code) === '23505';
 
 /** The dead letters the log holds, and putting one back on its topic on an operator's word. */
 @Injectable()

@@ -2,14 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
+import { isUniqueViolation } from '@app/database';
 import { Outbox } from '@app/messaging';
 import { PLATFORM_TENANT_ID, Span } from '@app/platform';
 import { CatalogErrorCode, CatalogException } from './catalog.exception.js';
 import type { PublishPlanDto, RetirePlanDto } from './dto/publish-plan.dto.js';
 import { Plan } from './entities/plan.entity.js';
 import { Region } from './entities/region.entity.js';
-
-const UNIQUE_VIOLATION = '23505';
 
 /** The catalog is the operator's: its events are keyed by the platform tenant, other modules keep read models. */
 @Injectable()
@@ -79,7 +78,7 @@ export class CatalogService {
         );
       });
     } catch (error) {
-      if ((error as { driverError?: { code?: string } }).driverError?.code === UNIQUE_VIOLATION) {
+      if (isUniqueViolation(error)) {
         throw new CatalogException(CatalogErrorCode.PlanCodeTaken);
       }
       throw error;

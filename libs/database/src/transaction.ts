@@ -1,13 +1,12 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { sqlStateOf } from './sql-state.js';
 
 const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
 
 /** Serialization failures and deadlocks are the database asking for a retry; anything else is the caller's. */
 export function isRetryableTransactionError(error: unknown): boolean {
-  const code =
-    (error as { code?: unknown; driverError?: { code?: unknown } }).driverError?.code ??
-    (error as { code?: unknown }).code;
-  return typeof code === 'string' && RETRYABLE_SQLSTATES.has(code);
+  const code = sqlStateOf(error);
+  return code !== undefined && RETRYABLE_SQLSTATES.has(code);
 }
 
 /** Runs work in one transaction, re-running it when PostgreSQL reports a serialization failure or deadlock. */

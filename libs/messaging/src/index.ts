@@ -13,6 +13,7 @@ export { outboxChannel, type RelayOptions } from './outbox/outbox-relay.js';
 export { RelayHost } from './outbox/relay-host.service.js';
 export { EventContext } from './consumer/event-context.js';
 export { PermanentEventError, RetryLaterError } from './consumer/errors.js';
+export { isBackendUnavailable } from './backend-unavailable.js';
 export { ConsumerFactory } from './consumer/consumer.factory.js';
 export { EventConsumerServer, type RetryPolicy } from './consumer/event-consumer.server.js';
 export { stoppedConsumers, type StoppedConsumer } from './consumer/consumer-supervisor.js';

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { Consumer } from 'kafkajs';
+import { isBrokerUnreachable } from '../backend-unavailable.js';
 
 /** Why a consumer stopped, as a public probe may say it; the error text itself goes to the log only. */
 export type StopReason = 'not-authorized' | 'broker-unreachable' | 'failed';
@@ -23,7 +24,7 @@ export function stopReasonOf(error: Error): StopReason {
   ) {
     return 'not-authorized';
   }
-  if (chain.some((e) => e.name === 'KafkaJSConnectionError' || e.name === 'KafkaJSBrokerNotFound')) {
+  if (isBrokerUnreachable(error)) {
     return 'broker-unreachable';
   }
   return 'failed';

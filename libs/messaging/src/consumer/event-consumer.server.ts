@@ -5,6 +5,7 @@ import { lastValueFrom } from 'rxjs';
 import type { DataSource } from 'typeorm';
 import { isEventType, type EventEnvelope, type EventType } from '@app/contracts';
 import { transaction } from '@app/database';
+import { isBackendUnavailable } from '../backend-unavailable.js';
 import { decodeEnvelope, headerString, HEADER, MalformedRecordError } from '../envelope/envelope.codec.js';
 import { createKafka, groupConsumerConfig } from '../kafka/kafka.factory.js';
 import type { EventProducer } from '../kafka/event-producer.js';
@@ -15,7 +16,7 @@ import { quoteSchema } from '../outbox/unit-of-work.js';
 import type { EventSchemas } from '../validation/event-schemas.service.js';
 import { ConsumerSupervisor } from './consumer-supervisor.js';
 import { EventContext } from './event-context.js';
-import { isInfrastructureError, PermanentEventError, RetryLaterError } from './errors.js';
+import { PermanentEventError, RetryLaterError } from './errors.js';
 import { DLQ_HEADER } from './dlq.headers.js';
 import { ConsumerLagProbe } from '../telemetry/consumer-lag.js';
 import { LogContext } from '../telemetry/log-context.js';
@@ -42,6 +43,24 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxBackoffMs: 5_000,
   retryLaterForMs: 300_000,
 };
+
+/**
+ * Whether an event gets another attempt after its handler failed (without rejecting it) `attempt` times, the first
+ * failure `failingForMs` ago. A backend outage is nobody's event's fault: retried until it ends. An event that came
+ * too early is retried while its dependency may still arrive (retryLaterForMs). Anything else has maxAttempts.
+ */
+export function retriesAgain(
+  error: unknown,
+  attempt: number,
+  failingForMs: number,
+  retry: RetryPolicy,
+): boolean {
+  return (
+    isBackendUnavailable(error) ||
+    (error instanceof RetryLaterError && failingForMs < retry.retryLaterForMs) ||
+    attempt < retry.maxAttempts
+  );
+}
 
 export interface ConsumerCounters {
   handled: number;
@@ -221,13 +240,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
         if (error instanceof PermanentEventError || error instanceof MalformedRecordError) {
           throw new RejectedEvent(`rejected: ${error.message}`, attempt, firstFailure);
         }
-        // A database outage is nobody's event's fault: retried until it ends. An event that came too early is
-        // retried while its dependency may still arrive (retryLaterForMs), then dead-lettered with the reason.
-        const infrastructure = isInfrastructureError(error);
-        const waitingForDependency =
-          error instanceof RetryLaterError &&
-          Date.now() - firstFailure.getTime() < this.retry.retryLaterForMs;
-        if (!infrastructure && !waitingForDependency && attempt >= this.retry.maxAttempts) {
+        if (!retriesAgain(error, attempt, Date.now() - firstFailure.getTime(), this.retry)) {
           throw new RejectedEvent(
             `failed ${attempt} times: ${(error as Error).message}`,
             attempt,

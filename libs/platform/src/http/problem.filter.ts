@@ -9,8 +9,11 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { throwError, type Observable } from 'rxjs';
+import { isBackendUnavailable } from '@app/messaging';
 import { DomainProblem, PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE, type ProblemDetails } from './problem.js';
-import { isBackendUnavailable, RETRY_AFTER_SECONDS } from './unavailable.js';
+
+/** Seconds a client is told to wait (Retry-After) when a backing service is briefly unreachable. */
+const RETRY_AFTER_SECONDS = 5;
 
 const codeFor = (status: number): string =>
   (HttpStatus[status] as string | undefined)?.toLowerCase().replace(/_/g, '-') ?? 'error';
