@@ -10,7 +10,8 @@
 # Environment:
 #   LIBVIRT_URI            connection URI (default qemu:///system)
 #   LIBVIRT_POOL           storage pool name (default platforma)
-#   LIBVIRT_POOL_DIR       the pool's directory (default scripts/libvirt/.data/pool)
+#   LIBVIRT_POOL_DIR       the pool's directory (default /var/lib/platforma/libvirt-pool: the daemons are the
+#                          machine's, and so is the pool's definition, whichever checkout made it)
 #   LIBVIRT_IMAGES         image codes that get a base volume base-<code>.qcow2 (default: the codes the catalog's
 #                          seeded regions offer, migrations/1795000000001-StorefrontDomains.ts, and debian-12)
 #   LIBVIRT_START_TIMEOUT  seconds to wait for libvirtd to answer (default 30)
@@ -25,7 +26,7 @@ LOG_TAG=libvirt
 
 LIBVIRT_URI="${LIBVIRT_URI:-qemu:///system}"
 LIBVIRT_POOL="${LIBVIRT_POOL:-platforma}"
-LIBVIRT_POOL_DIR="${LIBVIRT_POOL_DIR:-$LIBVIRT_DIR/.data/pool}"
+LIBVIRT_POOL_DIR="${LIBVIRT_POOL_DIR:-/var/lib/platforma/libvirt-pool}"
 LIBVIRT_IMAGES="${LIBVIRT_IMAGES:-ubuntu-24.04 debian-12 debian-13 rocky-9}"
 LIBVIRT_START_TIMEOUT="${LIBVIRT_START_TIMEOUT:-30}"
 RUN_DIR="$LIBVIRT_DIR/.run"
@@ -119,8 +120,17 @@ ensure_pool() {
   fi
   local target
   target="$(virsh_ pool-dumpxml "$LIBVIRT_POOL" | sed -n 's|.*<path>\(.*\)</path>.*|\1|p' | head -n1)"
-  [[ "$target" == "$LIBVIRT_POOL_DIR" ]] ||
-    die "pool $LIBVIRT_POOL already exists at $target, not at $LIBVIRT_POOL_DIR (set LIBVIRT_POOL or LIBVIRT_POOL_DIR)"
+  if [[ "$target" != "$LIBVIRT_POOL_DIR" ]]; then
+    # libvirt keeps pool definitions across restarts: one made by another checkout (or an older default) moves here
+    # when no machine lives in it any more, and is refused otherwise.
+    if virsh_ vol-list "$LIBVIRT_POOL" 2>/dev/null | awk '{print $1}' | grep -q '^pf-'; then
+      die "pool $LIBVIRT_POOL is at $target and holds machines (pf-…), not at $LIBVIRT_POOL_DIR: release them or set LIBVIRT_POOL"
+    fi
+    virsh_ pool-destroy "$LIBVIRT_POOL" >/dev/null 2>&1 || true
+    virsh_ pool-undefine "$LIBVIRT_POOL" >/dev/null
+    virsh_ pool-define-as "$LIBVIRT_POOL" dir --target "$LIBVIRT_POOL_DIR" >/dev/null
+    log "pool $LIBVIRT_POOL moved from $target to $LIBVIRT_POOL_DIR"
+  fi
   mkdir -p "$LIBVIRT_POOL_DIR" # also when deleted behind libvirt's back: a dir pool without its directory cannot start
   if [[ "$(virsh_ pool-info "$LIBVIRT_POOL" | sed -n 's/^State: *//p')" != running ]]; then
     virsh_ pool-start "$LIBVIRT_POOL" >/dev/null

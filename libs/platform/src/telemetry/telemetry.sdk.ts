@@ -4,6 +4,7 @@ import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import {
+  AlwaysOffSampler,
   BatchSpanProcessor,
   ConsoleSpanExporter,
   NoopSpanProcessor,
@@ -32,8 +33,9 @@ interface Running {
 let running: Running | undefined;
 
 /**
- * Starts the process's OpenTelemetry SDK once: W3C trace context, a tracer provider (spans are always created, so
- * logs carry trace ids even when no exporter is configured), and a meter provider read by GET /metrics.
+ * Starts the process's OpenTelemetry SDK once: W3C trace context, a tracer provider, and a meter provider read by
+ * GET /metrics. Without an exporter nothing is recorded (an order's ~300 spans would be built only to be dropped),
+ * yet every span still gets its ids, so logs carry trace ids and traceparent travels on with every hop.
  */
 export function startTelemetry(options: TelemetryOptions): void {
   if (running) {
@@ -45,6 +47,7 @@ export function startTelemetry(options: TelemetryOptions): void {
     serviceName: options.serviceName,
     resource: defaultResource().merge(resourceFromAttributes({ 'service.namespace': 'platforma' })),
     spanProcessors: processors.length > 0 ? processors : [new NoopSpanProcessor()],
+    ...(processors.length > 0 ? {} : { sampler: new AlwaysOffSampler() }),
     metricReaders: [prometheus],
     // Logs are JSON lines on stdout (pino); the SDK does not ship them.
     logRecordProcessors: [],
