@@ -42,15 +42,15 @@ bash scripts/build.sh
 export NODE_OPTIONS="--experimental-vm-modules --enable-source-maps ${NODE_OPTIONS:-}"
 mkdir -p .run
 log "unit tests"
-npx jest -c jest.config.js --ci --json --outputFile=.run/jest-unit.json
+npx jest -c jest.config.js --ci --forceExit --json --outputFile=.run/jest-unit.json
 log "integration tests (real Kafka and PostgreSQL)"
-npx jest -c test/jest-integration.config.js --ci --runInBand --json --outputFile=.run/jest-integration.json
+npx jest -c test/jest-integration.config.js --ci --forceExit --runInBand --json --outputFile=.run/jest-integration.json
 log "cluster suites (three brokers; the single one stops meanwhile)"
 bash scripts/kafka/kafka.sh stop
 rm -rf scripts/kafka/.data-cluster
 KAFKA_CLUSTER_SIZE=3 bash scripts/kafka/kafka.sh start
 KAFKA_CLUSTER_SIZE=3 KAFKA_BROKERS=127.0.0.1:9092,127.0.0.1:9094,127.0.0.1:9096 \
-  npx jest -c test/jest-cluster.config.js --ci --runInBand --json --outputFile=.run/jest-cluster.json
+  npx jest -c test/jest-cluster.config.js --ci --forceExit --runInBand --json --outputFile=.run/jest-cluster.json
 KAFKA_CLUSTER_SIZE=3 bash scripts/kafka/kafka.sh stop
 if [ "${CI:-}" != true ] || [ "$started_kafka" = 0 ]; then
   bash scripts/kafka/kafka.sh start

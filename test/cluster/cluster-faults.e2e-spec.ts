@@ -22,11 +22,15 @@ import {
   stopBroker,
 } from './kafka-cluster.js';
 
-/** Orders of each scenario, open loop: arrivals at RATE per second whatever the cluster does. */
-const ORDERS = 500;
-const RATE = 20;
+/**
+ * Orders of each scenario, open loop: arrivals at RATE per second whatever the cluster does. The rate is what the
+ * 2-vCPU machine CI runs on carries with three brokers beside the app (bench/README.md): beyond it every scenario is
+ * a backlog that takes minutes to drain, and measures the queue instead of the fault.
+ */
+const ORDERS = 300;
+const RATE = 6;
 /** The fault strikes once this many orders of the scenario were accepted. */
-const FAULT_AT = 100;
+const FAULT_AT = 60;
 /** How long two of the three brokers stay down. */
 const OUTAGE_MS = 40_000;
 
@@ -40,7 +44,7 @@ interface Outcome {
 }
 
 // Issue #20: the promise of zero loss on three brokers (topics RF 3, min.insync.replicas 2, unclean election off),
-// each fault under 500 orders through the full saga, then reconciliation: nothing lost, nothing done twice, no saga
+// each fault under 300 orders through the full saga, then reconciliation: nothing lost, nothing done twice, no saga
 // stuck, every order over, and every key's records on the broker in the order their producer wrote them.
 describe('faults on a three-broker cluster (monolith, real KRaft cluster and PostgreSQL)', () => {
   const prefix = uniquePrefix('cluster');
@@ -246,7 +250,6 @@ describe('faults on a three-broker cluster (monolith, real KRaft cluster and Pos
         }
         return 'brokers 1, 2, 3 stopped (SIGTERM) and started in turn, each back in sync before the next';
       },
-      12,
     ).catch(fail);
   }, 400_000);
 });
