@@ -240,16 +240,13 @@ describe('faults on a three-broker cluster (monolith, real KRaft cluster and Pos
   }, 400_000);
 
   it('a rolling restart of the three brokers, one at a time, while the load runs', async () => {
-    await underLoad(
-      'rolling restart',
-      async () => {
-        for (const id of [1, 2, 3] as const) {
-          await stopBroker(id);
-          await startBroker(id);
-          await view.inSync(topics);
-        }
-        return 'brokers 1, 2, 3 stopped (SIGTERM) and started in turn, each back in sync before the next';
-      },
-    ).catch(fail);
+    await underLoad('rolling restart', async () => {
+      for (const id of [1, 2, 3] as const) {
+        await stopBroker(id);
+        await startBroker(id);
+        await view.inSync(topics);
+      }
+      return 'brokers 1, 2, 3 stopped (SIGTERM) and started in turn, each back in sync before the next';
+    }).catch(fail);
   }, 400_000);
 });
