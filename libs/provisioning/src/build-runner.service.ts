@@ -113,18 +113,15 @@ export class BuildRunner {
       await this.services.saveService(uow.manager, service);
       return this.services.saveJob(uow.manager, job, 0);
     }
-    const secrets = this.secretsOf(uow, service);
     let outcome: Drive;
     try {
-      outcome = await this.drive(placedMachineOf(service), job.step, secrets);
+      outcome = await this.drive(placedMachineOf(service), job.step, this.secretsOf(uow, service));
     } catch (error) {
-      // A password sealed in this tick may already be in the seed on the node: it is recorded whatever happens.
-      if (unsaved || secrets.issued) {
+      if (unsaved) {
         await this.services.saveService(uow.manager, service);
       }
       return this.backOff(uow, job, error);
     }
-    unsaved ||= secrets.issued;
     job.driverErrors = 0;
     job.lastError = null;
     switch (outcome.kind) {
@@ -162,19 +159,19 @@ export class BuildRunner {
     return true;
   }
 
-  /** The root password is sealed (or opened) only if the driver asks for it, inside this step's transaction. */
-  private secretsOf(uow: UnitOfWork, service: ServiceRecord): BuildSecrets & { issued: boolean } {
-    const secrets = {
-      issued: false,
+  /** The committed root password (sealed before installing_image), opened only if the driver asks for it. */
+  private secretsOf(uow: UnitOfWork, service: ServiceRecord): BuildSecrets {
+    return {
       sshKeys: [],
-      rootPassword: async () => {
-        const before = service.credentialsSecretId;
-        const password = await this.credentials.buildPassword(uow.manager, service);
-        secrets.issued ||= service.credentialsSecretId !== before;
-        return password;
+      rootPassword: () => {
+        if (!service.credentialsSecretId) {
+          return Promise.reject(
+            new Error(`service ${service.id} has no sealed password before installing_image`),
+          );
+        }
+        return this.credentials.reveal(uow.manager, service.credentialsSecretId, service.id);
       },
     };
-    return secrets;
   }
 
   /** Every driver call of the tick. If one throws, nothing the tick learnt is recorded and the step is re-run. */
