@@ -56,6 +56,27 @@ export default tseslint.config(
     },
   },
   {
+    // The pages' browser modules: the browser loads their sibling modules and nothing else; the API's response
+    // types come from the server's views as type-only imports, which the build erases.
+    files: ['src/portal/assets/**/*.ts', 'libs/*/src/**/assets/**/*.ts'],
+    rules: {
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!\\./[\\w-]+\\.js$)',
+              allowTypeImports: true,
+              message:
+                'A page module imports its sibling modules (./name.js); anything else for its types only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['libs/messaging/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: libPatterns }] },
   },

@@ -21,11 +21,14 @@ ensure_dev_libvirt
 bash scripts/infra.sh up
 bash scripts/build.sh
 SKIP_BUILD=1 bash scripts/typeorm.sh migration:run
-# Mail goes to a local SMTP server keeping each message under .run/mail (the sign-up link is in one), unless .env
-# points SMTP_URL elsewhere or something already listens on the port.
-if [ "${SMTP_URL:-smtp://127.0.0.1:1025}" = smtp://127.0.0.1:1025 ] && ! (exec 3<>/dev/tcp/127.0.0.1/1025) 2>/dev/null; then
-  node dist/src/cli/dev-mail.cli.js &
-  echo $! >.run/dev-mail.pid
+# Mail goes to a local SMTP server keeping each message under .run/mail (the sign-up link is in one; the console's
+# Mail tab shows them), unless .env points SMTP_URL elsewhere. One already listening (an earlier npm start) is reused.
+if [ "${SMTP_URL:-smtp://127.0.0.1:1025}" = smtp://127.0.0.1:1025 ]; then
+  export DEV_MAIL_DIR="$ROOT/.run/mail"
+  if ! (exec 3<>/dev/tcp/127.0.0.1/1025) 2>/dev/null; then
+    node dist/src/cli/dev-mail.cli.js &
+    echo $! >.run/dev-mail.pid
+  fi
 fi
 log "starting the monolith on port $port (Ctrl-C or npm stop to end it)"
 echo $$ >"$pidfile"

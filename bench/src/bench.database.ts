@@ -6,6 +6,12 @@ import { Reconciler } from '@app/reconcile';
 export const TERMINAL = ['completed', 'cancelled', 'failed'];
 
 /** The benchmark's reads of the system under test: PostgreSQL's clock and rows are the measuring instrument. */
+export interface DatabaseActivity {
+  commits: number;
+  rollbacks: number;
+  writes: number;
+}
+
 export class BenchDatabase {
   readonly pool: pg.Pool;
 
@@ -53,6 +59,20 @@ export class BenchDatabase {
       [orderIds],
     );
     return rows.map((r) => ({ id: r.id, ms: Number(r.ms), completedAt: r.completed_at }));
+  }
+
+  /** The database's transaction and row-write counters (pg_stat_database, flushed by backends about once a second). */
+  async activity(): Promise<DatabaseActivity> {
+    const { rows } = await this.pool.query<{ commits: string; rollbacks: string; writes: string }>(
+      `SELECT xact_commit AS commits, xact_rollback AS rollbacks, tup_inserted + tup_updated + tup_deleted AS writes
+       FROM pg_stat_database WHERE datname = current_database()`,
+    );
+    const row = rows[0];
+    return {
+      commits: Number(row?.commits ?? 0),
+      rollbacks: Number(row?.rollbacks ?? 0),
+      writes: Number(row?.writes ?? 0),
+    };
   }
 
   async outboxBacklog(): Promise<number> {

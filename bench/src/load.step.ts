@@ -16,6 +16,13 @@ export interface StepPlan {
   drainSeconds: number;
   targetP99Ms: number;
   measured: boolean;
+  /** The database's work per second with no order in flight, subtracted from the step's (see StepResult.database). */
+  idle?: DatabaseRates;
+}
+
+export interface DatabaseRates {
+  commitsPerSecond: number;
+  rowWritesPerSecond: number;
 }
 
 export interface StepResult {
@@ -36,6 +43,12 @@ export interface StepResult {
   backlog: { first: number; last: number; max: number };
   /** CPU while the orders arrived; msPerOrder over the orders accepted meanwhile. */
   cpu?: CpuUse;
+  /**
+   * PostgreSQL's committed transactions and written rows per order accepted: every process's (consumers, HTTP,
+   * relays, pollers, the benchmark's own queries), counted from the first arrival until the step drained, less what
+   * the idle system does in as long (StepPlan.idle). Counts, not CPU: the same on a busy machine as on a quiet one.
+   */
+  database: { commitsPerOrder: number; rowWritesPerOrder: number; seconds: number };
   sustained: boolean;
   reasons: string[];
   orderIds: string[];
@@ -111,6 +124,8 @@ export async function runStep(
 
   const posts: Promise<void>[] = [];
   const cpuAtStart = cpuSnapshot(appPids);
+  const dbAtStart = await db.activity();
+  const dbStartedAt = performance.now();
   const started = performance.now();
   let arrivals = 0;
   const total = Math.round(plan.rate * plan.seconds);
@@ -153,6 +168,10 @@ export async function runStep(
   }
   streams.abort();
   await Promise.allSettled([...inFlight]);
+  // pg_stat_database hears of a backend's commits when it reports its statistics (at most once a second).
+  await sleep(1_500);
+  const dbAtEnd = await db.activity();
+  const dbSeconds = (performance.now() - dbStartedAt) / 1000;
 
   const completions = accepted.length ? await db.latencies(accepted) : [];
   const latency = summarize(completions.map((c) => c.ms));
@@ -190,8 +209,22 @@ export async function runStep(
     clientLatency: summarize(clientLatencies),
     backlog: { first, last, max: Math.max(0, ...backlog) },
     cpu: cpuBetween(cpuAtStart, cpuAtEnd, accepted.length),
+    database: {
+      commitsPerOrder: perOrder(
+        dbAtEnd.commits - dbAtStart.commits - (plan.idle?.commitsPerSecond ?? 0) * dbSeconds,
+        accepted.length,
+      ),
+      rowWritesPerOrder: perOrder(
+        dbAtEnd.writes - dbAtStart.writes - (plan.idle?.rowWritesPerSecond ?? 0) * dbSeconds,
+        accepted.length,
+      ),
+      seconds: Math.round(dbSeconds),
+    },
     sustained: reasons.length === 0,
     reasons,
     orderIds: accepted,
   };
 }
+
+const perOrder = (count: number, orders: number): number =>
+  orders === 0 ? 0 : Math.round((count / orders) * 10) / 10;

@@ -2,10 +2,10 @@
 // topics whose partition count differs from KAFKA_TOPIC_PARTITIONS, or whose replicas or min.insync.replicas are below
 // KAFKA_REPLICATION_FACTOR / KAFKA_MIN_INSYNC_REPLICAS. Exit 1 when any does.
 import 'reflect-metadata';
-import { TopicAdmin } from '@app/messaging';
+import { TopicAdminService } from '@app/messaging';
 import { loadConfig } from '@app/platform';
 
-const admin = new TopicAdmin(loadConfig().messaging);
+const admin = new TopicAdminService(loadConfig().messaging);
 try {
   const report = await admin.ensureTopics();
   process.stdout.write(`created ${report.created.length}, existing ${report.existing.length}\n`);

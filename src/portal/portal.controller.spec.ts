@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { transformFileSync } from '@swc/core';
-import { assetDirectories, PAGE_CSP } from '@app/platform';
-import { readPortalFiles, transpilePortal } from './portal-assets.service.js';
+import { assetDirectories, PAGE_CSP, transpilePageModule } from '@app/platform';
+import { readPortalFiles } from './portal-assets.service.js';
 import { PortalModule } from './portal.module.js';
 import { staticPortal } from './static-build.js';
 import { expectCodeOutOfMarkup, expectMarkupOutOfScript, pageApp } from '../../test/support/page-app.js';
@@ -45,7 +45,7 @@ describe('portal page', () => {
   it('serves the script as the ES module transpiled from portal.ts, and the stylesheet', async () => {
     const script = await http().get('/portal/portal.js').expect(200);
     expect(script.headers['content-type']).toBe('text/javascript; charset=utf-8');
-    expect(script.text).toBe(await transpilePortal(asset('portal.ts')));
+    expect(script.text).toBe(await transpilePageModule(asset('portal.ts'), 'portal.ts'));
     expect(script.text).not.toMatch(MODULE_SYSTEM);
     const style = await http().get('/portal/portal.css').expect(200);
     expect(style.headers['content-type']).toBe('text/css; charset=utf-8');

@@ -8,7 +8,7 @@ import {
   EventProducer,
   MESSAGING_SETTINGS,
   type MessagingSettings,
-  TopicAdmin,
+  TopicAdminService,
   TopicReader,
 } from '@app/messaging';
 import { AppConfig, createPlatformApp } from '@app/platform';
@@ -186,11 +186,7 @@ describe('audit log and admin API (monolith, real Kafka and PostgreSQL)', () => 
     await start();
     adminToken = await shop.adminToken();
     planId = (await shop.publishPlan(adminToken)).id;
-    await waitFor(async () => {
-      const saga: unknown[] = await db.query('SELECT 1 FROM saga.plan_view WHERE plan_id = $1', [planId]);
-      const orders: unknown[] = await db.query('SELECT 1 FROM orders.plan_view WHERE plan_id = $1', [planId]);
-      return saga.length > 0 && orders.length > 0 ? true : undefined;
-    }, 'the plan in the saga and orders read models');
+    await shop.planKnown(planId);
     const { accountId, apiKey } = await shop.signUp();
     customer = { accountId, apiKey, token: await shop.token(apiKey) };
     const orderId = await placePaidOrder();
@@ -235,7 +231,7 @@ describe('audit log and admin API (monolith, real Kafka and PostgreSQL)', () => 
     );
     const settings = app.get<MessagingSettings>(MESSAGING_SETTINGS);
     await app.close();
-    const admin = new TopicAdmin(settings);
+    const admin = new TopicAdminService(settings);
     try {
       const before = await admin.consumerLag(auditLogGroupId(prefix));
       expect(before.topics.length).toBeGreaterThan(10);

@@ -7,7 +7,7 @@ import {
   DLQ_HEADER,
   MESSAGING_SETTINGS,
   type MessagingSettings,
-  RelayHost,
+  RelayHostService,
   TopicReader,
 } from '@app/messaging';
 import { createPlatformApp } from '@app/platform';
@@ -131,17 +131,22 @@ describe('billing (monolith, real Kafka and PostgreSQL)', () => {
     },
   });
 
-  /** What the order saga does when it compensates: a command in its own outbox, keyed by the tenant. */
+  /**
+   * What the order saga does when it compensates: a command in its own outbox, keyed by the tenant, with no
+   * operator behind it (requestedBy and note null).
+   */
   const sagaCommand = <T extends 'payment.refund_requested' | 'invoice.void_requested'>(
     type: T,
-    data: EventData<T>,
+    data: Omit<EventData<T>, 'requestedBy' | 'note'>,
     tenantId: string,
     subject: string,
   ) =>
     app
-      .get(RelayHost)
+      .get(RelayHostService)
       .outboxOf('saga')
-      .transaction((uow) => uow.publish(type, data, { tenantId, subject }));
+      .transaction((uow) =>
+        uow.publish(type, { ...data, requestedBy: null, note: null } as EventData<T>, { tenantId, subject }),
+      );
 
   const handledByBilling = (eventIds: string[]) =>
     waitFor(
@@ -166,10 +171,7 @@ describe('billing (monolith, real Kafka and PostgreSQL)', () => {
     shop = new Storefront(app);
     const admin = await shop.adminToken();
     planId = (await shop.publishPlan(admin)).id;
-    await waitFor(async () => {
-      const rows: unknown[] = await db.query('SELECT 1 FROM orders.plan_view WHERE plan_id = $1', [planId]);
-      return rows.length > 0 ? true : undefined;
-    }, 'the plan in the orders read model');
+    await shop.planKnown(planId);
   });
 
   afterAll(async () => {
@@ -227,7 +229,7 @@ describe('billing (monolith, real Kafka and PostgreSQL)', () => {
   it('parks an order that comes before its account and invoices it, setup fee and country rate, when the account arrives', async () => {
     const accountId = randomUUID();
     const orderId = randomUUID();
-    const relays = app.get(RelayHost);
+    const relays = app.get(RelayHostService);
     const order = await relays.outboxOf('orders').transaction((uow) =>
       uow.publish(
         'order.created',

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { SubscriptionTimers } from '@app/billing';
+import { SubscriptionTimersService } from '@app/billing';
 import { Clock, createPlatformApp, TestClock } from '@app/platform';
 import { MONOLITH } from '../../src/app.module.js';
+import { outboxPayloadsOfService } from '../support/event-log.js';
 import { closeIsolatedApp, uniquePrefix } from '../support/isolation.js';
 import { waitFor } from '../support/processes.js';
 import { Storefront } from '../support/storefront.js';
+import { settleDueTimers } from '../support/subscription-timers.js';
 import { MailCatcher } from './mail-catcher.js';
 
 const DAY = 86_400_000;
@@ -82,7 +84,7 @@ describe('recurring billing (monolith, real Kafka, PostgreSQL and SMTP, a test c
   let db: DataSource;
   let shop: Storefront;
   let clock: TestClock;
-  let timers: SubscriptionTimers;
+  let timers: SubscriptionTimersService;
   const plans = { small: '', big: '', huge: '' };
 
   beforeAll(async () => {
@@ -108,7 +110,7 @@ describe('recurring billing (monolith, real Kafka, PostgreSQL and SMTP, a test c
       throw new Error('CLOCK_MODE=test did not give the app a TestClock');
     }
     clock = movable;
-    timers = app.get(SubscriptionTimers);
+    timers = app.get(SubscriptionTimersService);
     const admin = await shop.adminToken();
     for (const [name, plan] of Object.entries({ small: SMALL, big: BIG, huge: HUGE })) {
       const { monthly, ...resources } = plan;
@@ -236,22 +238,8 @@ describe('recurring billing (monolith, real Kafka, PostgreSQL and SMTP, a test c
 
   // ---- time and timers --------------------------------------------------------------------------------------
 
-  /**
-   * Fires every timer of these subscriptions due by the test clock, here and through the app's own poller, and
-   * waits until none is pending any more.
-   */
-  const settle = (subscriptionIds: string[]) =>
-    waitFor(async () => {
-      while (await timers.fireDue()) {
-        // fire everything due
-      }
-      const rows: { n: string }[] = await db.query(
-        `SELECT count(*) AS n FROM billing.subscription_timer
-         WHERE subscription_id = ANY($1::uuid[]) AND status = 'pending' AND due_at <= $2`,
-        [subscriptionIds, clock.now()],
-      );
-      return Number(rows[0]?.n) === 0 ? true : undefined;
-    }, `the due timers of ${subscriptionIds.length} subscription(s)`);
+  /** Fires every timer of these subscriptions due by the test clock and waits until none is pending. */
+  const settle = (subscriptionIds: string[]) => settleDueTimers(timers, db, clock, subscriptionIds);
 
   const travel = async (to: Date, ...subscriptionIds: string[]) => {
     clock.moveTo(to);
@@ -274,14 +262,8 @@ describe('recurring billing (monolith, real Kafka, PostgreSQL and SMTP, a test c
   };
 
   /** Payloads one module wrote to its outbox for one event type about one service. */
-  const published = async (schema: string, type: string, serviceId: string) =>
-    (
-      await db.query<{ payload: string }[]>(
-        `SELECT payload FROM "${schema}".outbox WHERE topic = $1 AND payload::jsonb ->> 'serviceId' = $2
-         ORDER BY id`,
-        [prefix + type, serviceId],
-      )
-    ).map((r) => JSON.parse(r.payload) as Record<string, unknown>);
+  const published = (schema: string, type: string, serviceId: string) =>
+    outboxPayloadsOfService(db, schema, prefix + type, serviceId);
 
   const mailsTo = (c: Customer, subject: string | RegExp) =>
     mail.subjectsTo(c.email).filter((s) => (typeof subject === 'string' ? s === subject : subject.test(s)));
@@ -738,7 +720,7 @@ describe('recurring billing (monolith, real Kafka, PostgreSQL and SMTP, a test c
     await second.init();
     try {
       const otherClock = second.get(Clock);
-      const otherTimers = second.get(SubscriptionTimers);
+      const otherTimers = second.get(SubscriptionTimersService);
       if (!(otherClock instanceof TestClock)) {
         throw new Error('the second app has no TestClock');
       }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type pg from 'pg';
 import { SOURCE_MODULES } from '@app/contracts';
-import { TopicAdmin } from '@app/messaging';
+import { TopicAdminService } from '@app/messaging';
 import { loadConfig } from '@app/platform';
 import { ROOT, waitFor } from '../support/processes.js';
 
@@ -50,7 +50,7 @@ export function killBroker(id: BrokerId): void {
 
 /** The cluster as an operator's tools see it: leaders, replicas, in-sync replicas, topic configs. */
 export class ClusterView {
-  readonly admin = new TopicAdmin({ ...loadConfig().messaging, brokers: CLUSTER_BROKERS });
+  readonly admin = new TopicAdminService({ ...loadConfig().messaging, brokers: CLUSTER_BROKERS });
 
   brokers(): Promise<number[]> {
     return this.admin.brokerIds();

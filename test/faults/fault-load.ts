@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { TopicAdmin } from '@app/messaging';
+import { TopicAdminService } from '@app/messaging';
 import { loadConfig } from '@app/platform';
 import { formatReport, isClean, Reconciler, type ReconcileReport } from '@app/reconcile';
 import { dropOutboxRows } from '../support/isolation.js';
@@ -304,7 +304,7 @@ export class FaultEnvironment {
 
   async close(): Promise<void> {
     await this.pool.end();
-    const admin = new TopicAdmin({ ...loadConfig().messaging, topicPrefix: this.prefix });
+    const admin = new TopicAdminService({ ...loadConfig().messaging, topicPrefix: this.prefix });
     await admin.deleteTopics(admin.catalogTopics());
     await admin.onModuleDestroy();
     await dropOutboxRows(process.env.DATABASE_URL ?? '', this.prefix);

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 import { SOURCE_MODULES } from '@app/contracts';
-import { defineDomain, TopicAdmin } from '@app/messaging';
+import { defineDomain, TopicAdminService } from '@app/messaging';
 import { createPlatformApp } from '@app/platform';
 import { MONOLITH } from '../../src/app.module.js';
 import { MailCatcher } from '../billing/mail-catcher.js';
@@ -344,7 +344,7 @@ describe('REST fuzzing of every endpoint (monolith, real Kafka and PostgreSQL, f
    * delivery publishes its event seconds later) and every consumer group caught up.
    */
   async function settled(): Promise<void> {
-    const admin = app.get(TopicAdmin);
+    const admin = app.get(TopicAdminService);
     await waitFor(
       async () => {
         for (const schema of SOURCE_MODULES) {

@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { Controller, Module } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import { exampleEvent, type EventData } from '@app/contracts';
+import { v7 as uuidv7 } from 'uuid';
+import { exampleEvent, type EventData, type EventEnvelope } from '@app/contracts';
 import {
   defineDomain,
   type EventContext,
@@ -23,6 +25,23 @@ export const EFFECTS_DDL = `
     hostname text NOT NULL,
     handled_at timestamptz NOT NULL DEFAULT clock_timestamp()
   )`;
+
+/** An order.created as orders would publish it, for a test to put on the topic itself (e.g. twice). */
+export function orderCreatedEnvelope(hostname: string): EventEnvelope<'order.created'> {
+  const data = { ...exampleEvent('order.created'), orderId: randomUUID(), hostname };
+  return {
+    id: uuidv7(),
+    type: 'order.created',
+    specversion: '1.0',
+    source: 'orders',
+    time: new Date().toISOString(),
+    subject: data.orderId,
+    version: 2,
+    tenantid: randomUUID(),
+    correlationid: randomUUID(),
+    data,
+  };
+}
 
 /** Handler invocations per event id, including ones whose transaction rolled back. */
 export const invocations = new Map<string, number>();

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { exampleEvent } from '@app/contracts';
 import { dataSourceOptions } from '@app/database';
-import { EventSchemas, type MessagingSettings, Outbox, TopicAdmin, TopicReader } from '@app/messaging';
+import {
+  EventSchemasService,
+  type MessagingSettings,
+  OutboxService,
+  TopicAdminService,
+  TopicReader,
+} from '@app/messaging';
 import { spawnNode, waitFor, type Spawned } from '../support/processes.js';
 import { dropOutboxRows, uniquePrefix } from '../support/isolation.js';
 import { ORDERS } from './fixtures.js';
@@ -23,7 +29,7 @@ describe('outbox relay', () => {
   const db = new DataSource(
     dataSourceOptions({ url: process.env.DATABASE_URL ?? '', poolSize: 4, logging: false }),
   );
-  const admin = new TopicAdmin(settings);
+  const admin = new TopicAdminService(settings);
   let proc: Spawned | undefined;
 
   const startApp = (): Spawned =>
@@ -57,7 +63,7 @@ describe('outbox relay', () => {
   });
 
   it('killed mid-batch, loses nothing and keeps per-tenant order', async () => {
-    const outbox = new Outbox(ORDERS, db, new EventSchemas(), prefix);
+    const outbox = new OutboxService(ORDERS, db, new EventSchemasService(), prefix);
     const tenants = Array.from({ length: 10 }, () => randomUUID());
     const order = new Map<string, string[]>(tenants.map((t) => [t, []]));
     for (let batch = 0; batch < 40; batch++) {
@@ -126,7 +132,7 @@ describe('outbox relay', () => {
   });
 
   it('defers records the broker refuses without holding back other topics, then publishes them in order', async () => {
-    const outbox = new Outbox(ORDERS, db, new EventSchemas(), prefix);
+    const outbox = new OutboxService(ORDERS, db, new EventSchemasService(), prefix);
     const missing = `${prefix}not-yet-created`;
     const tenant = randomUUID();
     const refusedIds: string[] = [];

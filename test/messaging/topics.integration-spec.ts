@@ -1,8 +1,8 @@
 import { EVENT_TYPES } from '@app/contracts';
-import { type MessagingSettings, TopicAdmin } from '@app/messaging';
+import { type MessagingSettings, TopicAdminService } from '@app/messaging';
 import { uniquePrefix } from '../support/isolation.js';
 
-describe(TopicAdmin.name, () => {
+describe(TopicAdminService.name, () => {
   const prefix = uniquePrefix('topics');
   const settings = (partitions: number): MessagingSettings => ({
     brokers: ['127.0.0.1:9092'],
@@ -12,7 +12,7 @@ describe(TopicAdmin.name, () => {
     replicationFactor: 1,
     partitionsConcurrency: 1,
   });
-  const admin = new TopicAdmin(settings(6));
+  const admin = new TopicAdminService(settings(6));
 
   afterAll(async () => {
     await admin.deleteTopics(admin.catalogTopics());
@@ -30,7 +30,7 @@ describe(TopicAdmin.name, () => {
     expect(again.created).toEqual([]);
     expect(again.existing).toHaveLength(EVENT_TYPES.length * 2);
 
-    const otherConfig = new TopicAdmin(settings(3));
+    const otherConfig = new TopicAdminService(settings(3));
     try {
       const report = await otherConfig.ensureTopics();
       expect(report.created).toEqual([]);

@@ -4,7 +4,7 @@ import type { INestApplication } from '@nestjs/common';
 import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
 import { DataSource } from 'typeorm';
 import type { EventData, EventEnvelope } from '@app/contracts';
-import { RelayHost } from '@app/messaging';
+import { RelayHostService } from '@app/messaging';
 import { createPlatformApp } from '@app/platform';
 import { MONOLITH } from '../../src/app.module.js';
 import { closeIsolatedApp, uniquePrefix } from '../support/isolation.js';
@@ -130,7 +130,7 @@ describe('notifications (monolith, real Kafka, PostgreSQL and SMTP)', () => {
     data: EventData<'notification.requested'>,
   ): Promise<EventEnvelope<'notification.requested'>> {
     return app
-      .get(RelayHost)
+      .get(RelayHostService)
       .outboxOf('saga')
       .transaction((uow) =>
         uow.publish('notification.requested', data, { tenantId, subject: data.notificationId }),

@@ -165,10 +165,7 @@ describe('customer webhooks (monolith, real Kafka, PostgreSQL and an HTTP receiv
     db = app.get(DataSource);
     shop = new Storefront(app);
     planId = (await shop.publishPlan(await shop.adminToken())).id;
-    await waitFor(async () => {
-      const rows: unknown[] = await db.query('SELECT 1 FROM orders.plan_view WHERE plan_id = $1', [planId]);
-      return rows.length > 0 ? true : undefined;
-    }, 'the plan in the orders read model');
+    await shop.planKnown(planId);
   });
 
   afterAll(async () => {

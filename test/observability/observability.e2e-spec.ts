@@ -4,7 +4,7 @@ import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { DataSource } from 'typeorm';
 import { SOURCE_MODULES } from '@app/contracts';
-import { EventProducer, RelayHost } from '@app/messaging';
+import { EventProducer, RelayHostService } from '@app/messaging';
 import { createPlatformApp, shutdownTelemetry, startTelemetry } from '@app/platform';
 import { MONOLITH } from '../../src/app.module.js';
 import { closeIsolatedApp, uniquePrefix } from '../support/isolation.js';
@@ -76,11 +76,7 @@ describe('observability: one trace per order, Prometheus metrics (monolith, real
     db = app.get(DataSource);
     shop = new Storefront(app);
     planId = (await shop.publishPlan(await shop.adminToken())).id;
-    await waitFor(async () => {
-      const rows: unknown[] = await db.query('SELECT 1 FROM saga.plan_view WHERE plan_id = $1', [planId]);
-      const known: unknown[] = await db.query('SELECT 1 FROM orders.plan_view WHERE plan_id = $1', [planId]);
-      return rows.length > 0 && known.length > 0 ? true : undefined;
-    }, 'the plan in the saga and orders read models');
+    await shop.planKnown(planId);
     customer = await shop.customer();
     // An order that overtakes its account is invoiced later, in the trace of the account's sign-up.
     await waitFor(async () => {
@@ -304,7 +300,7 @@ describe('observability: one trace per order, Prometheus metrics (monolith, real
     await sagaEnds(declined.orderId, 'failed');
     // Backlog: a row the broker refuses (no such topic) stays in the catalog's outbox.
     await app
-      .get(RelayHost)
+      .get(RelayHostService)
       .outboxOf('catalog')
       .transaction((uow) =>
         uow.publishRaw(`${prefix}observability.missing`, 'k', { ce_id: randomUUID() }, '{}'),

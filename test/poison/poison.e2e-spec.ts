@@ -12,7 +12,7 @@ import {
   EventProducer,
   MESSAGING_SETTINGS,
   type MessagingSettings,
-  TopicAdmin,
+  TopicAdminService,
   TopicReader,
 } from '@app/messaging';
 import { createPlatformApp } from '@app/platform';
@@ -115,11 +115,7 @@ describe('poison records on every consumed topic (monolith, real Kafka and Postg
     shop = new Storefront(app);
     subscribed = subscriptions(app, prefix);
     planId = (await shop.publishPlan(await shop.adminToken())).id;
-    await waitFor(async () => {
-      const saga: unknown[] = await db.query('SELECT 1 FROM saga.plan_view WHERE plan_id = $1', [planId]);
-      const orders: unknown[] = await db.query('SELECT 1 FROM orders.plan_view WHERE plan_id = $1', [planId]);
-      return saga.length > 0 && orders.length > 0 ? true : undefined;
-    }, 'the plan in the saga and orders read models');
+    await shop.planKnown(planId);
   }, 90_000);
 
   afterAll(async () => {
@@ -269,7 +265,7 @@ describe('poison records on every consumed topic (monolith, real Kafka and Postg
       40_000,
     );
     // No partition of any domain is stuck behind a poison record.
-    const admin = app.get(TopicAdmin);
+    const admin = app.get(TopicAdminService);
     const groups = [...new Set(subscribed.map((s) => s.group))];
     const lags = await waitFor(async () => {
       const all = await Promise.all(groups.map((g) => admin.consumerLag(prefix + g)));

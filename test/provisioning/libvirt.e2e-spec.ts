@@ -5,7 +5,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { EventData, EventType } from '@app/contracts';
 import { encodeEnvelope, EventProducer } from '@app/messaging';
 import { Clock, createPlatformApp, TestClock } from '@app/platform';
-import { SubscriptionTimers } from '@app/billing';
+import { SubscriptionTimersService } from '@app/billing';
 import { MONOLITH } from '../../src/app.module.js';
 import { orderEvents } from '../support/event-log.js';
 import { closeIsolatedApp, dropOutboxRows, uniquePrefix } from '../support/isolation.js';
@@ -439,7 +439,7 @@ describe('provisioning on libvirt/QEMU (monolith, real Kafka, PostgreSQL and lib
   }, 120_000);
 
   it('suspends, unsuspends and terminates the real domain as recurring billing decides', async () => {
-    const timers = app.get(SubscriptionTimers);
+    const timers = app.get(SubscriptionTimersService);
     const c = await customer();
     const kept = await delivered(c);
     const dropped = await delivered(c);

@@ -7,8 +7,8 @@ import {
   MESSAGING_SETTINGS,
   type MessagingSettings,
   type ReadRecord,
-  RelayHost,
-  TopicAdmin,
+  RelayHostService,
+  TopicAdminService,
   TopicReader,
 } from '@app/messaging';
 import { createPlatformApp } from '@app/platform';
@@ -80,7 +80,7 @@ function sagaPublishes<T extends SagaCommand>(
   data: EventData<T>,
 ): Promise<EventEnvelope<T>> {
   return app
-    .get(RelayHost)
+    .get(RelayHostService)
     .outboxOf('saga')
     .transaction((uow) => uow.publish(type, data, { tenantId, subject: data.serviceId }));
 }
@@ -479,7 +479,7 @@ describe('provisioning (monolith, real Kafka and PostgreSQL)', () => {
       throw new Error('the request is not in the saga outbox');
     }
     await app
-      .get(RelayHost)
+      .get(RelayHostService)
       .outboxOf('saga')
       .transaction((uow) => uow.publishRaw(row.topic, row.key, row.headers, row.payload));
     // And the saga asking again (a new event) while the service is being built or already runs.
@@ -674,7 +674,7 @@ async function outboxRows(db: DataSource, prefix: string): Promise<string> {
 
 async function provisioningTopicsText(app: INestApplication, prefix: string): Promise<string> {
   const topics = app
-    .get(TopicAdmin)
+    .get(TopicAdminService)
     .catalogTopics()
     .filter((t) => t.startsWith(`${prefix}provisioning.`));
   const reader = readerOf(app);

@@ -5,7 +5,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import type { EventData, EventType } from '@app/contracts';
-import { MESSAGING_SETTINGS, type MessagingSettings, RelayHost, TopicReader } from '@app/messaging';
+import { MESSAGING_SETTINGS, type MessagingSettings, RelayHostService, TopicReader } from '@app/messaging';
 import { createPlatformApp } from '@app/platform';
 import { MONOLITH } from '../../src/app.module.js';
 import { closeIsolatedApp, uniquePrefix } from '../support/isolation.js';
@@ -298,6 +298,8 @@ describe('service actions (monolith, real Kafka and PostgreSQL)', () => {
       subscriptionId: randomUUID(),
       sequence: 1_000_000,
       reason: 'non_payment',
+      requestedBy: null,
+      note: null,
     });
     await waitFor(async () => {
       const r = await shop.http.get(`/v1/services/${s.serviceId}`).auth(s.customer.token, bearer);
@@ -403,7 +405,7 @@ describe('service actions (monolith, real Kafka and PostgreSQL)', () => {
   /** Stands in for billing: its commands go out through billing's own outbox. */
   async function billingPublishes<T extends EventType>(s: ActiveService, type: T, data: EventData<T>) {
     await app
-      .get(RelayHost)
+      .get(RelayHostService)
       .outboxOf('billing')
       .transaction((uow) =>
         uow.publish(type, data, { tenantId: s.customer.accountId, subject: s.serviceId }),
@@ -417,7 +419,7 @@ describe('service actions (monolith, real Kafka and PostgreSQL)', () => {
   async function requestedBehindTheApi(s: ActiveService, action: 'reboot'): Promise<string> {
     const actionId = randomUUID();
     await app
-      .get(RelayHost)
+      .get(RelayHostService)
       .outboxOf('provisioning')
       .transaction(async (uow) => {
         await uow.manager.query(

@@ -8,8 +8,11 @@ import { encodeEnvelope, EventProducer } from '@app/messaging';
 import { AppConfig, createPlatformApp } from '@app/platform';
 import { Reconciler } from '@app/reconcile';
 import { MONOLITH } from '../../src/app.module.js';
+import { MailCatcher } from '../billing/mail-catcher.js';
 import { orderEvents, sequence } from '../support/event-log.js';
 import { closeIsolatedApp, uniquePrefix } from '../support/isolation.js';
+import { mailBodies } from '../support/mail.js';
+import { inboxHits } from '../support/consumers.js';
 import { waitFor } from '../support/processes.js';
 import { Storefront } from '../support/storefront.js';
 
@@ -34,10 +37,13 @@ describe('order saga (monolith, real Kafka and PostgreSQL)', () => {
   let shop: Storefront;
   let planId: string;
   const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
+  const mail = new MailCatcher();
 
   beforeAll(async () => {
+    const smtpPort = await mail.start();
     app = await createPlatformApp(MONOLITH, {
       ...process.env,
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
       KAFKA_TOPIC_PREFIX: prefix,
       KAFKA_TOPIC_PARTITIONS: '2',
       PROVISIONING_SIMULATOR_STEP_MS: '0',
@@ -47,16 +53,13 @@ describe('order saga (monolith, real Kafka and PostgreSQL)', () => {
     db = app.get(DataSource);
     shop = new Storefront(app);
     planId = (await shop.publishPlan(await shop.adminToken())).id;
-    await waitFor(async () => {
-      const rows: unknown[] = await db.query('SELECT 1 FROM saga.plan_view WHERE plan_id = $1', [planId]);
-      const known: unknown[] = await db.query('SELECT 1 FROM orders.plan_view WHERE plan_id = $1', [planId]);
-      return rows.length > 0 && known.length > 0 ? true : undefined;
-    }, 'the plan in the saga and orders read models');
+    await shop.planKnown(planId);
   });
 
   afterAll(async () => {
     await pool.end();
     await closeIsolatedApp(app, prefix);
+    await mail.stop();
   });
 
   async function placeOrder(token: string, hostname?: string): Promise<string> {
@@ -163,10 +166,12 @@ describe('order saga (monolith, real Kafka and PostgreSQL)', () => {
     // Redelivery: the payment and provisioning results arrive again with the same ids — nothing happens twice.
     const producer = app.get(EventProducer);
     const again = log.filter((e) => e.type === 'payment.received' || e.type === 'provisioning.completed');
+    expect(again).toHaveLength(2);
+    const hits = inboxHits(app);
     await producer.send(
       again.map((e) => ({ topic: e.topic, key: e.key, value: e.payload, headers: e.headers })),
     );
-    await new Promise((r) => setTimeout(r, 2_000));
+    await hits.seen(again);
     const after = await orderEvents(db, orderId);
     for (const type of ['provisioning.requested', 'payment.received', 'order.completed', 'saga.completed']) {
       expect({ type, n: after.filter((e) => e.type === type).length }).toEqual({ type, n: 1 });
@@ -174,16 +179,26 @@ describe('order saga (monolith, real Kafka and PostgreSQL)', () => {
   });
 
   it('declined card: the invoice stays payable, the customer is mailed, a good card completes the order', async () => {
-    const { token } = await shop.customer();
+    const email = `decline-${randomUUID()}@example.com`;
+    const token = await shop.token((await shop.signUp({ email })).apiKey);
     const orderId = await placeOrder(token);
     const invoice = await invoiceOf(token, orderId);
     const declined = await pay(token, invoice.id, 'tok_declined').expect(402);
     expect(declined.headers['content-type']).toMatch(/^application\/problem\+json/);
-    const mail = await waitFor(async () => {
+    const requested = await waitFor(async () => {
       const log = await orderEvents(db, orderId);
       return log.find((e) => e.type === 'notification.requested' && e.data.template === 'payment-failed');
     }, 'the payment-failed mail');
-    expect(mail.data).toMatchObject({ variables: { orderId } });
+    expect(requested.data).toMatchObject({ recipient: email, variables: { orderId } });
+    // The customer's mailbox, through the real SMTP server: the decline and its reason, and how to go on.
+    const failedSubject = `Payment for order ${orderId} failed`;
+    const delivered = await waitFor(
+      () => Promise.resolve(mail.received.find((m) => m.to.includes(email) && m.subject === failedSubject)),
+      'the payment-failed mail in the customer’s mailbox',
+    );
+    const body = mailBodies(delivered.raw).text;
+    expect(body).toContain(`we could not collect the payment for your order ${orderId}`);
+    expect(body).toContain('Reason: card_declined');
     expect((await sagaOf(orderId))?.status).toBe('running');
     const open = await shop.http
       .get(`/v1/invoices/${invoice.id}`)
@@ -202,6 +217,12 @@ describe('order saga (monolith, real Kafka and PostgreSQL)', () => {
     ]) {
       expect({ type, n: log.filter((e) => e.type === type).length }).toEqual({ type, n: 0 });
     }
+    // One decline, one mail about it; then the server's mail, and nothing else (but the sign-up's own).
+    const orderMails = () =>
+      mail.subjectsTo(email).filter((s) => !s.startsWith('Confirm your email address'));
+    await waitFor(() => Promise.resolve(orderMails().length >= 2 ? true : undefined), 'the vps-ready mail');
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(orderMails()).toEqual([failedSubject, expect.stringMatching(/^Your server \S+ is ready$/)]);
   });
 
   it('provisioning failure: release, void (which refunds), cancel, notify — in that causal order', async () => {
@@ -255,10 +276,12 @@ describe('order saga (monolith, real Kafka and PostgreSQL)', () => {
 
     // A redelivered void request refunds and voids once.
     const request = log.filter((e) => e.type === 'invoice.void_requested');
+    expect(request).toHaveLength(1);
+    const hits = inboxHits(app);
     await app
       .get(EventProducer)
       .send(request.map((e) => ({ topic: e.topic, key: e.key, value: e.payload, headers: e.headers })));
-    await new Promise((r) => setTimeout(r, 2_000));
+    await hits.seen(request);
     const after = await orderEvents(db, orderId);
     expect(after.filter((e) => e.type === 'payment.refunded')).toHaveLength(1);
     expect(after.filter((e) => e.type === 'invoice.voided')).toHaveLength(1);

@@ -1,13 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
-import pg from 'pg';
 import type request from 'supertest';
 import { DataSource } from 'typeorm';
-import { createPlatformApp } from '@app/platform';
-import { formatReport, isClean, Reconciler, type ReconcileReport } from '@app/reconcile';
-import { MONOLITH } from '../../src/app.module.js';
+import { formatReport } from '@app/reconcile';
 import { type LoggedEvent, orderEvents } from '../support/event-log.js';
 import { closeIsolatedApp, uniquePrefix } from '../support/isolation.js';
+import { startMonolith } from '../support/monolith.js';
 import { waitFor } from '../support/processes.js';
+import { settledReconciliation } from '../support/reconcile.js';
 import { Storefront } from '../support/storefront.js';
 
 // Concurrent HTTP requests against the monolith on the real broker and database (design of issue 16): billing
@@ -89,26 +88,17 @@ describe('saga under concurrent requests (monolith, real Kafka and PostgreSQL)',
   const prefix = uniquePrefix('saga-concurrency');
   let app: INestApplication;
   let db: DataSource;
-  let pool: pg.Pool;
   let shop: Storefront;
   let planId: string;
   let runs: Record<Scenario, Promise<Round[]>>;
 
   beforeAll(async () => {
-    app = await createPlatformApp(MONOLITH, {
-      ...process.env,
-      KAFKA_TOPIC_PREFIX: prefix,
+    ({ app, db, shop, planId } = await startMonolith(prefix, {
       KAFKA_TOPIC_PARTITIONS: '2',
       PROVISIONING_SIMULATOR_STEP_MS: '0',
       PAYMENT_WINDOW_SECONDS: String(PAYMENT_WINDOW_SECONDS),
       PAYMENT_MAX_DECLINES: String(PAYMENT_MAX_DECLINES),
-    });
-    await app.init();
-    db = app.get(DataSource);
-    pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
-    shop = new Storefront(app);
-    planId = (await shop.publishPlan(await shop.adminToken())).id;
-    await shop.planKnown(planId);
+    }));
     // Every scenario's orders go in flight now; the tests below wait for their own. A failure is reported by the
     // test that awaits it, not as an unhandled rejection.
     runs = {
@@ -128,7 +118,6 @@ describe('saga under concurrent requests (monolith, real Kafka and PostgreSQL)',
   afterAll(async () => {
     // Let in-flight requests and waits of a failed scenario end before the app goes away.
     await Promise.allSettled(Object.values(runs ?? {}));
-    await pool?.end();
     await closeIsolatedApp(app, prefix);
   }, 180_000);
 
@@ -604,23 +593,7 @@ describe('saga under concurrent requests (monolith, real Kafka and PostgreSQL)',
 
       // With no grace period the reconciler also sees what is still settling (the order moving to completed after
       // saga.completed, the audit log catching up with the outboxes): wait for a clean report, then judge the last.
-      const reconciler = new Reconciler(pool);
-      let report: ReconcileReport | undefined;
-      await waitFor(
-        async () => {
-          report = await reconciler.reconcile({ prefix, graceSeconds: 0, sinceHours: 1 });
-          return isClean(report) ? true : undefined;
-        },
-        'a clean reconciliation',
-        60_000,
-        2_000,
-      ).catch(() => undefined);
-      if (!report) {
-        throw new Error('the reconciler did not answer');
-      }
-      if (!isClean(report)) {
-        console.error(formatReport(report));
-      }
+      const report = await settledReconciliation(prefix);
       expect(formatReport(report)).not.toMatch(/FAIL/);
       const counts = Object.fromEntries(report.findings.map((f) => [f.check, f.count]));
       expect(counts).toEqual(Object.fromEntries(report.findings.map((f) => [f.check, 0])));

@@ -286,7 +286,11 @@ class World {
       }
       return;
     }
-    const verdict = this.instance ? this.apply({ kind: 'event', type, data }, false) : 'park';
+    const input = orderSaga.storedInput(type, data);
+    if (!input) {
+      return;
+    }
+    const verdict = this.instance ? this.apply(input, false) : 'park';
     if (verdict === 'park') {
       this.parked.push({ id, type, data });
     } else if (verdict === 'act' || verdict === 'compensate') {
@@ -323,7 +327,8 @@ class World {
     for (let moved = true; moved;) {
       moved = false;
       for (const parked of [...this.parked]) {
-        const verdict = this.apply({ kind: 'event', type: parked.type, data: parked.data }, false);
+        const input = orderSaga.storedInput(parked.type, parked.data);
+        const verdict = input ? this.apply(input, false) : 'ignore';
         if (verdict !== 'park') {
           this.parked.splice(this.parked.indexOf(parked), 1);
         }

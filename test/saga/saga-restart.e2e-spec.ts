@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { TopicAdmin } from '@app/messaging';
+import { TopicAdminService } from '@app/messaging';
 import { loadConfig } from '@app/platform';
 import { orderEvents } from '../support/event-log.js';
 import { dropOutboxRows, uniquePrefix } from '../support/isolation.js';
@@ -55,7 +55,7 @@ describe('saga survives a SIGKILL of the monolith', () => {
   afterAll(async () => {
     proc?.child.kill('SIGKILL');
     await db.destroy();
-    const admin = new TopicAdmin({ ...loadConfig().messaging, topicPrefix: prefix });
+    const admin = new TopicAdminService({ ...loadConfig().messaging, topicPrefix: prefix });
     await admin.deleteTopics(admin.catalogTopics());
     await admin.onModuleDestroy();
     await dropOutboxRows(process.env.DATABASE_URL ?? '', prefix);

@@ -1,22 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { exampleEvent, type EventData, type EventType } from '@app/contracts';
-import {
-  DLQ_HEADER,
-  encodeEnvelope,
-  EventProducer,
-  MESSAGING_SETTINGS,
-  type MessagingSettings,
-  RelayHost,
-  TopicReader,
-} from '@app/messaging';
-import { createPlatformApp } from '@app/platform';
-import { MONOLITH } from '../../src/app.module.js';
+import { DLQ_HEADER, exampleDeadLetter, type TopicReader } from '@app/messaging';
+import { plantDeadLetter, startDlqSuite, voidBillingParks } from '../support/dead-letters.js';
 import { closeIsolatedApp, uniquePrefix } from '../support/isolation.js';
 import { waitFor } from '../support/processes.js';
-import { Storefront } from '../support/storefront.js';
+import type { Storefront } from '../support/storefront.js';
 
 interface Letter {
   id: string;
@@ -47,61 +38,22 @@ describe('DLQ redrive is no confused deputy (monolith, real Kafka and PostgreSQL
   const tenant = randomUUID();
 
   beforeAll(async () => {
-    app = await createPlatformApp(MONOLITH, {
-      ...process.env,
-      KAFKA_TOPIC_PREFIX: prefix,
-      KAFKA_TOPIC_PARTITIONS: '1',
-      PROVISIONING_SIMULATOR_STEP_MS: '0',
-    });
-    await app.init();
-    db = app.get(DataSource);
-    shop = new Storefront(app);
-    adminToken = await shop.adminToken();
-    reader = new TopicReader(app.get<MessagingSettings>(MESSAGING_SETTINGS));
+    ({ app, db, shop, adminToken, reader } = await startDlqSuite(prefix));
   });
 
   afterAll(async () => {
     await closeIsolatedApp(app, prefix);
   });
 
-  /** A record as a producer of `type` would write it, but claiming to come from `source`. */
-  const record = <T extends EventType>(type: T, source: string, data: EventData<T> | object) => {
+  /** A record as a producer of `type` would write it, but claiming to come from `source`, for `type`'s DLQ. */
+  const record = (type: EventType, source: string, data: EventData<EventType> | object) => {
     const id = uuidv7();
-    const encoded = encodeEnvelope({
-      id,
-      type,
-      specversion: '1.0',
-      source: source as 'billing',
-      time: new Date().toISOString(),
-      subject: randomUUID(),
-      version: 1,
-      tenantid: tenant,
-      correlationid: id,
-      data: data as EventData<T>,
-    });
-    return { id, ...encoded };
+    return { id, ...exampleDeadLetter(type, source, prefix, { id, tenantId: tenant, data }) };
   };
 
   /** Writes a record straight to the DLQ of `dlqOf`, with the headers a consumer adds, the original topic as told. */
-  const plant = async (dlqOf: EventType, planted: ReturnType<typeof record>, originalTopic: string) => {
-    await app.get(EventProducer).send([
-      {
-        topic: `${prefix}${dlqOf}.dlq`,
-        key: planted.key,
-        value: planted.value,
-        headers: {
-          ...planted.headers,
-          [DLQ_HEADER.originalTopic]: originalTopic,
-          [DLQ_HEADER.originalPartition]: '0',
-          [DLQ_HEADER.originalOffset]: '0',
-          [DLQ_HEADER.error]: 'rejected: planted',
-          [DLQ_HEADER.attempts]: '1',
-          [DLQ_HEADER.firstFailureTime]: new Date().toISOString(),
-          [DLQ_HEADER.consumerGroup]: 'platforma.notifications',
-        },
-      },
-    ]);
-  };
+  const plant = (dlqOf: EventType, planted: ReturnType<typeof record>, originalTopic: string) =>
+    plantDeadLetter(app, planted, `${prefix}${dlqOf}.dlq`, originalTopic);
 
   const letterOf = (dlqOf: EventType, eventId: string) =>
     waitFor(async () => {
@@ -207,13 +159,7 @@ describe('DLQ redrive is no confused deputy (monolith, real Kafka and PostgreSQL
     }
 
     // A void billing cannot carry out (no such invoice), published by the saga as it would: billing parks it.
-    const voidRequest = await app
-      .get(RelayHost)
-      .outboxOf('saga')
-      .transaction((uow) => {
-        const data = { ...exampleEvent('invoice.void_requested'), invoiceId: randomUUID() };
-        return uow.publish('invoice.void_requested', data, { tenantId: tenant, subject: data.invoiceId });
-      });
+    const voidRequest = { id: await voidBillingParks(app, tenant) };
     const genuine = await letterOf('invoice.void_requested', voidRequest.id);
     await waitFor(async () => {
       const logged: unknown[] = await db.query(

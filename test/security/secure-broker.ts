@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LoggerService } from '@nestjs/common';
 import { SOURCE_MODULES, type SourceModule } from '@app/contracts';
-import { type MessagingSettings, TopicAdmin } from '@app/messaging';
+import { type MessagingSettings, TopicAdminService } from '@app/messaging';
 import { freePort, ROOT, waitFor } from '../support/processes.js';
 
 const SECURITY = join(ROOT, 'deploy/kafka-security');
@@ -145,7 +145,7 @@ export class SecureBroker {
       'the SASL_SSL listener',
       timeoutMs,
     );
-    const admin = new TopicAdmin(this.settings('admin', this.adminPassword, 'readiness'));
+    const admin = new TopicAdminService(this.settings('admin', this.adminPassword, 'readiness'));
     try {
       await waitFor(
         async () => (await admin.ping()).controller ?? undefined,

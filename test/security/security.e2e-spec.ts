@@ -113,11 +113,7 @@ describe('security (monolith, real Kafka and PostgreSQL)', () => {
         prices: [{ billingCycle: 'monthly', amountMinor: 2599, currency: 'EUR' }],
       })
     ).id;
-    await waitFor(async () => {
-      const saga: unknown[] = await db.query('SELECT 1 FROM saga.plan_view WHERE plan_id = $1', [planId]);
-      const orders: unknown[] = await db.query('SELECT 1 FROM orders.plan_view WHERE plan_id = $1', [planId]);
-      return saga.length > 0 && orders.length > 0 ? true : undefined;
-    }, 'the plan in the saga and orders read models');
+    await shop.planKnown(planId);
 
     // Tenant B: a webhook, a completed order (invoice, payment, service, subscription) placed with an
     // Idempotency-Key. Tenant A will try to reach all of it.

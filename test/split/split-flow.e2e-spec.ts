@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { SOURCE_MODULES } from '@app/contracts';
-import { defineDomain, type MessagingSettings, TopicAdmin, TopicReader } from '@app/messaging';
+import { defineDomain, type MessagingSettings, TopicAdminService, TopicReader } from '@app/messaging';
 import { orderEvents, sequence, type LoggedEvent } from '../support/event-log.js';
 import { dropOutboxRows, uniquePrefix } from '../support/isolation.js';
 import { waitFor } from '../support/processes.js';
@@ -79,7 +79,7 @@ describe('split deployment: eight processes', () => {
   afterAll(async () => {
     await cluster.stopAll();
     await db.destroy();
-    const topics = new TopicAdmin(messaging);
+    const topics = new TopicAdminService(messaging);
     await topics.deleteTopics(topics.catalogTopics());
     await topics.onModuleDestroy();
     await dropOutboxRows(databaseUrl, prefix);

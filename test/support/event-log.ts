@@ -63,3 +63,17 @@ function parseObject(text: string): Record<string, unknown> | undefined {
 export function sequence(events: LoggedEvent[], types: string[]): string[] {
   return events.map((e) => e.type).filter((t) => types.includes(t));
 }
+
+/** Payloads a module wrote to its outbox for one topic about one service, oldest first. */
+export async function outboxPayloadsOfService(
+  db: DataSource,
+  schema: string,
+  topic: string,
+  serviceId: string,
+): Promise<Record<string, unknown>[]> {
+  const rows = await db.query<{ payload: string }[]>(
+    `SELECT payload FROM "${schema}".outbox WHERE topic = $1 AND payload::jsonb ->> 'serviceId' = $2 ORDER BY id`,
+    [topic, serviceId],
+  );
+  return rows.map((r) => JSON.parse(r.payload) as Record<string, unknown>);
+}

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SOURCE_MODULES } from '@app/contracts';
-import { TopicAdmin } from '@app/messaging';
+import { TopicAdminService } from '@app/messaging';
 
 /** A topic/group prefix of its own per suite, so suites share the broker without sharing state. */
 export function uniquePrefix(suite: string): string {
@@ -14,7 +14,7 @@ export function uniquePrefix(suite: string): string {
  * still bound for them (which later suites' relays would otherwise keep retrying).
  */
 export async function closeIsolatedApp(app: INestApplication, prefix: string): Promise<void> {
-  const topics = app.get(TopicAdmin);
+  const topics = app.get(TopicAdminService);
   const created = topics.catalogTopics();
   const db = app.get(DataSource);
   await app.close();

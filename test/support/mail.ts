@@ -1,1 +1,1 @@
-export { mailBodies, type MailBodies } from '../../src/cli/mail-bodies.js';
+export { mailBodies, type MailBodies } from '@app/notifications';

@@ -35,6 +35,11 @@ export async function planKnown(db: DataSource, planId: string, timeoutMs?: numb
   );
 }
 
+/** The subject (user id) of a bearer token: its payload decoded, the signature not checked. */
+export function tokenSubject(token: string): string {
+  return (JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { sub: string }).sub;
+}
+
 /** What a storefront does over HTTP, for the e2e suites. */
 export class Storefront {
   constructor(private readonly app: INestApplication) {}

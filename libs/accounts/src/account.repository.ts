@@ -49,8 +49,8 @@ export class AccountRepository {
     });
   }
 
-  find(id: string, manager: EntityManager = this.dataSource.manager): Promise<Account | null> {
-    return manager.findOneBy(Account, { id });
+  find(id: string): Promise<Account | null> {
+    return this.dataSource.manager.findOneBy(Account, { id });
   }
 
   async findCredential(keyId: string): Promise<Credential | undefined> {
@@ -69,14 +69,6 @@ export class AccountRepository {
     await this.dataSource.manager.update(ApiKey, { id: keyId }, { lastUsedAt: new Date() });
   }
 
-  async lockForUpdate(manager: EntityManager, id: string): Promise<Account | null> {
-    return manager.findOne(Account, { where: { id }, lock: { mode: 'pessimistic_write' } });
-  }
-
-  async setStatus(manager: EntityManager, id: string, status: Account['status']): Promise<void> {
-    await manager.update(Account, { id }, { status, updatedAt: new Date() });
-  }
-
   listKeys(accountId: string): Promise<ApiKey[]> {
     return this.dataSource.manager.find(ApiKey, {
       where: { accountId },
@@ -85,7 +77,7 @@ export class AccountRepository {
   }
 
   /** Locks the account row: concurrent creations and revocations of its keys go one at a time. */
-  async activeKeys(manager: EntityManager, accountId: string): Promise<ApiKey[]> {
+  async lockActiveKeys(manager: EntityManager, accountId: string): Promise<ApiKey[]> {
     await manager.findOne(Account, { where: { id: accountId }, lock: { mode: 'pessimistic_write' } });
     return manager.find(ApiKey, { where: { accountId, revokedAt: IsNull() } });
   }

@@ -1,11 +1,9 @@
-import { Body, Controller, Get, HttpCode, Ip, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal, Public, Roles } from '@app/platform';
+import { CurrentPrincipal, type Principal, Public } from '@app/platform';
 import { AccountsService } from './accounts.service.js';
 import { AuthService, type AccessToken } from './auth.service.js';
-import { SuspendAccountDto } from './dto/suspend-account.dto.js';
 import { TokenRequestDto } from './dto/token-request.dto.js';
-import { UnsuspendAccountDto } from './dto/unsuspend-account.dto.js';
 import type { Account } from './entities/account.entity.js';
 
 @ApiTags('accounts')
@@ -27,25 +25,5 @@ export class AccountsController {
   @Get('accounts/me')
   me(@CurrentPrincipal() principal: Principal): Promise<Account> {
     return this.accounts.get(principal.tenantId);
-  }
-
-  @ApiBearerAuth()
-  @Roles('admin')
-  @Post('admin/accounts/:id/suspend')
-  @HttpCode(200)
-  suspend(@Param('id', ParseUUIDPipe) id: string, @Body() dto: SuspendAccountDto): Promise<Account> {
-    return this.accounts.suspend(id, dto);
-  }
-
-  @ApiBearerAuth()
-  @Roles('admin')
-  @Post('admin/accounts/:id/unsuspend')
-  @HttpCode(200)
-  unsuspend(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() dto: UnsuspendAccountDto,
-    @CurrentPrincipal() principal: Principal,
-  ): Promise<Account> {
-    return this.accounts.unsuspend(id, dto, principal.userId);
   }
 }

@@ -9,6 +9,8 @@ export enum AccountsErrorCode {
   AccountSuspended = 'account-suspended',
   AccountNotFound = 'account-not-found',
   OperatorAccount = 'operator-account',
+  AccountAlreadySuspended = 'account-already-suspended',
+  AccountNotSuspended = 'account-not-suspended',
   ApiKeyNotFound = 'api-key-not-found',
   LastApiKey = 'last-api-key',
   ApiKeyLimit = 'api-key-limit',
@@ -23,6 +25,8 @@ const STATUS: Record<AccountsErrorCode, [number, string]> = {
   [AccountsErrorCode.AccountSuspended]: [403, 'The account is suspended'],
   [AccountsErrorCode.AccountNotFound]: [404, 'No such account'],
   [AccountsErrorCode.OperatorAccount]: [409, 'The operator account cannot be suspended'],
+  [AccountsErrorCode.AccountAlreadySuspended]: [409, 'The account is suspended already'],
+  [AccountsErrorCode.AccountNotSuspended]: [409, 'The account is not suspended'],
   [AccountsErrorCode.ApiKeyNotFound]: [404, 'No such API key'],
   [AccountsErrorCode.LastApiKey]: [
     409,

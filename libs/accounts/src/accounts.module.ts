@@ -3,6 +3,9 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { MessagingModule } from '@app/messaging';
 import { AppConfig, SecretSealer } from '@app/platform';
 import { AccountRepository } from './account.repository.js';
+import { AccountsAdminController } from './admin/accounts-admin.controller.js';
+import { AccountsAdminRepository } from './admin/accounts-admin.repository.js';
+import { AccountsAdminService } from './admin/accounts-admin.service.js';
 import { AccountsController } from './accounts.controller.js';
 import { ApiKeysController } from './api-keys.controller.js';
 import { ApiKeysService } from './api-keys.service.js';
@@ -13,7 +16,7 @@ import { AuthService } from './auth.service.js';
 import { Account } from './entities/account.entity.js';
 import { ApiKey } from './entities/api-key.entity.js';
 import { User } from './entities/user.entity.js';
-import { OperatorBootstrap } from './operator-bootstrap.service.js';
+import { OperatorBootstrapService } from './operator-bootstrap.service.js';
 import { SignUp } from './entities/sign-up.entity.js';
 import { SignUpController } from './sign-up.controller.js';
 import { SignUpRepository } from './sign-up.repository.js';
@@ -21,7 +24,13 @@ import { SignUpService } from './sign-up.service.js';
 
 @Module({
   imports: [MessagingModule.forDomain(ACCOUNTS), TypeOrmModule.forFeature([Account, User, ApiKey, SignUp])],
-  controllers: [AccountsController, SignUpController, ApiKeysController, JwksController],
+  controllers: [
+    AccountsController,
+    AccountsAdminController,
+    SignUpController,
+    ApiKeysController,
+    JwksController,
+  ],
   providers: [
     AccountRepository,
     SignUpRepository,
@@ -32,9 +41,11 @@ import { SignUpService } from './sign-up.service.js';
       useFactory: (config: AppConfig) => new SecretSealer(config.SECRETS_KEY),
     },
     AccountsService,
+    AccountsAdminRepository,
+    AccountsAdminService,
     ApiKeysService,
     AuthService,
-    OperatorBootstrap,
+    OperatorBootstrapService,
   ],
 })
 export class AccountsModule {}

@@ -60,7 +60,7 @@ export class ApiKeysService {
       lastUsedAt: null,
     };
     await this.dataSource.transaction(async (manager) => {
-      if ((await this.accounts.activeKeys(manager, principal.tenantId)).length >= MAX_ACTIVE_KEYS) {
+      if ((await this.accounts.lockActiveKeys(manager, principal.tenantId)).length >= MAX_ACTIVE_KEYS) {
         throw new AccountsException(AccountsErrorCode.ApiKeyLimit);
       }
       await this.accounts.insertKey(manager, key);
@@ -71,7 +71,7 @@ export class ApiKeysService {
   /** Idempotent for a key already revoked; the account keeps at least one active key. */
   async revoke(principal: Principal, id: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const active = await this.accounts.activeKeys(manager, principal.tenantId);
+      const active = await this.accounts.lockActiveKeys(manager, principal.tenantId);
       if (!active.some((k) => k.id === id)) {
         const owned = (await this.accounts.listKeys(principal.tenantId)).some((k) => k.id === id);
         if (owned) {

@@ -7,8 +7,8 @@ const OPERATOR_ADMIN_ID = '00000000-0000-7000-8000-000000000002';
 
 /** Creates the operator's account and its admin user from BOOTSTRAP_ADMIN_API_KEY, once, if configured. */
 @Injectable()
-export class OperatorBootstrap implements OnApplicationBootstrap {
-  private readonly logger = new Logger(OperatorBootstrap.name);
+export class OperatorBootstrapService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(OperatorBootstrapService.name);
 
   constructor(
     private readonly config: AppConfig,

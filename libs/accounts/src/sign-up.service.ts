@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import { signUpTokenContext } from '@app/contracts';
 import { isUniqueViolation } from '@app/database';
-import { Outbox } from '@app/messaging';
+import { OutboxService } from '@app/messaging';
 import { SecretSealer, Span } from '@app/platform';
 import { AccountRepository } from './account.repository.js';
 import { AccountsErrorCode, AccountsException } from './accounts.exception.js';
@@ -40,7 +40,7 @@ export class SignUpService {
   private readonly logger = new Logger(SignUpService.name);
 
   constructor(
-    private readonly outbox: Outbox,
+    private readonly outbox: OutboxService,
     private readonly signUps: SignUpRepository,
     private readonly accounts: AccountRepository,
     private readonly sealer: SecretSealer,
@@ -125,6 +125,7 @@ export class SignUpService {
             status: 'active',
             createdAt: now,
             updatedAt: now,
+            topicPrefix: this.outbox.topicPrefix,
           },
           { id: userId, accountId, email: signUp.email, role: 'customer', createdAt: now },
           {

@@ -8,7 +8,7 @@ export type NewAdminAction = Pick<AdminAction, 'action' | 'result'> &
   Partial<
     Pick<
       AdminAction,
-      'targetRecordId' | 'targetEventId' | 'targetTopic' | 'orderId' | 'replayId' | 'reason' | 'detail'
+      'targetRecordId' | 'targetEventId' | 'targetTopic' | 'orderId' | 'replayId' | 'reason' | 'detail' | 'at'
     >
   >;
 
@@ -17,11 +17,12 @@ export type NewAdminAction = Pick<AdminAction, 'action' | 'result'> &
 export class AdminActionRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /** Records the action in the caller's transaction: it commits with the act it records. */
   async record(
+    manager: EntityManager,
     prefix: string,
     principal: Principal,
     action: NewAdminAction,
-    manager: EntityManager = this.dataSource.manager,
   ): Promise<AdminAction> {
     const row = manager.create(AdminAction, {
       topicPrefix: prefix,
@@ -31,6 +32,14 @@ export class AdminActionRepository {
       ...action,
     });
     return manager.save(row);
+  }
+
+  /**
+   * Records the action in a commit of its own: for an act with no transaction of audit's to join (an offset reset,
+   * a refusal, a batch's summary).
+   */
+  recordAlone(prefix: string, principal: Principal, action: NewAdminAction): Promise<AdminAction> {
+    return this.record(this.dataSource.manager, prefix, principal, action);
   }
 
   list(prefix: string, limit: number, before?: string): Promise<AdminAction[]> {

@@ -2,9 +2,10 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@app/platform';
 import { AuditEventsService } from './audit-events.service.js';
-import type { AdminActionView, AuditEventView, Page } from './audit.view.js';
+import type { AdminActionView, AuditEventView, EventRecords, Page } from './admin-api.view.js';
 import { AuditPageQuery } from './dto/audit-page.query.js';
 import { ListEventsQuery } from './dto/list-events.query.js';
+import { SearchEventsQuery } from './dto/search-events.query.js';
 
 @ApiTags('audit')
 @ApiBearerAuth()
@@ -18,8 +19,13 @@ export class AuditEventsController {
     return this.events.list(query);
   }
 
+  @Get('search')
+  search(@Query() query: SearchEventsQuery): Promise<Page<AuditEventView>> {
+    return this.events.search(query);
+  }
+
   @Get('events/:eventId')
-  byEventId(@Param('eventId') eventId: string): Promise<{ eventId: string; records: AuditEventView[] }> {
+  byEventId(@Param('eventId') eventId: string): Promise<EventRecords> {
     return this.events.byEventId(eventId);
   }
 

@@ -2,17 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { MESSAGING_SETTINGS, type MessagingSettings } from '@app/messaging';
 import { AdminActionRepository } from './admin-action.repository.js';
 import { AuditErrorCode, AuditException } from './audit.exception.js';
-import {
-  pageOf,
-  toActionView,
-  toEventView,
-  type AdminActionView,
-  type AuditEventView,
-  type Page,
-} from './audit.view.js';
+import type { AdminActionView, AuditEventView, EventRecords, Page } from './admin-api.view.js';
+import { pageOf, toActionView, toEventView } from './audit.view.js';
 import { DEFAULT_LIMIT, type AuditPageQuery } from './dto/audit-page.query.js';
 import type { ListEventsQuery } from './dto/list-events.query.js';
-import { EventLogRepository, type EventFilter } from './event-log.repository.js';
+import type { SearchEventsQuery } from './dto/search-events.query.js';
+import { EventLogRepository, type EventFilter, type EventSearch } from './event-log.repository.js';
+import { containments, payloadId } from './payload-search.js';
 
 /** Reading the log and the operators' trail; every read is limited to this environment's topics. */
 @Injectable()
@@ -34,6 +30,29 @@ export class AuditEventsService {
 
   async list(query: ListEventsQuery): Promise<Page<AuditEventView>> {
     const limit = query.limit ?? DEFAULT_LIMIT;
+    const rows = await this.log.list(this.prefix, this.filterOf(query), limit + 1, query.cursor);
+    return pageOf(rows, limit, toEventView);
+  }
+
+  /** By an id the payload names, a payload field's value and/or a time range; newest first (occurredAt). */
+  async search(query: SearchEventsQuery): Promise<Page<AuditEventView>> {
+    if ((query.path === undefined) !== (query.value === undefined)) {
+      throw new AuditException(AuditErrorCode.InvalidFilter, 'path and value go together');
+    }
+    const limit = query.limit ?? DEFAULT_LIMIT;
+    const search: EventSearch = {
+      ...this.filterOf(query),
+      payloadId: query.id === undefined ? undefined : payloadId(query.id),
+      containsAnyOf:
+        query.path === undefined || query.value === undefined
+          ? undefined
+          : containments(query.path, query.value),
+    };
+    const rows = await this.log.search(this.prefix, search, limit + 1, query.cursor);
+    return pageOf(rows, limit, toEventView);
+  }
+
+  private filterOf(query: ListEventsQuery): EventFilter {
     const filter: EventFilter = {
       type: query.type,
       tenantId: query.tenantId,
@@ -55,11 +74,10 @@ export class AuditEventsService {
     if (filter.from && filter.to && filter.from > filter.to) {
       throw new AuditException(AuditErrorCode.InvalidFilter, 'from is after to');
     }
-    const rows = await this.log.list(this.prefix, filter, limit + 1, query.cursor);
-    return pageOf(rows, limit, toEventView);
+    return filter;
   }
 
-  async byEventId(eventId: string): Promise<{ eventId: string; records: AuditEventView[] }> {
+  async byEventId(eventId: string): Promise<EventRecords> {
     const rows = await this.log.byEventId(this.prefix, eventId);
     if (rows.length === 0) {
       throw new AuditException(AuditErrorCode.EventNotFound);

@@ -11,7 +11,7 @@ import {
   MESSAGING_SETTINGS,
   type MessagingSettings,
   RecordTap,
-  TopicAdmin,
+  TopicAdminService,
   type TappedRecord,
 } from '@app/messaging';
 import { toLogRow } from './event-log.record.js';
@@ -33,7 +33,7 @@ export class AuditLogTap implements OnApplicationBootstrap, BeforeApplicationShu
   constructor(
     private readonly log: EventLogRepository,
     @Optional() @Inject(MESSAGING_SETTINGS) private readonly settings?: MessagingSettings,
-    @Optional() private readonly topics?: TopicAdmin,
+    @Optional() private readonly topics?: TopicAdminService,
   ) {}
 
   get groupId(): string | undefined {

@@ -9,6 +9,9 @@ export enum AuditErrorCode {
   NotADeadLetter = 'not-a-dead-letter',
   AlreadyRedriven = 'already-redriven',
   RedriveRefused = 'redrive-refused',
+  GroupNotFound = 'group-not-found',
+  GroupActive = 'group-active',
+  EventTypeNotFound = 'event-type-not-found',
 }
 
 const STATUS: Record<AuditErrorCode, [number, string]> = {
@@ -20,6 +23,9 @@ const STATUS: Record<AuditErrorCode, [number, string]> = {
   [AuditErrorCode.NotADeadLetter]: [400, 'The record is not a dead letter'],
   [AuditErrorCode.AlreadyRedriven]: [409, 'The dead letter was already redriven'],
   [AuditErrorCode.RedriveRefused]: [409, 'The dead letter cannot be redriven'],
+  [AuditErrorCode.GroupNotFound]: [404, 'No such consumer group'],
+  [AuditErrorCode.GroupActive]: [409, 'The consumer group has members: its offsets cannot be moved'],
+  [AuditErrorCode.EventTypeNotFound]: [404, 'No such event type in the catalog'],
 };
 
 export class AuditException extends problemsOf(STATUS) {}

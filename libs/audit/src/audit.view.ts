@@ -1,46 +1,6 @@
 import type { AdminAction } from './entities/admin-action.entity.js';
 import type { EventLogEntry } from './entities/event-log-entry.entity.js';
-
-export interface DeadLetterView {
-  error: string | null;
-  attempts: number | null;
-  consumerGroup: string | null;
-  originalTopic: string | null;
-  originalPartition: number | null;
-  originalOffset: string | null;
-  redriveCount: number;
-}
-
-/** One logged record as the admin API shows it. Ids and offsets are strings (bigint). */
-export interface AuditEventView {
-  id: string;
-  eventId: string | null;
-  type: string;
-  version: number | null;
-  source: string | null;
-  topic: string;
-  partition: number;
-  offset: string;
-  key: string | null;
-  tenantId: string | null;
-  correlationId: string | null;
-  causationId: string | null;
-  orderId: string | null;
-  occurredAt: string;
-  recordedAt: string;
-  headers: Record<string, string>;
-  payload: unknown;
-  /** The value as text when it is not JSON (payload is then null), and for a dead letter. */
-  rawValue: string | null;
-  /** Times the record was put back from a DLQ before this copy was written. */
-  redriveCount: number;
-  deadLetter: DeadLetterView | null;
-}
-
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
+import type { AdminActionView, AuditEventView, Page } from './admin-api.view.js';
 
 export function toEventView(e: EventLogEntry): AuditEventView {
   return {
@@ -75,22 +35,6 @@ export function toEventView(e: EventLogEntry): AuditEventView {
         }
       : null,
   };
-}
-
-export interface AdminActionView {
-  id: string;
-  action: AdminAction['action'];
-  actor: { userId: string; tenantId: string; role: string };
-  at: string;
-  /** Audit log row acted on (a redriven dead letter). */
-  targetRecordId: string | null;
-  targetEventId: string | null;
-  targetTopic: string | null;
-  orderId: string | null;
-  replayId: string | null;
-  reason: string | null;
-  result: AdminAction['result'];
-  detail: string | null;
 }
 
 export function toActionView(a: AdminAction): AdminActionView {

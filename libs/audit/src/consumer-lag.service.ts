@@ -5,7 +5,7 @@ import {
   defineDomain,
   MESSAGING_SETTINGS,
   type MessagingSettings,
-  TopicAdmin,
+  TopicAdminService,
 } from '@app/messaging';
 import { auditLogGroupId } from './audit-log.tap.js';
 
@@ -14,7 +14,7 @@ import { auditLogGroupId } from './audit-log.tap.js';
 export class ConsumerLagService {
   constructor(
     @Inject(MESSAGING_SETTINGS) private readonly settings: MessagingSettings,
-    private readonly topics: TopicAdmin,
+    private readonly topics: TopicAdminService,
   ) {}
 
   async lag(): Promise<{ groups: ConsumerGroupLag[] }> {

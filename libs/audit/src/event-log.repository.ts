@@ -15,7 +15,24 @@ export interface EventFilter {
   to?: Date;
 }
 
+/** An operator's search (see payload-search.ts): the filter, plus terms served by the AuditSearch indexes. */
+export interface EventSearch extends EventFilter {
+  /** An id named anywhere in the payload, lower case. */
+  payloadId?: string;
+  /** The payload contains one of these JSON documents. */
+  containsAnyOf?: string[];
+}
+
 export type DeadLetterRow = EventLogEntry & { redriven: boolean };
+
+/** What a bulk redrive takes: every given criterion must hold (error: part of the consumer's error, any case). */
+export interface DeadLetterSelection {
+  type?: string;
+  error?: string;
+  from?: Date;
+  to?: Date;
+  ids?: string[];
+}
 
 const COLUMNS = [
   'topic_prefix',
@@ -152,17 +169,57 @@ export class EventLogRepository {
     return inserted.length;
   }
 
-  private scoped(prefix: string, manager: EntityManager = this.dataSource.manager) {
+  private scoped(manager: EntityManager, prefix: string) {
     return manager.createQueryBuilder(EventLogEntry, 'e').where('e.topicPrefix = :prefix', { prefix });
   }
 
   /** Newest first; `before` is the id of the last row of the previous page. */
   list(prefix: string, filter: EventFilter, limit: number, before?: string): Promise<EventLogEntry[]> {
-    const q = this.filtered(this.scoped(prefix), filter);
+    const q = this.filtered(this.scoped(this.dataSource.manager, prefix), filter);
     if (before) {
       q.andWhere('e.id < :before', { before });
     }
     return q.orderBy('e.id', 'DESC').limit(limit).getMany();
+  }
+
+  /**
+   * Newest first by occurrence, then id; `before` is the id of the last row of the previous page. A keyset on
+   * (occurred_at, id), which event_log_occurred_id_idx holds in order: rows logged while an operator pages (late
+   * records with an older time included) can neither repeat a row nor shift one out of the pages.
+   */
+  search(prefix: string, search: EventSearch, limit: number, before?: string): Promise<EventLogEntry[]> {
+    return this.searchQuery(prefix, search, limit, before).getMany();
+  }
+
+  /** The statement search() runs; its tests read its plan. */
+  searchQuery(
+    prefix: string,
+    search: EventSearch,
+    limit: number,
+    before?: string,
+  ): SelectQueryBuilder<EventLogEntry> {
+    const q = this.filtered(this.scoped(this.dataSource.manager, prefix), search);
+    if (search.payloadId !== undefined) {
+      // The very expression of event_log_payload_ids_idx, or the index does not apply.
+      q.andWhere('audit.payload_ids(e.payload) @> ARRAY[CAST(:payloadId AS text)]', {
+        payloadId: search.payloadId,
+      });
+    }
+    if (search.containsAnyOf !== undefined) {
+      const terms = search.containsAnyOf.map((_, i) => `e.payload @> CAST(:contains${i} AS jsonb)`);
+      q.andWhere(
+        `(${terms.join(' OR ')})`,
+        Object.fromEntries(search.containsAnyOf.map((doc, i) => [`contains${i}`, doc])),
+      );
+    }
+    if (before) {
+      q.andWhere(
+        `(e.occurred_at, e.id) < (SELECT c.occurred_at, c.id FROM audit.event_log c
+           WHERE c.topic_prefix = :prefix AND c.id = :before)`,
+        { before },
+      );
+    }
+    return q.orderBy('e.occurredAt', 'DESC').addOrderBy('e.id', 'DESC').limit(limit);
   }
 
   private filtered(q: SelectQueryBuilder<EventLogEntry>, f: EventFilter): SelectQueryBuilder<EventLogEntry> {
@@ -195,14 +252,14 @@ export class EventLogRepository {
 
   byEventId(prefix: string, eventId: string): Promise<EventLogEntry[]> {
     // Stored ids had their NUL characters replaced (PostgreSQL text holds none): look them up the same way.
-    return this.scoped(prefix)
+    return this.scoped(this.dataSource.manager, prefix)
       .andWhere('e.eventId = :eventId', { eventId: storable(eventId) })
       .orderBy('e.id', 'ASC')
       .getMany();
   }
 
-  byId(prefix: string, id: string, manager?: EntityManager): Promise<EventLogEntry | null> {
-    return this.scoped(prefix, manager).andWhere('e.id = :id', { id }).getOne();
+  byId(prefix: string, id: string): Promise<EventLogEntry | null> {
+    return this.scoped(this.dataSource.manager, prefix).andWhere('e.id = :id', { id }).getOne();
   }
 
   /**
@@ -210,7 +267,7 @@ export class EventLogRepository {
    * topic itself only by the event's producer, so only a record seen there is the producer's.
    */
   carried(prefix: string, topic: string, letter: EventLogEntry): Promise<boolean> {
-    return this.scoped(prefix)
+    return this.scoped(this.dataSource.manager, prefix)
       .andWhere('e.topic = :topic AND NOT e.isDeadLetter', { topic })
       .andWhere('e.eventId = :eventId AND e.type = :type', { eventId: letter.eventId, type: letter.type })
       .andWhere('e.source IS NOT DISTINCT FROM :source', { source: letter.source })
@@ -231,7 +288,7 @@ export class EventLogRepository {
    * order.created, i.e. everything its saga caused, also events that do not name the order.
    */
   forOrder(prefix: string, orderId: string): Promise<EventLogEntry[]> {
-    return this.scoped(prefix)
+    return this.scoped(this.dataSource.manager, prefix)
       .andWhere(
         `(e.orderId = :orderId OR e.correlationId IN (
            SELECT c.correlation_id FROM audit.event_log c
@@ -243,28 +300,56 @@ export class EventLogRepository {
       .getMany();
   }
 
-  async deadLetters(
-    prefix: string,
-    limit: number,
-    topic?: string,
-    before?: string,
-  ): Promise<DeadLetterRow[]> {
-    const q = this.scoped(prefix)
-      .andWhere('e.isDeadLetter')
-      .addSelect(
-        `EXISTS (SELECT 1 FROM audit.admin_actions a
-           WHERE a.target_record_id = e.id AND a.action = 'dlq.redrive' AND a.result = 'accepted')`,
-        'redriven',
-      );
+  deadLetters(prefix: string, limit: number, topic?: string, before?: string): Promise<DeadLetterRow[]> {
+    const q = this.scoped(this.dataSource.manager, prefix).andWhere('e.isDeadLetter');
     if (topic !== undefined) {
       q.andWhere('e.topic = :topic', { topic });
     }
     if (before) {
       q.andWhere('e.id < :before', { before });
     }
-    const { entities, raw } = await q.orderBy('e.id', 'DESC').limit(limit).getRawAndEntities<{
-      redriven: boolean;
-    }>();
+    return this.withRedriven(q.orderBy('e.id', 'DESC').limit(limit));
+  }
+
+  /** The dead letters a bulk redrive selected, oldest first; `after` is the id of the last row of the previous page. */
+  selectDeadLetters(
+    prefix: string,
+    selection: DeadLetterSelection,
+    limit: number,
+    after?: string,
+  ): Promise<DeadLetterRow[]> {
+    const q = this.scoped(this.dataSource.manager, prefix).andWhere('e.isDeadLetter');
+    const { type, error, from, to, ids } = selection;
+    if (type !== undefined) {
+      q.andWhere('e.type = :type', { type });
+    }
+    if (error !== undefined) {
+      q.andWhere('strpos(lower(e.dlqError), lower(:error)) > 0', { error });
+    }
+    // When it was dead-lettered: the DLQ record's timestamp, or when the log got it should the record have none.
+    if (from !== undefined) {
+      q.andWhere('coalesce(e.recordTimestamp, e.recordedAt) >= :from', { from });
+    }
+    if (to !== undefined) {
+      q.andWhere('coalesce(e.recordTimestamp, e.recordedAt) < :to', { to });
+    }
+    if (ids !== undefined) {
+      q.andWhere('e.id IN (:...ids)', { ids });
+    }
+    if (after) {
+      q.andWhere('e.id > :after', { after });
+    }
+    return this.withRedriven(q.orderBy('e.id', 'ASC').limit(limit));
+  }
+
+  private async withRedriven(q: SelectQueryBuilder<EventLogEntry>): Promise<DeadLetterRow[]> {
+    const { entities, raw } = await q
+      .addSelect(
+        `EXISTS (SELECT 1 FROM audit.admin_actions a
+           WHERE a.target_record_id = e.id AND a.action = 'dlq.redrive' AND a.result = 'accepted')`,
+        'redriven',
+      )
+      .getRawAndEntities<{ redriven: boolean }>();
     return entities.map((entry, i) => Object.assign(entry, { redriven: raw[i]?.redriven === true }));
   }
 }

@@ -2,8 +2,9 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@ne
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, Roles } from '@app/platform';
 import { RequestReplayDto } from './dto/request-replay.dto.js';
-import { OrderTimelineService, type OrderTimeline } from './order-timeline.service.js';
-import { ReplaysService, type ReplayView } from './replays.service.js';
+import type { OrderTimeline, ReplayRequested, ReplayView } from './admin-api.view.js';
+import { OrderTimelineService } from './order-timeline.service.js';
+import { ReplaysService } from './replays.service.js';
 
 @ApiTags('audit')
 @ApiBearerAuth()
@@ -26,7 +27,7 @@ export class OrderAuditController {
     @CurrentPrincipal() principal: Principal,
     @Param('orderId', ParseUUIDPipe) orderId: string,
     @Body() dto: RequestReplayDto,
-  ): Promise<{ replayId: string; status: 'pending' }> {
+  ): Promise<ReplayRequested> {
     return this.replays.request(principal, orderId, dto.reason);
   }
 

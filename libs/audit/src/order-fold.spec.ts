@@ -1,3 +1,4 @@
+import type { OrderStatus } from '@app/contracts';
 import { compareStates, foldOrder, type StoredState } from './order-fold.js';
 import { logged } from './testing/logged-event.factory.js';
 
@@ -34,7 +35,6 @@ describe(foldOrder.name, () => {
       logged('order.confirmed', 'c', 'a', 3),
       logged('order.cancelled', 'd', 'a', 4, { payload: { orderId: ORDER, reason: 'operator' } }),
       logged('order.cancelled', 'd', 'a', 4, { redriveCount: 1 }),
-      logged('order.failed', 'e', 'a', 5),
       logged('order.completed', 'f', 'a', 6, {
         deadLetter: {
           error: 'x',
@@ -55,11 +55,16 @@ describe(foldOrder.name, () => {
 });
 
 describe(compareStates.name, () => {
-  const step = (status: string) => ({ status, event: null, eventId: null, at: '2026-11-27T10:00:00.000Z' });
+  const step = (status: OrderStatus) => ({
+    status,
+    event: null,
+    eventId: null,
+    at: '2026-11-27T10:00:00.000Z',
+  });
   const folded = {
     status: 'completed' as const,
     serviceId: 's-1',
-    steps: ['pending', 'awaiting_payment', 'completed'].map(step),
+    steps: (['pending', 'awaiting_payment', 'completed'] as const).map(step),
   };
   const stored = (overrides: Partial<StoredState> = {}): StoredState => ({
     found: true,

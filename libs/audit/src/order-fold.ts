@@ -1,32 +1,21 @@
-import type { AuditEventView } from './audit.view.js';
+import type { OrderStatus } from '@app/contracts';
+import type { AuditEventView } from './admin-api.view.js';
 
 /**
  * What an order's logged events imply about it, worked out by the audit module alone (it may not read orders'
- * tables nor import its code): the same statuses and the same forward-only rule as the orders module's state
+ * tables nor import its code): the contracts' statuses and the same forward-only rule as the orders module's state
  * machine, driven by the events orders itself publishes (order.*) and by the facts it reacts to.
  */
-export const FOLDED_STATUSES = [
-  'pending',
-  'awaiting_payment',
-  'confirmed',
-  'provisioning',
-  'completed',
-  'cancelled',
-  'failed',
-] as const;
-export type FoldedStatus = (typeof FOLDED_STATUSES)[number];
-
-const MOVES: Record<string, FoldedStatus> = {
+const MOVES: Record<string, OrderStatus> = {
   'order.created': 'pending',
   'invoice.generated': 'awaiting_payment',
   'order.confirmed': 'confirmed',
   'provisioning.started': 'provisioning',
   'order.completed': 'completed',
   'order.cancelled': 'cancelled',
-  'order.failed': 'failed',
 };
 
-const RANK: Record<FoldedStatus, number> = {
+const RANK: Record<OrderStatus, number> = {
   pending: 0,
   awaiting_payment: 1,
   confirmed: 2,
@@ -36,24 +25,24 @@ const RANK: Record<FoldedStatus, number> = {
   failed: 5,
 };
 
-const TERMINAL: ReadonlySet<FoldedStatus> = new Set(['completed', 'cancelled', 'failed']);
+const TERMINAL: ReadonlySet<OrderStatus> = new Set(['completed', 'cancelled', 'failed']);
 
 export interface StateStep {
-  status: string;
+  status: OrderStatus;
   event: string | null;
   eventId: string | null;
   at: string;
 }
 
 export interface FoldedState {
-  status: FoldedStatus | null;
+  status: OrderStatus | null;
   serviceId: string | null;
   steps: StateStep[];
 }
 
 export interface StoredState {
   found: boolean;
-  status: string | null;
+  status: OrderStatus | null;
   serviceId: string | null;
   steps: StateStep[];
   /** Steps orders holds; the reported list is cut at 100. */

@@ -1,16 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { MESSAGING_SETTINGS, type MessagingSettings } from '@app/messaging';
 import { AdminActionRepository } from './admin-action.repository.js';
+import type { OrderTimeline } from './admin-api.view.js';
 import { AuditErrorCode, AuditException } from './audit.exception.js';
 import { toActionView, toEventView } from './audit.view.js';
 import { EventLogRepository } from './event-log.repository.js';
-import { orderTimeline, type TimelineEntry } from './order-timeline.js';
-
-export interface OrderTimeline {
-  orderId: string;
-  correlationId: string | null;
-  entries: TimelineEntry[];
-}
+import { orderTimeline } from './order-timeline.js';
 
 /** Everything the log holds about one order, in causal order. */
 @Injectable()

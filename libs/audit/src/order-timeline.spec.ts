@@ -16,20 +16,20 @@ describe(causalOrder.name, () => {
 
   it('hangs a dead letter and a redriven copy under the original record', () => {
     const created = logged('order.created', 'a', null, 10);
-    const requested = logged('payment.requested', 'b', 'a', 11);
-    const deadLetter = logged('payment.requested', 'b', 'a', 11, {
-      topic: 'p.payment.requested.dlq',
+    const requested = logged('invoice.generated', 'b', 'a', 11);
+    const deadLetter = logged('invoice.generated', 'b', 'a', 11, {
+      topic: 'p.invoice.generated.dlq',
       deadLetter: {
         error: 'boom',
         attempts: 5,
-        consumerGroup: 'platforma.billing',
-        originalTopic: 'p.payment.requested',
+        consumerGroup: 'platforma.saga',
+        originalTopic: 'p.invoice.generated',
         originalPartition: 0,
         originalOffset: '2',
         redriveCount: 0,
       },
     });
-    const redriven = logged('payment.requested', 'b', 'a', 11, { redriveCount: 1 });
+    const redriven = logged('invoice.generated', 'b', 'a', 11, { redriveCount: 1 });
     const received = logged('payment.received', 'c', 'b', 12);
     const order = causalOrder([redriven, deadLetter, received, requested, created]);
     expect(order.map((o) => [o.event.id, o.depth])).toEqual([

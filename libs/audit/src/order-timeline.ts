@@ -1,16 +1,4 @@
-import type { AdminActionView, AuditEventView } from './audit.view.js';
-
-export const TIMELINE_KINDS = ['order', 'saga_step', 'compensation', 'dead_letter', 'event'] as const;
-export type TimelineKind = (typeof TIMELINE_KINDS)[number];
-
-export interface TimelineEntry extends AuditEventView {
-  /** Causation depth: 0 for a record whose cause is not in the timeline, its cause's depth + 1 otherwise. */
-  depth: number;
-  kind: TimelineKind;
-  label: string;
-  /** Operator actions on this record (redrives of a dead letter). */
-  actions: AdminActionView[];
-}
+import type { AdminActionView, AuditEventView, TimelineEntry, TimelineKind } from './admin-api.view.js';
 
 /** Events the order saga sends to undo a step, and the saga's own announcement that it is undoing. */
 export const COMPENSATION_TYPES: ReadonlySet<string> = new Set([

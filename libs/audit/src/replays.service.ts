@@ -1,32 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import type { EventData } from '@app/contracts';
-import { type EventContext, MESSAGING_SETTINGS, type MessagingSettings, Outbox } from '@app/messaging';
+import { MESSAGING_SETTINGS, type MessagingSettings, OutboxService, type Tx } from '@app/messaging';
 import type { Principal } from '@app/platform';
 import { AdminActionRepository } from './admin-action.repository.js';
+import type { ReplayRequested, ReplayView } from './admin-api.view.js';
 import { AuditErrorCode, AuditException } from './audit.exception.js';
-import type { Replay } from './entities/replay.entity.js';
-import {
-  compareStates,
-  foldOrder,
-  type FoldedState,
-  type StateDifference,
-  type StoredState,
-} from './order-fold.js';
+import { compareStates, foldOrder, type StoredState } from './order-fold.js';
 import { OrderTimelineService } from './order-timeline.service.js';
 import { ReplayRepository } from './replay.repository.js';
-
-export interface ReplayView {
-  replayId: string;
-  orderId: string;
-  status: Replay['status'];
-  requestedAt: string;
-  completedAt: string | null;
-  folded: FoldedState;
-  stored: Omit<StoredState, 'stepCount'> | null;
-  differences: StateDifference[];
-  matches: boolean | null;
-}
 
 /**
  * Replays an order: folds its logged events into the state they imply, asks orders (by event) for the state it
@@ -36,17 +18,13 @@ export interface ReplayView {
 export class ReplaysService {
   constructor(
     @Inject(MESSAGING_SETTINGS) private readonly settings: MessagingSettings,
-    private readonly outbox: Outbox,
+    private readonly outbox: OutboxService,
     private readonly timelines: OrderTimelineService,
     private readonly replays: ReplayRepository,
     private readonly actions: AdminActionRepository,
   ) {}
 
-  async request(
-    principal: Principal,
-    orderId: string,
-    reason?: string,
-  ): Promise<{ replayId: string; status: 'pending' }> {
+  async request(principal: Principal, orderId: string, reason?: string): Promise<ReplayRequested> {
     const prefix = this.settings.topicPrefix;
     const { entries } = await this.timelines.timeline(orderId);
     const created = entries.find((e) => e.type === 'order.created' && e.tenantId !== null);
@@ -58,8 +36,8 @@ export class ReplaysService {
       );
     }
     const replayId = uuidv7();
-    await this.outbox.transaction(async (uow) => {
-      await this.replays.insert(uow.manager, {
+    await this.outbox.transaction(async (tx) => {
+      await this.replays.insert(tx.manager, {
         id: replayId,
         topicPrefix: prefix,
         orderId,
@@ -72,24 +50,21 @@ export class ReplaysService {
         differences: null,
         matches: null,
       });
-      await this.actions.record(
-        prefix,
-        principal,
-        { action: 'order.replay', result: 'accepted', orderId, replayId, reason: reason ?? null },
-        uow.manager,
-      );
-      await uow.publish(
-        'order.state_report_requested',
-        { replayId, orderId },
-        { tenantId, subject: orderId },
-      );
+      await this.actions.record(tx.manager, prefix, principal, {
+        action: 'order.replay',
+        result: 'accepted',
+        orderId,
+        replayId,
+        reason: reason ?? null,
+      });
+      await tx.publish('order.state_report_requested', { replayId, orderId }, { tenantId, subject: orderId });
     });
     return { replayId, status: 'pending' };
   }
 
   /** Orders answered: keep what it stores and how that differs from the log. A repeated answer changes nothing. */
-  async complete(ctx: EventContext, report: EventData<'order.state_reported'>): Promise<void> {
-    const replay = await this.replays.lockPending(ctx.manager, report.replayId);
+  async complete(tx: Tx, report: EventData<'order.state_reported'>): Promise<void> {
+    const replay = await this.replays.lockPending(tx.manager, report.replayId);
     if (!replay || replay.orderId !== report.orderId) {
       return;
     }
@@ -104,7 +79,7 @@ export class ReplaysService {
     replay.differences = compareStates(replay.folded, stored);
     replay.matches = replay.differences.length === 0;
     replay.completedAt = new Date();
-    await this.replays.complete(ctx.manager, replay);
+    await this.replays.complete(tx.manager, replay);
   }
 
   async get(replayId: string): Promise<ReplayView> {

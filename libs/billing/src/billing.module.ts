@@ -2,6 +2,10 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MessagingModule } from '@app/messaging';
 import { allowStandIn, AppConfig, ClockModule } from '@app/platform';
+import { BillingAdminController } from './admin/billing-admin.controller.js';
+import { BillingAdminRepository } from './admin/billing-admin.repository.js';
+import { BillingAdminService } from './admin/billing-admin.service.js';
+import { OperatorCommandsService } from './admin/operator-commands.service.js';
 import { BILLING } from './billing.domain.js';
 import { AccountCredit } from './entities/account-credit.entity.js';
 import { AccountView } from './entities/account-view.entity.js';
@@ -17,7 +21,7 @@ import { Subscription } from './entities/subscription.entity.js';
 import { SubscriptionTimer } from './entities/subscription-timer.entity.js';
 import { WebhookEvent } from './entities/webhook-event.entity.js';
 import { PAYMENT_GATEWAY } from './gateway/payment-gateway.js';
-import { TestPaymentGateway } from './gateway/test-payment-gateway.js';
+import { TestPaymentGateway } from './gateway/test-payment.gateway.js';
 import { InvoiceRepository } from './invoice.repository.js';
 import { InvoicesController } from './invoices.controller.js';
 import { InvoicesService } from './invoices.service.js';
@@ -38,18 +42,21 @@ import { CreditRepository } from './subscriptions/credit.repository.js';
 import { CreditService } from './subscriptions/credit.service.js';
 import { DunningPolicy } from './subscriptions/dunning.policy.js';
 import { DunningService } from './subscriptions/dunning.service.js';
-import { Notices } from './subscriptions/notices.js';
+import { NoticesService } from './subscriptions/notices.service.js';
 import { PlanChangeService } from './subscriptions/plan-change.service.js';
-import { RecurringInvoicing } from './subscriptions/recurring-invoicing.service.js';
-import { ServiceCommands } from './subscriptions/service-commands.js';
-import { SubscriptionPayments } from './subscriptions/subscription-payments.service.js';
+import { RecurringInvoicingService } from './subscriptions/recurring-invoicing.service.js';
+import { ServiceCommandsService } from './subscriptions/service-commands.service.js';
+import { SubscriptionPaymentsService } from './subscriptions/subscription-payments.service.js';
 import { SubscriptionRepository } from './subscriptions/subscription.repository.js';
-import { SubscriptionTimers } from './subscriptions/subscription-timers.service.js';
+import { SubscriptionTimersService } from './subscriptions/subscription-timers.service.js';
+import { ServiceBackOfficeService } from './subscriptions/service-back-office.service.js';
 import { SubscriptionsController } from './subscriptions/subscriptions.controller.js';
+import { SubscriptionsAdminController } from './subscriptions/subscriptions-admin.controller.js';
 import { SubscriptionsService } from './subscriptions/subscriptions.service.js';
 import { VoidsService } from './voids.service.js';
 import { PaymentWebhookController } from './webhooks/payment-webhook.controller.js';
 import { PaymentWebhookService } from './webhooks/payment-webhook.service.js';
+import { BillingViewsRepository } from './billing-views.repository.js';
 
 @Module({
   imports: [
@@ -67,7 +74,9 @@ import { PaymentWebhookService } from './webhooks/payment-webhook.service.js';
   ],
   controllers: [
     InvoicesController,
+    BillingAdminController,
     SubscriptionsController,
+    SubscriptionsAdminController,
     CreditController,
     PaymentWebhookController,
     AccountCreatedListener,
@@ -93,7 +102,11 @@ import { PaymentWebhookService } from './webhooks/payment-webhook.service.js';
       },
     },
     InvoiceRepository,
+    BillingViewsRepository,
     PaymentRepository,
+    BillingAdminRepository,
+    BillingAdminService,
+    OperatorCommandsService,
     InvoicingService,
     InvoicesService,
     SettlementService,
@@ -109,13 +122,14 @@ import { PaymentWebhookService } from './webhooks/payment-webhook.service.js';
     SubscriptionRepository,
     CreditRepository,
     SubscriptionsService,
-    SubscriptionPayments,
-    SubscriptionTimers,
-    RecurringInvoicing,
+    SubscriptionPaymentsService,
+    SubscriptionTimersService,
+    RecurringInvoicingService,
     DunningService,
     PlanChangeService,
-    ServiceCommands,
-    Notices,
+    ServiceCommandsService,
+    ServiceBackOfficeService,
+    NoticesService,
     CreditService,
   ],
 })

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { type DataSource, type EntityManager, In, LessThan } from 'typeorm';
-import { AccountView } from './entities/account-view.entity.js';
+import { type DataSource, type EntityManager, LessThan } from 'typeorm';
+import { OutboxService } from '@app/messaging';
 import { Invoice, type InvoiceKind, type InvoiceStatus } from './entities/invoice.entity.js';
 import { InvoiceLine } from './entities/invoice-line.entity.js';
-import { ParkedOrder } from './entities/parked-order.entity.js';
 
 export interface InvoiceFilter {
   status?: InvoiceStatus;
@@ -13,49 +12,16 @@ export interface InvoiceFilter {
   before?: string;
 }
 
-/** All database I/O of invoices and the account read model; every read of an invoice is scoped by tenant. */
+/** All database I/O of invoices and their lines; every read of an invoice is scoped by tenant. */
 @Injectable()
 export class InvoiceRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly outbox: OutboxService,
+  ) {}
 
   get manager(): EntityManager {
     return this.dataSource.manager;
-  }
-
-  findAccount(manager: EntityManager, accountId: string): Promise<AccountView | null> {
-    return manager.findOneBy(AccountView, { accountId });
-  }
-
-  /**
-   * Serializes account.created and order.created of one account (consumed from two topics, possibly at once):
-   * without it an order could find no account while the account finds no parked order, and wait forever.
-   */
-  async lockAccount(manager: EntityManager, accountId: string): Promise<void> {
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('billing.account:' || $1, 0))`, [
-      accountId,
-    ]);
-  }
-
-  async upsertAccount(manager: EntityManager, account: AccountView): Promise<void> {
-    await manager.upsert(AccountView, account, ['accountId']);
-  }
-
-  /** Idempotent: a redelivered order.created finds its order already parked. */
-  async park(manager: EntityManager, order: ParkedOrder): Promise<void> {
-    await manager.createQueryBuilder().insert().into(ParkedOrder).values(order).orIgnore().execute();
-  }
-
-  /** Removes and returns the orders waiting for this account, oldest first. */
-  async unpark(manager: EntityManager, tenantId: string, accountId: string): Promise<ParkedOrder[]> {
-    const parked = await manager.find(ParkedOrder, {
-      where: { tenantId, accountId },
-      order: { parkedAt: 'ASC' },
-      lock: { mode: 'pessimistic_write' },
-    });
-    if (parked.length > 0) {
-      await manager.delete(ParkedOrder, { tenantId, orderId: In(parked.map((p) => p.orderId)) });
-    }
-    return parked;
   }
 
   /** The order's own invoice (its renewals carry the order id too). */
@@ -81,13 +47,15 @@ export class InvoiceRepository {
     return next;
   }
 
+  /** Stamped with this environment's topic prefix, whoever issues it (order, renewal or plan change). */
   async insert(manager: EntityManager, invoice: Invoice, lines: InvoiceLine[]): Promise<void> {
+    invoice.topicPrefix = this.outbox.topicPrefix;
     await manager.insert(Invoice, invoice);
     await manager.insert(InvoiceLine, lines);
   }
 
-  findForTenant(tenantId: string, id: string, manager = this.manager): Promise<Invoice | null> {
-    return manager.findOneBy(Invoice, { tenantId, id });
+  findForTenant(tenantId: string, id: string): Promise<Invoice | null> {
+    return this.manager.findOneBy(Invoice, { tenantId, id });
   }
 
   lockForTenant(manager: EntityManager, tenantId: string, id: string): Promise<Invoice | null> {
@@ -102,8 +70,8 @@ export class InvoiceRepository {
     return manager.findOne(Invoice, { where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
-  lines(invoiceId: string, manager = this.manager): Promise<InvoiceLine[]> {
-    return manager.find(InvoiceLine, { where: { invoiceId }, order: { position: 'ASC' } });
+  lines(invoiceId: string): Promise<InvoiceLine[]> {
+    return this.manager.find(InvoiceLine, { where: { invoiceId }, order: { position: 'ASC' } });
   }
 
   list(tenantId: string, limit: number, filter: InvoiceFilter): Promise<Invoice[]> {

@@ -3,7 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import type { EventData } from '@app/contracts';
-import { Outbox, TopicAdmin } from '@app/messaging';
+import { OutboxService, TopicAdminService } from '@app/messaging';
 import { createPlatformApp } from '@app/platform';
 import { billingDomain } from './index.js';
 import { InvoicingService } from './invoicing.service.js';
@@ -17,7 +17,7 @@ describe(`${InvoicingService.name} under concurrent account.created and order.cr
   const prefix = `t.invoicing.${randomBytes(4).toString('hex')}.`;
   let app: INestApplication;
   let db: DataSource;
-  let outbox: Outbox;
+  let outbox: OutboxService;
   let invoicing: InvoicingService;
 
   beforeAll(async () => {
@@ -27,12 +27,12 @@ describe(`${InvoicingService.name} under concurrent account.created and order.cr
     );
     await app.init();
     db = app.get(DataSource);
-    outbox = app.get(Outbox);
+    outbox = app.get(OutboxService);
     invoicing = app.get(InvoicingService);
   });
 
   afterAll(async () => {
-    const topics = app.get(TopicAdmin);
+    const topics = app.get(TopicAdminService);
     const created = topics.catalogTopics();
     await app.close();
     await topics.deleteTopics(created);

@@ -7,7 +7,8 @@ import type { AccountView } from './entities/account-view.entity.js';
 import type { Invoice } from './entities/invoice.entity.js';
 import { InvoiceRepository } from './invoice.repository.js';
 import { invoiceNumber, invoiceTotals, taxRateFor } from './invoice.totals.js';
-import type { Tx } from './unit-of-work.js';
+import type { Tx } from '@app/messaging';
+import { BillingViewsRepository } from './billing-views.repository.js';
 
 /** The order's flow an invoice.generated belongs to, when it is published later than its order.created. */
 type Causal = Pick<PublishMeta, 'correlationId' | 'causationId'>;
@@ -18,6 +19,7 @@ export class InvoicingService {
   constructor(
     private readonly invoices: InvoiceRepository,
     private readonly config: AppConfig,
+    private readonly views: BillingViewsRepository,
   ) {}
 
   /** Learns the account, then invoices the orders that arrived before it. */
@@ -34,9 +36,9 @@ export class InvoicingService {
       currency: data.currency,
       updatedAt: at,
     };
-    await this.invoices.lockAccount(tx.manager, account.accountId);
-    await this.invoices.upsertAccount(tx.manager, account);
-    for (const parked of await this.invoices.unpark(tx.manager, tenantId, account.accountId)) {
+    await this.views.lockAccount(tx.manager, account.accountId);
+    await this.views.upsertAccount(tx.manager, account);
+    for (const parked of await this.views.unpark(tx.manager, tenantId, account.accountId)) {
       await this.issue(tx, tenantId, parked.payload, account, {
         correlationId: parked.correlationId,
         causationId: parked.causationId,
@@ -56,13 +58,13 @@ export class InvoicingService {
     order: EventData<'order.created'>,
     event: { id: string; correlationId: string },
   ): Promise<void> {
-    await this.invoices.lockAccount(tx.manager, order.accountId);
-    const account = await this.invoices.findAccount(tx.manager, order.accountId);
+    await this.views.lockAccount(tx.manager, order.accountId);
+    const account = await this.views.findAccount(tx.manager, order.accountId);
     if (account) {
       await this.issue(tx, tenantId, order, account, { correlationId: event.correlationId });
       return;
     }
-    await this.invoices.park(tx.manager, {
+    await this.views.park(tx.manager, {
       orderId: order.orderId,
       tenantId,
       accountId: order.accountId,

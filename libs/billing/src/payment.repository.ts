@@ -14,8 +14,11 @@ export class PaymentRepository {
     await manager.insert(Payment, payment);
   }
 
-  forInvoice(tenantId: string, invoiceId: string, manager = this.dataSource.manager): Promise<Payment[]> {
-    return manager.find(Payment, { where: { tenantId, invoiceId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  forInvoice(tenantId: string, invoiceId: string): Promise<Payment[]> {
+    return this.dataSource.manager.find(Payment, {
+      where: { tenantId, invoiceId },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
   }
 
   lockForTenant(manager: EntityManager, tenantId: string, id: string): Promise<Payment | null> {
@@ -23,7 +26,7 @@ export class PaymentRepository {
   }
 
   /** The payments still captured on an invoice, locked: the caller gives them back before voiding it. */
-  capturedOn(manager: EntityManager, tenantId: string, invoiceId: string): Promise<Payment[]> {
+  lockCapturedOn(manager: EntityManager, tenantId: string, invoiceId: string): Promise<Payment[]> {
     return manager.find(Payment, {
       where: { tenantId, invoiceId, status: 'captured' },
       order: { createdAt: 'ASC', id: 'ASC' },

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
-import { Outbox } from '@app/messaging';
+import { OutboxService } from '@app/messaging';
 import type { Principal } from '@app/platform';
 import { BillingErrorCode, BillingException } from './billing.exception.js';
 import {
@@ -18,7 +18,7 @@ import { Span } from '@app/platform';
 @Injectable()
 export class PaymentsService {
   constructor(
-    private readonly outbox: Outbox,
+    private readonly outbox: OutboxService,
     private readonly invoices: InvoiceRepository,
     private readonly invoiceViews: InvoicesService,
     private readonly settlement: SettlementService,

@@ -2,12 +2,13 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { v5 as uuidv5 } from 'uuid';
 import type { EventData } from '@app/contracts';
 import { PermanentEventError } from '@app/messaging';
+import { refundRefusal } from './admin/operator-command.state.js';
 import type { Invoice } from './entities/invoice.entity.js';
 import type { Payment } from './entities/payment.entity.js';
 import { PAYMENT_GATEWAY, type PaymentGateway } from './gateway/payment-gateway.js';
 import { InvoiceRepository } from './invoice.repository.js';
 import { PaymentRepository } from './payment.repository.js';
-import type { Tx } from './unit-of-work.js';
+import type { Tx } from '@app/messaging';
 
 /** Namespace of the refund ids a void derives from the payment it gives back (one such refund per payment, ever). */
 const VOID_REFUND_NAMESPACE = '6f0b3c1e-5d2a-4e8b-9c47-2a1d0e9f7b35';
@@ -37,6 +38,20 @@ export class RefundsService {
         `no payment ${request.paymentId} on invoice ${request.invoiceId} of order ${request.orderId}`,
       );
     }
+    if (request.requestedBy !== null) {
+      // An operator's refund, checked by the back office before it was published, is judged again: a payment
+      // refunded meanwhile (e.g. by a void) is dead-lettered with the reason rather than silently skipped.
+      const refusal = refundRefusal({
+        status: payment.status,
+        hasProviderReference: payment.providerReference !== null,
+        pending: false,
+      });
+      if (refusal) {
+        throw new PermanentEventError(
+          `${refusal.code}: operator ${request.requestedBy}'s refund of payment ${payment.id} refused: ${refusal.reason}`,
+        );
+      }
+    }
     if (payment.status === 'refunded') {
       this.logger.log(
         `payment ${payment.id} was refunded already; refund ${request.refundId} changes nothing`,
@@ -55,7 +70,7 @@ export class RefundsService {
    */
   async refundCaptures(tx: Tx, invoice: Invoice, reason: string): Promise<number> {
     let refundedMinor = 0;
-    for (const payment of await this.payments.capturedOn(tx.manager, invoice.tenantId, invoice.id)) {
+    for (const payment of await this.payments.lockCapturedOn(tx.manager, invoice.tenantId, invoice.id)) {
       refundedMinor += await this.give(
         tx,
         invoice,

@@ -4,8 +4,8 @@ import type { Invoice } from './entities/invoice.entity.js';
 import type { PaymentMethod } from './entities/payment.entity.js';
 import { InvoiceRepository } from './invoice.repository.js';
 import { PaymentRepository } from './payment.repository.js';
-import { SubscriptionPayments } from './subscriptions/subscription-payments.service.js';
-import type { Tx } from './unit-of-work.js';
+import { SubscriptionPaymentsService } from './subscriptions/subscription-payments.service.js';
+import type { Tx } from '@app/messaging';
 
 export interface Capture {
   paymentId: string;
@@ -29,7 +29,7 @@ export class SettlementService {
   constructor(
     private readonly invoices: InvoiceRepository,
     private readonly payments: PaymentRepository,
-    private readonly subscriptions: SubscriptionPayments,
+    private readonly subscriptions: SubscriptionPaymentsService,
     private readonly clock: Clock,
   ) {}
 

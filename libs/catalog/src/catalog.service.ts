@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { isUniqueViolation } from '@app/database';
-import { Outbox } from '@app/messaging';
+import { OutboxService } from '@app/messaging';
 import { PLATFORM_TENANT_ID, Span } from '@app/platform';
 import { CatalogErrorCode, CatalogException } from './catalog.exception.js';
 import type { PublishPlanDto, RetirePlanDto } from './dto/publish-plan.dto.js';
@@ -15,7 +15,7 @@ import { Region } from './entities/region.entity.js';
 export class CatalogService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly outbox: Outbox,
+    private readonly outbox: OutboxService,
   ) {}
 
   listPlans(): Promise<Plan[]> {

@@ -1,5 +1,5 @@
 import { schemaKey, type JsonSchema } from './compatibility/json-schema.js';
-import { currentSchemas } from './compatibility/released-schemas.js';
+import { currentSchemas, readReleasedSchemas } from './compatibility/released-schemas.js';
 import {
   EVENT_DEFINITIONS,
   EVENT_TYPES,
@@ -9,6 +9,7 @@ import {
   isEventType,
 } from './event-catalog.js';
 import { versionsOf } from './events/event-definition.js';
+import { RETIRED_EVENTS } from './events/retired-events.js';
 import { SOURCE_MODULES } from './source-modules.js';
 
 const REQUIRED_TYPES = [
@@ -20,7 +21,6 @@ const REQUIRED_TYPES = [
   'order.confirmed',
   'order.cancelled',
   'order.completed',
-  'order.failed',
   'invoice.generated',
   'invoice.voided',
   'payment.received',
@@ -70,6 +70,15 @@ describe('event catalog', () => {
   it('defines every event type the platform relies on, each once', () => {
     expect(EVENT_TYPES).toEqual(expect.arrayContaining(REQUIRED_TYPES));
     expect(new Set(EVENT_TYPES).size).toBe(EVENT_TYPES.length);
+  });
+
+  it('holds no retired type, and keeps each retired type’s released schemas as its record', () => {
+    const released = Object.keys(readReleasedSchemas());
+    for (const { type, reason } of RETIRED_EVENTS) {
+      expect({ type, inCatalog: isEventType(type) }).toEqual({ type, inCatalog: false });
+      expect(released).toContain(schemaKey(type, 1));
+      expect(reason.length).toBeGreaterThan(10);
+    }
   });
 
   it('names types <aggregate>.<past-tense fact> in lowercase, usable as Kafka topic names', () => {

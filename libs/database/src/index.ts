@@ -1,5 +1,4 @@
 export { DatabaseModule } from './database.module.js';
 export { dataSourceOptions, type DatabaseSettings } from './data-source.options.js';
-export { SnakeNamingStrategy } from './naming.strategy.js';
-export { transaction, isRetryableTransactionError } from './transaction.js';
+export { transaction } from './transaction.js';
 export { isUniqueViolation, PG_UNIQUE_VIOLATION } from './sql-state.js';

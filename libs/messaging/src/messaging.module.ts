@@ -2,12 +2,13 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { DomainDescriptor } from './domain.js';
-import { EventProducer } from './kafka/event-producer.js';
+import { EventProducer } from './kafka/event.producer.js';
 import { MESSAGING_SETTINGS, type MessagingSettings } from './messaging.settings.js';
-import { Outbox } from './outbox/outbox.service.js';
-import { RelayHost } from './outbox/relay-host.service.js';
-import { TopicAdmin } from './topics/topic-admin.service.js';
-import { EventSchemas } from './validation/event-schemas.service.js';
+import { OutboxService } from './outbox/outbox.service.js';
+import { RelayHostService } from './outbox/relay-host.service.js';
+import { ConsumerGroupAdminService } from './topics/consumer-group-admin.service.js';
+import { TopicAdminService } from './topics/topic-admin.service.js';
+import { EventSchemasService } from './validation/event-schemas.service.js';
 import { ConsumerFactory } from './consumer/consumer.factory.js';
 
 export const DOMAIN_DESCRIPTOR = Symbol('DOMAIN_DESCRIPTOR');
@@ -29,12 +30,21 @@ export class MessagingModule {
       providers: [
         { provide: MESSAGING_SETTINGS, useFactory: settings },
         EventProducer,
-        EventSchemas,
-        TopicAdmin,
-        RelayHost,
+        EventSchemasService,
+        TopicAdminService,
+        ConsumerGroupAdminService,
+        RelayHostService,
         ConsumerFactory,
       ],
-      exports: [MESSAGING_SETTINGS, EventProducer, EventSchemas, TopicAdmin, RelayHost, ConsumerFactory],
+      exports: [
+        MESSAGING_SETTINGS,
+        EventProducer,
+        EventSchemasService,
+        TopicAdminService,
+        ConsumerGroupAdminService,
+        RelayHostService,
+        ConsumerFactory,
+      ],
     };
   }
 
@@ -45,21 +55,21 @@ export class MessagingModule {
         // Also makes each domain's dynamic module distinct for Nest's module de-duplication.
         { provide: DOMAIN_DESCRIPTOR, useValue: domain },
         {
-          provide: Outbox,
-          inject: [getDataSourceToken(), EventSchemas, MESSAGING_SETTINGS, RelayHost],
+          provide: OutboxService,
+          inject: [getDataSourceToken(), EventSchemasService, MESSAGING_SETTINGS, RelayHostService],
           useFactory: (
             dataSource: DataSource,
-            schemas: EventSchemas,
+            schemas: EventSchemasService,
             settings: MessagingSettings,
-            relays: RelayHost,
+            relays: RelayHostService,
           ) => {
-            const outbox = new Outbox(domain, dataSource, schemas, settings.topicPrefix);
+            const outbox = new OutboxService(domain, dataSource, schemas, settings.topicPrefix);
             relays.register(outbox);
             return outbox;
           },
         },
       ],
-      exports: [Outbox],
+      exports: [OutboxService],
     };
   }
 }

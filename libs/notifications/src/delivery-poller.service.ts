@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig, DuePoller } from '@app/platform';
-import { DeliveryRunner } from './delivery-runner.service.js';
+import { DeliveryRunnerService } from './delivery-runner.service.js';
 
 /** Sends the email notifications of this process, MAIL_CONCURRENCY at a time, polling every 200 ms. */
 @Injectable()
-export class DeliveryPoller extends DuePoller {
+export class DeliveryPollerService extends DuePoller {
   constructor(
-    private readonly runner: DeliveryRunner,
+    private readonly runner: DeliveryRunnerService,
     config: AppConfig,
   ) {
     super({ work: 'notification delivery', intervalMs: 200, concurrency: config.MAIL_CONCURRENCY });

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Outbox, type UnitOfWork } from '@app/messaging';
+import { OutboxService, type Tx } from '@app/messaging';
 import { AppConfig } from '@app/platform';
 import { type Backoff, exponentialBackoffMs } from './backoff.js';
 import type { Notification } from './entities/notification.entity.js';
@@ -19,12 +19,12 @@ const BACKOFF: Backoff = { initialMs: 1_000, maxMs: 60_000 };
  * is at least once.
  */
 @Injectable()
-export class DeliveryRunner {
-  private readonly logger = new Logger(DeliveryRunner.name);
+export class DeliveryRunnerService {
+  private readonly logger = new Logger(DeliveryRunnerService.name);
 
   constructor(
     private readonly notifications: NotificationRepository,
-    private readonly outbox: Outbox,
+    private readonly outbox: OutboxService,
     private readonly mail: MailSender,
     private readonly config: AppConfig,
     private readonly signUpMails: SignUpMailService,
@@ -37,24 +37,24 @@ export class DeliveryRunner {
       if (!notification) {
         return false;
       }
-      const uow = this.outbox.unitOfWork(manager, {
+      const tx = this.outbox.unitOfWork(manager, {
         tenantId: notification.tenantId,
         correlationId: notification.correlationId,
         causationId: notification.causationId ?? undefined,
         traceparent: notification.traceparent ?? undefined,
       });
-      await this.deliver(uow, notification);
+      await this.deliver(tx, notification);
       return true;
     });
   }
 
-  private async deliver(uow: UnitOfWork, notification: Notification): Promise<void> {
+  private async deliver(tx: Tx, notification: Notification): Promise<void> {
     let variables;
     try {
       variables = this.signUpMails.reveal(notification);
     } catch {
       // Sealed under another SECRETS_KEY (or altered): no later attempt opens it either.
-      return this.fail(uow, notification, 'unreadable_secret', 'the sealed token does not open', false);
+      return this.fail(tx, notification, 'unreadable_secret', 'the sealed token does not open', false);
     }
     let message;
     try {
@@ -62,7 +62,7 @@ export class DeliveryRunner {
     } catch (error) {
       // Checked when the request arrived; only a template removed since then lands here.
       if (error instanceof TemplateError) {
-        return this.fail(uow, notification, error.reason, error.message, false);
+        return this.fail(tx, notification, error.reason, error.message, false);
       }
       throw error;
     }
@@ -71,7 +71,7 @@ export class DeliveryRunner {
     try {
       providerMessageId = await this.mail.send(notification.recipient, message);
     } catch (error) {
-      return this.retryOrFail(uow, notification, error);
+      return this.retryOrFail(tx, notification, error);
     }
     const now = new Date();
     Object.assign(notification, {
@@ -80,8 +80,8 @@ export class DeliveryRunner {
       lastError: null,
       sentAt: now,
     } satisfies Partial<Notification>);
-    await this.notifications.save(uow.manager, notification);
-    await uow.publish(
+    await this.notifications.save(tx.manager, notification);
+    await tx.publish(
       'notification.sent',
       {
         notificationId: notification.id,
@@ -92,24 +92,24 @@ export class DeliveryRunner {
     );
   }
 
-  private async retryOrFail(uow: UnitOfWork, notification: Notification, error: unknown): Promise<void> {
+  private async retryOrFail(tx: Tx, notification: Notification, error: unknown): Promise<void> {
     const failure = sendFailureOf(error);
     const lastError = failure.message.slice(0, 1_000);
     if (notification.attempts >= MAX_ATTEMPTS) {
       const rejected = failure.responseCode !== undefined && failure.responseCode >= 500;
       const reason = rejected && failure.command === 'RCPT TO' ? 'recipient_rejected' : 'delivery_failed';
-      return this.fail(uow, notification, reason, lastError, !rejected);
+      return this.fail(tx, notification, reason, lastError, !rejected);
     }
     const delayMs = exponentialBackoffMs(notification.attempts, BACKOFF);
     notification.lastError = lastError;
     this.logger.warn(
       `notification ${notification.id}: attempt ${notification.attempts} failed, again in ${delayMs} ms: ${lastError}`,
     );
-    await this.notifications.save(uow.manager, notification, delayMs);
+    await this.notifications.save(tx.manager, notification, delayMs);
   }
 
   private async fail(
-    uow: UnitOfWork,
+    tx: Tx,
     notification: Notification,
     reason: string,
     message: string,
@@ -124,8 +124,8 @@ export class DeliveryRunner {
       lastError: message,
       failedAt: new Date(),
     } satisfies Partial<Notification>);
-    await this.notifications.save(uow.manager, notification);
-    await uow.publish(
+    await this.notifications.save(tx.manager, notification);
+    await tx.publish(
       'notification.failed',
       { notificationId: notification.id, channel: notification.channel, reason, retryable },
       { subject: notification.id },

@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
-import { AppConfig } from '@app/platform';
+import { AppConfig, refuseDevMailCatcher } from '@app/platform';
 import type { RenderedMessage } from './notification.templates.js';
 
 /** The SMTP reply of a failed send, when the server gave one. */
@@ -11,12 +11,13 @@ export interface SendFailure {
   command?: string;
 }
 
-/** Hands messages to the SMTP relay named by SMTP_URL, from MAIL_FROM. */
+/** Hands messages to the SMTP relay named by SMTP_URL, from MAIL_FROM (never the development catcher in production). */
 @Injectable()
 export class MailSender implements OnModuleDestroy {
   private readonly transport: Transporter<SMTPTransport.SentMessageInfo>;
 
   constructor(private readonly config: AppConfig) {
+    refuseDevMailCatcher(config);
     // A hung relay must not hold a claimed row for long. One pooled connection per mail in flight: a connection
     // per mail would spend most of each send on the TCP and SMTP handshakes.
     this.transport = nodemailer.createTransport({

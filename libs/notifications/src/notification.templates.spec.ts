@@ -37,13 +37,12 @@ describe(renderTemplate.name, () => {
     expect(unpaid.text).toContain('No payment was taken');
   });
 
-  it('renders payment-failed and order-confirmed', () => {
+  it('renders payment-failed', () => {
     expect(renderTemplate('payment-failed', { orderId: 'o-3', reason: 'card_declined' })).toEqual({
       subject: 'Payment for order o-3 failed',
       text: expect.stringContaining('Reason: card_declined') as string,
       html: expect.stringContaining('<br>\nReason: card_declined') as string,
     });
-    expect(renderTemplate('order-confirmed', { orderId: 'o-4' }).subject).toBe('Order o-4 confirmed');
   });
 
   it('renders the recurring-billing messages: renewal, reminder, suspension, unsuspension, termination', () => {
@@ -97,7 +96,7 @@ describe(renderTemplate.name, () => {
 
   it('escapes every variable in the HTML body and links only the platform’s own URLs', () => {
     const name = '<a href="https://evil.example/login">Support</a> & Co';
-    const message = renderTemplate('order-confirmed', { orderId: 'o-5', name });
+    const message = renderTemplate('payment-failed', { orderId: 'o-5', name });
     expect(message.text).toContain(`Hello ${name},`);
     expect(message.html).toContain(
       'Hello &lt;a href=&quot;https://evil.example/login&quot;&gt;Support&lt;/a&gt; &amp; Co,',

@@ -109,17 +109,6 @@ const TEMPLATES: Record<string, Template> = {
         SIGNATURE,
     }),
   },
-  'order-confirmed': {
-    required: ['orderId'],
-    render: (v) => ({
-      subject: `Order ${v.orderId} confirmed`,
-      text:
-        `${greeting(v)}\n\n` +
-        `thank you: your order ${v.orderId} is confirmed and paid. We are setting it up now and will write again ` +
-        `when it is ready.` +
-        SIGNATURE,
-    }),
-  },
   'renewal-invoice': {
     required: ['hostname', 'invoiceNumber', 'amount', 'dueDate', 'periodStart', 'periodEnd'],
     render: (v, raw) => ({

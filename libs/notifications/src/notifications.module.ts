@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MessagingModule } from '@app/messaging';
-import { DeliveryPoller } from './delivery-poller.service.js';
-import { DeliveryRunner } from './delivery-runner.service.js';
+import { DeliveryPollerService } from './delivery-poller.service.js';
+import { DeliveryRunnerService } from './delivery-runner.service.js';
+import { DevMailController } from './dev-mail/dev-mail.controller.js';
+import { DevMailboxService } from './dev-mail/dev-mailbox.service.js';
 import { Notification } from './entities/notification.entity.js';
 import { AccountVerificationRequestedListener } from './listeners/account-verification-requested.listener.js';
 import { NotificationRequestedListener } from './listeners/notification-requested.listener.js';
@@ -18,14 +20,20 @@ import { WEBHOOK_CONTROLLERS, WEBHOOK_ENTITIES, WEBHOOK_PROVIDERS } from './webh
     MessagingModule.forDomain(NOTIFICATIONS),
     TypeOrmModule.forFeature([Notification, ...WEBHOOK_ENTITIES]),
   ],
-  controllers: [NotificationRequestedListener, AccountVerificationRequestedListener, ...WEBHOOK_CONTROLLERS],
+  controllers: [
+    NotificationRequestedListener,
+    AccountVerificationRequestedListener,
+    ...WEBHOOK_CONTROLLERS,
+    DevMailController,
+  ],
   providers: [
     NotificationRepository,
     NotificationRequestService,
     SignUpMailService,
     MailSender,
-    DeliveryRunner,
-    DeliveryPoller,
+    DeliveryRunnerService,
+    DeliveryPollerService,
+    DevMailboxService,
     ...WEBHOOK_PROVIDERS,
   ],
 })

@@ -6,7 +6,7 @@ const SWEEP_EVERY_MS = 3_600_000;
 
 /** Deletes the idempotency keys older than IDEMPOTENCY_KEY_TTL_HOURS: at start-up, then every hour. */
 @Injectable()
-export class IdempotencyKeySweeper extends DuePoller {
+export class IdempotencyKeySweeperService extends DuePoller {
   constructor(
     private readonly orders: OrderRepository,
     private readonly config: AppConfig,

@@ -1,71 +1,128 @@
 import { Injectable } from '@nestjs/common';
-import type { EventContext } from '@app/messaging';
-import { Order } from './entities/order.entity.js';
+import type { EventData } from '@app/contracts';
+import { type EventContext, PermanentEventError, type Tx } from '@app/messaging';
+import type { Order } from './entities/order.entity.js';
+import { OrderNewsService } from './order-news.service.js';
+import { OrderStreamService } from './order-stream.service.js';
 import { OrderRepository } from './order.repository.js';
-import type { OrderStepDetail, OrderStepKind } from './entities/order-step.entity.js';
-import { advance, isTerminal, type OrderStatus, type OrderTrigger } from './order.state.js';
+import { advance, isTerminal, type OrderTrigger } from './order.state.js';
 
-/** Moves an order in reaction to another module's event, recording the step; late or repeated events change nothing. */
+/**
+ * Moves an order in reaction to another module's event, recording the step; late or repeated events change nothing.
+ * Each use case locks the order's row once and decides from it.
+ */
 @Injectable()
-export class OrderProgress {
-  constructor(private readonly orders: OrderRepository) {}
+export class OrderProgressService {
+  constructor(
+    private readonly orders: OrderRepository,
+    private readonly news: OrderNewsService,
+    private readonly stream: OrderStreamService,
+  ) {}
 
-  async apply(
+  /** Billing invoiced the order: it awaits payment, and the customer sees the invoice. */
+  async invoiceGenerated(ctx: EventContext, invoice: EventData<'invoice.generated'>): Promise<void> {
+    const order = await this.lock(ctx, ctx.tenantId, invoice.orderId);
+    if (!order) {
+      return;
+    }
+    await this.move(ctx, order, 'invoice.generated', `invoice ${invoice.number}`);
+    const { invoiceId, number, totalMinor, currency, dueAt } = invoice;
+    await this.news.record(ctx, order, 'invoice', { invoiceId, number, totalMinor, currency, dueAt });
+  }
+
+  /** Paid: the order is confirmed (order.confirmed), even when provisioning news overtook the payment. */
+  async paymentReceived(ctx: EventContext, payment: EventData<'payment.received'>): Promise<void> {
+    const order = await this.lock(ctx, ctx.tenantId, payment.orderId);
+    if (!order) {
+      return;
+    }
+    const moved = await this.move(ctx, order, 'payment.received');
+    const { paymentId, invoiceId, amountMinor, currency } = payment;
+    await this.news.record(ctx, order, 'payment', {
+      outcome: 'received',
+      paymentId,
+      invoiceId,
+      amountMinor,
+      currency,
+    });
+    // Provisioning news may overtake the payment (the order is confirmed or provisioning already): it still confirms.
+    // An order that is over confirms nothing: a completed one is being paid for its renewals (billing's
+    // subscriptions), a cancelled or failed one was given up.
+    if (moved || !isTerminal(order.status)) {
+      await ctx.publish(
+        'order.confirmed',
+        { orderId: payment.orderId, invoiceId, paymentId },
+        { subject: payment.orderId },
+      );
+    }
+  }
+
+  /** The build started: the order is provisioning, and names its service from now on. */
+  async provisioningStarted(ctx: EventContext, build: EventData<'provisioning.started'>): Promise<void> {
+    const order = await this.lock(ctx, ctx.tenantId, build.orderId);
+    if (order && (await this.move(ctx, order, 'provisioning.started', `node ${build.node}`))) {
+      await this.orders.setService(ctx.manager, order, build.serviceId);
+    }
+  }
+
+  /**
+   * The saga accepted the VPS: the order is complete and names its service (order.completed). Not
+   * provisioning.completed itself: a VPS that is ready after the saga gave up on it is released, and its order must
+   * stay cancellable.
+   */
+  async sagaCompleted(ctx: EventContext, saga: EventData<'saga.completed'>): Promise<void> {
+    const order = await this.lock(ctx, ctx.tenantId, saga.orderId);
+    if (!order || !(await this.move(ctx, order, 'saga.completed'))) {
+      return;
+    }
+    // Instances started before saga.completed named the service: orders knows it from provisioning.started.
+    const serviceId = saga.serviceId ?? order.serviceId;
+    if (!serviceId) {
+      throw new PermanentEventError(
+        `saga.completed of order ${saga.orderId} names no service, and orders knows none`,
+      );
+    }
+    await this.orders.setService(ctx.manager, order, serviceId);
+    await ctx.publish('order.completed', { orderId: saga.orderId, serviceId }, { subject: saga.orderId });
+  }
+
+  /**
+   * The saga gave up on the order (after undoing payment and provisioning). order.cancelled is a once-only fact: it
+   * is published when the order moves to cancelled, here or by the customer's cancel, never again. An order the
+   * customer already cancelled needs no answer: the saga takes that cancellation as its acknowledgement.
+   */
+  async cancelRequested(ctx: EventContext, request: EventData<'order.cancel_requested'>): Promise<void> {
+    const order = await this.lock(ctx, ctx.tenantId, request.orderId);
+    if (order && (await this.move(ctx, order, 'cancel', request.reason))) {
+      await ctx.publish(
+        'order.cancelled',
+        { orderId: request.orderId, reason: request.reason },
+        { subject: request.orderId },
+      );
+    }
+  }
+
+  private lock(tx: Tx, tenantId: string, orderId: string): Promise<Order | null> {
+    return this.orders.lockForTenant(tx.manager, tenantId, orderId);
+  }
+
+  /** Moves the locked order where the trigger takes it, if anywhere; says whether it moved. */
+  private async move(
     ctx: EventContext,
-    orderId: string,
+    order: Order,
     trigger: OrderTrigger,
     note?: string,
-  ): Promise<{ order: Order; from: OrderStatus } | undefined> {
-    const order = await this.orders.lockForTenant(ctx.manager, ctx.tenantId, orderId);
-    if (!order) {
-      return undefined;
-    }
-    const from = order.status;
-    const to = advance(from, trigger);
+  ): Promise<boolean> {
+    const to = advance(order.status, trigger);
     if (!to) {
-      return undefined;
+      return false;
     }
     await this.orders.move(ctx.manager, order, to, {
       eventType: ctx.envelope.type,
       eventId: ctx.envelope.id,
       note: note ?? null,
     });
-    return { order, from };
-  }
-
-  /**
-   * Keeps news the customer watches in the order's history (and so its event stream). An order that is over takes
-   * only news after the end: a refund (the money it gives back) and its service's actions (the service outlives
-   * the order).
-   */
-  async note(
-    ctx: EventContext,
-    orderId: string,
-    kind: Exclude<OrderStepKind, 'status'>,
-    detail: OrderStepDetail,
-  ): Promise<void> {
-    const order = await this.orders.lockForTenant(ctx.manager, ctx.tenantId, orderId);
-    if (!order || (isTerminal(order.status) && kind !== 'action' && detail.outcome !== 'refunded')) {
-      return;
-    }
-    await this.orders.note(ctx.manager, order, kind, detail, {
-      eventType: ctx.envelope.type,
-      eventId: ctx.envelope.id,
-    });
-  }
-
-  /** Paid or further along, and not given up: a late payment.received still confirms such an order. */
-  async isActive(ctx: EventContext, orderId: string): Promise<boolean> {
-    const order = await this.orders.findForTenant(ctx.tenantId, orderId, ctx.manager);
-    return order !== null && order.status !== 'cancelled' && order.status !== 'failed';
-  }
-
-  async hasStatus(ctx: EventContext, orderId: string, status: OrderStatus): Promise<boolean> {
-    const order = await this.orders.findForTenant(ctx.tenantId, orderId, ctx.manager);
-    return order?.status === status;
-  }
-
-  async setService(ctx: EventContext, orderId: string, serviceId: string): Promise<void> {
-    await ctx.manager.update(Order, { id: orderId, tenantId: ctx.tenantId }, { serviceId });
+    ctx.afterCommit(() => this.stream.wake());
+    return true;
   }
 }

@@ -6,7 +6,10 @@ import { OrderRepository } from './order.repository.js';
 import { isTerminal } from './order.state.js';
 import { OrdersErrorCode, OrdersException } from './orders.exception.js';
 
-/** How often open streams look for new lines of their orders' histories (one query for all of them). */
+/**
+ * How often open streams look for new lines of their orders' histories (one query for all of them). A line this
+ * process commits wakes them at once (wake()); the poll finds the lines other instances write.
+ */
 const POLL_MS = 250;
 /**
  * Lines read per order and poll: an order's own history is a few dozen, its service's actions add more over the
@@ -52,13 +55,15 @@ export function cursorOf(lastEventId: string | undefined): string {
  * reads), until a line shows the order over. One poll serves every open stream of the process.
  */
 @Injectable()
-export class OrderStream implements OnModuleDestroy {
-  private readonly log = new Logger(OrderStream.name);
+export class OrderStreamService implements OnModuleDestroy {
+  private readonly log = new Logger(OrderStreamService.name);
   private readonly watchers = new Set<Watcher>();
   private readonly closers = new Set<() => void>();
   private readonly openPerTenant = new Map<string, number>();
   private timer?: NodeJS.Timeout;
   private polling = false;
+  /** A wake-up came while a poll ran: poll again right after it. */
+  private again = false;
 
   constructor(
     private readonly orders: OrderRepository,
@@ -73,7 +78,7 @@ export class OrderStream implements OnModuleDestroy {
     response: Response,
   ): Promise<void> {
     const after = cursorOf(lastEventId);
-    const order = await this.orders.findForTenant(principal.tenantId, orderId);
+    const order = await this.orders.findForTenant(this.orders.manager, principal.tenantId, orderId);
     if (!order) {
       throw new OrdersException(OrdersErrorCode.OrderNotFound);
     }
@@ -149,6 +154,21 @@ export class OrderStream implements OnModuleDestroy {
     }
   }
 
+  /**
+   * New history lines were committed in this process: open streams read them now rather than at the next poll.
+   * Wake-ups during a poll collapse into one more poll.
+   */
+  wake(): void {
+    if (this.watchers.size === 0) {
+      return;
+    }
+    if (this.polling) {
+      this.again = true;
+      return;
+    }
+    setImmediate(() => void this.poll());
+  }
+
   /** Ends every open stream: their clients reconnect, to another instance while this one stops. */
   onModuleDestroy(): void {
     for (const close of [...this.closers]) {
@@ -190,6 +210,10 @@ export class OrderStream implements OnModuleDestroy {
       this.log.warn(`order streams could not read new history lines: ${(error as Error).message}`);
     } finally {
       this.polling = false;
+    }
+    if (this.again) {
+      this.again = false;
+      await this.poll();
     }
   }
 }

@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, LessThan } from 'typeorm';
 import { Order } from './entities/order.entity.js';
 import { OrderStep, type OrderStepDetail, type OrderStepKind } from './entities/order-step.entity.js';
-import { PlanView } from './entities/plan-view.entity.js';
 import type { OrderStatus } from './order.state.js';
 
 interface HistoryRow {
@@ -29,11 +28,12 @@ export interface StoredResponse {
 export class OrderRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /** Reads outside a transaction pass this. */
   get manager(): EntityManager {
     return this.dataSource.manager;
   }
 
-  findForTenant(tenantId: string, id: string, manager = this.manager): Promise<Order | null> {
+  findForTenant(manager: EntityManager, tenantId: string, id: string): Promise<Order | null> {
     return manager.findOneBy(Order, { tenantId, id });
   }
 
@@ -42,7 +42,7 @@ export class OrderRepository {
   }
 
   /** The status changes of an order, oldest first. */
-  steps(orderId: string, manager = this.manager): Promise<OrderStep[]> {
+  steps(manager: EntityManager, orderId: string): Promise<OrderStep[]> {
     return manager.find(OrderStep, { where: { orderId, kind: 'status' }, order: { id: 'ASC' } });
   }
 
@@ -110,16 +110,10 @@ export class OrderRepository {
     await manager.insert(OrderStep, { orderId: order.id, status: order.status, kind, detail, ...step });
   }
 
-  plan(planId: string, manager = this.manager): Promise<PlanView | null> {
-    return manager.findOneBy(PlanView, { planId });
-  }
-
-  async isSuspended(manager: EntityManager, tenantId: string): Promise<boolean> {
-    const rows: unknown[] = await manager.query(
-      'SELECT 1 FROM orders.suspended_tenant WHERE tenant_id = $1 AND (lifted_at IS NULL OR lifted_at < suspended_at)',
-      [tenantId],
-    );
-    return rows.length > 0;
+  /** Names the service that fulfils a locked order. */
+  async setService(manager: EntityManager, order: Order, serviceId: string): Promise<void> {
+    order.serviceId = serviceId;
+    await manager.update(Order, { id: order.id, tenantId: order.tenantId }, { serviceId });
   }
 
   /**

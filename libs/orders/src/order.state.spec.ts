@@ -1,4 +1,5 @@
-import { advance, customerMayCancel, isTerminal, nextStatus, ORDER_STATUSES } from './order.state.js';
+import { ORDER_STATUSES } from '@app/contracts';
+import { advance, customerMayCancel, isTerminal, nextStatus } from './order.state.js';
 
 describe('order state machine', () => {
   it('walks the happy path', () => {

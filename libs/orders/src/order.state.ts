@@ -1,17 +1,11 @@
+import type { OrderStatus } from '@app/contracts';
+
 /**
  * The order's lifecycle as data. Only events move an order (plus the customer's own cancel command), and every
- * move is checked here first.
+ * move is checked here first. The statuses themselves are the contracts' (ORDER_STATUSES): the tables below name
+ * each one, so a status added there is a compile error here until it has its moves.
  */
-export const ORDER_STATUSES = [
-  'pending',
-  'awaiting_payment',
-  'confirmed',
-  'provisioning',
-  'completed',
-  'cancelled',
-  'failed',
-] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
+export type { OrderStatus };
 
 export type OrderTrigger =
   'invoice.generated' | 'payment.received' | 'provisioning.started' | 'saga.completed' | 'cancel' | 'fail';

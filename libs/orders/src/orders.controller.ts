@@ -17,7 +17,7 @@ import { CurrentPrincipal, type Principal } from '@app/platform';
 import { CreateOrderDto } from './dto/create-order.dto.js';
 import { ListOrdersQuery } from './dto/list-orders.query.js';
 import type { OrderView } from './order.view.js';
-import { OrderStream } from './order-stream.service.js';
+import { OrderStreamService } from './order-stream.service.js';
 import { OrdersService } from './orders.service.js';
 
 @ApiTags('orders')
@@ -26,7 +26,7 @@ import { OrdersService } from './orders.service.js';
 export class OrdersController {
   constructor(
     private readonly orders: OrdersService,
-    private readonly stream: OrderStream,
+    private readonly stream: OrderStreamService,
   ) {}
 
   @Post()

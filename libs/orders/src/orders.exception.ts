@@ -13,6 +13,7 @@ export enum OrdersErrorCode {
   AccountSuspended = 'account-suspended',
   InvalidLastEventId = 'invalid-last-event-id',
   TooManyStreams = 'too-many-order-streams',
+  InvalidTimeRange = 'invalid-time-range',
 }
 
 const STATUS: Record<OrdersErrorCode, [number, string]> = {
@@ -34,6 +35,7 @@ const STATUS: Record<OrdersErrorCode, [number, string]> = {
   [OrdersErrorCode.AccountSuspended]: [403, 'The account is suspended'],
   [OrdersErrorCode.InvalidLastEventId]: [400, 'Last-Event-ID must be the id of an event of this stream'],
   [OrdersErrorCode.TooManyStreams]: [429, 'Too many order streams are open for this account'],
+  [OrdersErrorCode.InvalidTimeRange]: [400, 'createdFrom must not be later than createdTo'],
 };
 
 export class OrdersException extends problemsOf(STATUS) {}

@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MessagingModule } from '@app/messaging';
+import { OrdersAdminController } from './admin/orders-admin.controller.js';
+import { OrdersAdminRepository } from './admin/orders-admin.repository.js';
+import { OrdersAdminService } from './admin/orders-admin.service.js';
 import { Order } from './entities/order.entity.js';
 import { OrderStep } from './entities/order-step.entity.js';
 import { PlanView } from './entities/plan-view.entity.js';
@@ -17,9 +20,13 @@ import { ServiceActionCompletedListener } from './listeners/service-action-compl
 import { ServiceActionFailedListener } from './listeners/service-action-failed.listener.js';
 import { ServiceActionRequestedListener } from './listeners/service-action-requested.listener.js';
 import { ProvisioningStartedListener } from './listeners/provisioning-started.listener.js';
-import { IdempotencyKeySweeper } from './idempotency-key-sweeper.service.js';
-import { OrderProgress } from './order-progress.service.js';
-import { OrderStream } from './order-stream.service.js';
+import { IdempotencyKeySweeperService } from './idempotency-key-sweeper.service.js';
+import { OrderAdmissionRepository } from './order-admission.repository.js';
+import { OrderAdmissionService } from './order-admission.service.js';
+import { OrderNewsService } from './order-news.service.js';
+import { OrderProgressService } from './order-progress.service.js';
+import { OrderReportService } from './order-report.service.js';
+import { OrderStreamService } from './order-stream.service.js';
 import { PlanPublishedListener } from './listeners/plan-published.listener.js';
 import { PlanRetiredListener } from './listeners/plan-retired.listener.js';
 import { StateReportRequestedListener } from './listeners/state-report-requested.listener.js';
@@ -32,6 +39,7 @@ import { OrdersService } from './orders.service.js';
   imports: [MessagingModule.forDomain(ORDERS), TypeOrmModule.forFeature([Order, OrderStep, PlanView])],
   controllers: [
     OrdersController,
+    OrdersAdminController,
     PlanPublishedListener,
     PlanRetiredListener,
     AccountSuspendedListener,
@@ -49,6 +57,18 @@ import { OrdersService } from './orders.service.js';
     CancelRequestedListener,
     StateReportRequestedListener,
   ],
-  providers: [OrderRepository, OrdersService, OrderProgress, OrderStream, IdempotencyKeySweeper],
+  providers: [
+    OrderRepository,
+    OrderAdmissionRepository,
+    OrdersService,
+    OrderAdmissionService,
+    OrderProgressService,
+    OrderNewsService,
+    OrderReportService,
+    OrderStreamService,
+    IdempotencyKeySweeperService,
+    OrdersAdminRepository,
+    OrdersAdminService,
+  ],
 })
 export class OrdersModule {}

@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
-import { Outbox } from '@app/messaging';
+import { OutboxService } from '@app/messaging';
 import { AppConfig, type Principal, Span } from '@app/platform';
 import type { CreateOrderDto } from './dto/create-order.dto.js';
 import type { ListOrdersQuery } from './dto/list-orders.query.js';
 import type { Order } from './entities/order.entity.js';
 import type { PlanView } from './entities/plan-view.entity.js';
+import { OrderAdmissionRepository } from './order-admission.repository.js';
 import { OrderRepository } from './order.repository.js';
+import { OrderStreamService } from './order-stream.service.js';
 import { customerMayCancel, nextStatus } from './order.state.js';
 import { toView, type OrderView } from './order.view.js';
 import { OrdersErrorCode, OrdersException } from './orders.exception.js';
@@ -37,9 +39,11 @@ function canonical(value: unknown): string {
 @Injectable()
 export class OrdersService {
   constructor(
-    private readonly outbox: Outbox,
+    private readonly outbox: OutboxService,
     private readonly orders: OrderRepository,
+    private readonly admission: OrderAdmissionRepository,
     private readonly config: AppConfig,
+    private readonly stream: OrderStreamService,
   ) {}
 
   @Span('orders.create')
@@ -65,10 +69,10 @@ export class OrdersService {
           return { status: stored.status, body: stored.body as OrderView, replayed: true };
         }
       }
-      if (await this.orders.isSuspended(manager, principal.tenantId)) {
+      if (await this.admission.isSuspended(manager, principal.tenantId)) {
         throw new OrdersException(OrdersErrorCode.AccountSuspended);
       }
-      const plan = await this.orders.plan(dto.planId, manager);
+      const plan = await this.admission.plan(manager, dto.planId);
       const price = this.priceFor(plan, dto);
       const now = new Date();
       const order: Order = {
@@ -86,6 +90,7 @@ export class OrdersService {
         serviceId: null,
         createdAt: now,
         updatedAt: now,
+        topicPrefix: this.outbox.topicPrefix,
       };
       const event = await uow.publish(
         'order.created',
@@ -104,7 +109,7 @@ export class OrdersService {
         { tenantId: principal.tenantId, subject: order.id },
       );
       await this.orders.insert(manager, order, { eventType: event.type, eventId: event.id });
-      const view = toView(order, await this.orders.steps(order.id, manager));
+      const view = toView(order, await this.orders.steps(manager, order.id));
       if (idempotencyKey !== undefined) {
         await this.orders.storeResponse(manager, principal.tenantId, idempotencyKey, 201, view);
       }
@@ -113,11 +118,11 @@ export class OrdersService {
   }
 
   async get(principal: Principal, id: string): Promise<OrderView> {
-    const order = await this.orders.findForTenant(principal.tenantId, id);
+    const order = await this.orders.findForTenant(this.orders.manager, principal.tenantId, id);
     if (!order) {
       throw new OrdersException(OrdersErrorCode.OrderNotFound);
     }
-    return toView(order, await this.orders.steps(id));
+    return toView(order, await this.orders.steps(this.orders.manager, id));
   }
 
   async list(
@@ -150,6 +155,7 @@ export class OrdersService {
       );
       await this.orders.move(uow.manager, order, next, { eventType: event.type, eventId: event.id });
     });
+    this.stream.wake();
     return this.get(principal, id);
   }
 

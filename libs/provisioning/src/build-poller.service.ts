@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import pg from 'pg';
 import { AppConfig, DuePoller } from '@app/platform';
-import { BuildRunner } from './build-runner.service.js';
+import { BuildRunnerService } from './build-runner.service.js';
 
 const POLL_INTERVAL_MS = 100;
 /** NOTIFYed by a trigger on provisioning.build_job inserts, i.e. at the commit that enqueued a job. */
@@ -17,14 +17,14 @@ const LANES = 8;
  * while its hypervisor works); other processes run other jobs side by side, as claims skip locked rows.
  */
 @Injectable()
-export class BuildPoller extends DuePoller {
+export class BuildPollerService extends DuePoller {
   private listener?: pg.Client;
   private connecting?: Promise<void>;
   private nextConnectAt = 0;
   private listening = false;
 
   constructor(
-    private readonly runner: BuildRunner,
+    private readonly runner: BuildRunnerService,
     private readonly config: AppConfig,
   ) {
     super({ work: 'build step', intervalMs: POLL_INTERVAL_MS, concurrency: LANES });

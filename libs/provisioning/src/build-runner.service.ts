@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Outbox, type UnitOfWork } from '@app/messaging';
+import { OutboxService, type Tx } from '@app/messaging';
 import { AppConfig } from '@app/platform';
 import { type BuildStep, nextStep, percentAt } from './build.state.js';
 import { CredentialsService } from './credentials.service.js';
@@ -44,12 +44,12 @@ function reasonCode(reason: string): string {
  * the job as it was before the step; whoever claims it next runs the step again.
  */
 @Injectable()
-export class BuildRunner {
-  private readonly logger = new Logger(BuildRunner.name);
+export class BuildRunnerService {
+  private readonly logger = new Logger(BuildRunnerService.name);
 
   constructor(
     private readonly services: ServiceRepository,
-    private readonly outbox: Outbox,
+    private readonly outbox: OutboxService,
     @Inject(PROVISIONING_DRIVER) private readonly driver: ProvisioningDriver,
     @Inject(PLACEMENT) private readonly placement: Placement,
     private readonly credentials: CredentialsService,
@@ -64,13 +64,13 @@ export class BuildRunner {
         return false;
       }
       const { job, service } = claimed;
-      const uow = this.outbox.unitOfWork(manager, {
+      const tx = this.outbox.unitOfWork(manager, {
         tenantId: job.tenantId,
         correlationId: job.correlationId,
         causationId: job.causationId ?? undefined,
         traceparent: job.traceparent ?? undefined,
       });
-      await this.advance(uow, job, service);
+      await this.advance(tx, job, service);
       return true;
     });
   }
@@ -79,16 +79,11 @@ export class BuildRunner {
    * `unsaved`: the service's step changed earlier in this transaction and is not written yet. Steps chained in one
    * transaction commit together, so the service is written once, where the chain ends.
    */
-  private async advance(
-    uow: UnitOfWork,
-    job: BuildJob,
-    service: ServiceRecord,
-    unsaved = false,
-  ): Promise<void> {
+  private async advance(tx: Tx, job: BuildJob, service: ServiceRecord, unsaved = false): Promise<void> {
     if (job.step === 'allocating' && !service.node) {
-      const placed = await this.place(uow, service);
+      const placed = await this.place(tx, service);
       if (!placed) {
-        return this.fail(uow, job, service, {
+        return this.fail(tx, job, service, {
           reason: 'no_capacity',
           message: `No node in region ${service.region} has room (or a free address) for the plan.`,
           retryable: true,
@@ -97,7 +92,7 @@ export class BuildRunner {
       unsaved = true;
     }
     if (!job.stepAnnounced) {
-      await uow.publish(
+      await tx.publish(
         'provisioning.progress',
         { serviceId: service.id, orderId: service.orderId, percent: percentAt(job.step), step: job.step },
         { subject: service.id },
@@ -109,49 +104,49 @@ export class BuildRunner {
     if (job.step === 'installing_image' && !service.credentialsSecretId) {
       // The password is sealed and committed before any driver writes its hash into the machine: a process dying
       // while the seed is written cannot leave a seed whose password was rolled back.
-      await this.credentials.buildPassword(uow.manager, service);
-      await this.services.saveService(uow.manager, service);
-      return this.services.saveJob(uow.manager, job, 0);
+      await this.credentials.buildPassword(tx.manager, service);
+      await this.services.saveService(tx.manager, service);
+      return this.services.saveJob(tx.manager, job, 0);
     }
     let outcome: Drive;
     try {
-      outcome = await this.drive(placedMachineOf(service), job.step, this.secretsOf(uow, service));
+      outcome = await this.drive(placedMachineOf(service), job.step, this.secretsOf(tx, service));
     } catch (error) {
       if (unsaved) {
-        await this.services.saveService(uow.manager, service);
+        await this.services.saveService(tx.manager, service);
       }
-      return this.backOff(uow, job, error);
+      return this.backOff(tx, job, error);
     }
     job.driverErrors = 0;
     job.lastError = null;
     switch (outcome.kind) {
       case 'pending':
         if (unsaved) {
-          await this.services.saveService(uow.manager, service);
+          await this.services.saveService(tx.manager, service);
         }
-        return this.services.saveJob(uow.manager, job, outcome.checkAfterMs);
+        return this.services.saveJob(tx.manager, job, outcome.checkAfterMs);
       case 'next':
         // A step the driver finished at once leads straight into the next one in the same transaction: a
         // hypervisor that answers immediately should not cost a claim per step.
         job.step = outcome.step;
         job.stepAnnounced = false;
-        return this.advance(uow, job, service, unsaved);
+        return this.advance(tx, job, service, unsaved);
       case 'built':
-        return this.complete(uow, job, service, outcome);
+        return this.complete(tx, job, service, outcome);
       case 'failed':
-        return this.fail(uow, job, service, outcome);
+        return this.fail(tx, job, service, outcome);
     }
   }
 
   /** Reserves a node and addresses in this transaction and announces where the machine is built. */
-  private async place(uow: UnitOfWork, service: ServiceRecord): Promise<boolean> {
-    const reservation = await this.placement.reserve(uow.manager, service.tenantId, specOf(service));
+  private async place(tx: Tx, service: ServiceRecord): Promise<boolean> {
+    const reservation = await this.placement.reserve(tx.manager, service.tenantId, specOf(service));
     if (!reservation) {
       return false;
     }
     service.node = reservation.node;
     service.network = reservation.network;
-    await uow.publish(
+    await tx.publish(
       'provisioning.started',
       { serviceId: service.id, orderId: service.orderId, region: service.region, node: reservation.node },
       { subject: service.id },
@@ -160,7 +155,7 @@ export class BuildRunner {
   }
 
   /** The committed root password (sealed before installing_image), opened only if the driver asks for it. */
-  private secretsOf(uow: UnitOfWork, service: ServiceRecord): BuildSecrets {
+  private secretsOf(tx: Tx, service: ServiceRecord): BuildSecrets {
     return {
       sshKeys: [],
       rootPassword: () => {
@@ -169,7 +164,7 @@ export class BuildRunner {
             new Error(`service ${service.id} has no sealed password before installing_image`),
           );
         }
-        return this.credentials.reveal(uow.manager, service.credentialsSecretId, service.id);
+        return this.credentials.reveal(tx.manager, service.credentialsSecretId, service.id);
       },
     };
   }
@@ -197,14 +192,14 @@ export class BuildRunner {
   }
 
   private async complete(
-    uow: UnitOfWork,
+    tx: Tx,
     job: BuildJob,
     service: ServiceRecord,
     built: { ipv4: string; ipv6: string | null },
   ): Promise<void> {
     // A driver that never asked for the password (the simulator) gets it sealed now.
     if (!service.credentialsSecretId) {
-      await this.credentials.buildPassword(uow.manager, service);
+      await this.credentials.buildPassword(tx.manager, service);
     }
     const secretId = service.credentialsSecretId;
     const username = service.username;
@@ -222,10 +217,10 @@ export class BuildRunner {
         ? new Date(now.getTime() + this.config.PROVISIONING_SEED_TTL_SECONDS * 1_000)
         : null,
     } satisfies Partial<ServiceRecord>);
-    await this.services.saveService(uow.manager, service);
+    await this.services.saveService(tx.manager, service);
     Object.assign(job, { status: 'succeeded', finishedAt: now } satisfies Partial<BuildJob>);
-    await this.services.saveJob(uow.manager, job, 0);
-    await uow.publish(
+    await this.services.saveJob(tx.manager, job, 0);
+    await tx.publish(
       'provisioning.completed',
       {
         serviceId: service.id,
@@ -241,7 +236,7 @@ export class BuildRunner {
   }
 
   private async fail(
-    uow: UnitOfWork,
+    tx: Tx,
     job: BuildJob,
     service: ServiceRecord,
     failure: { reason: string; message: string; retryable: boolean },
@@ -250,8 +245,8 @@ export class BuildRunner {
     const reason = reasonCode(failure.reason);
     const message = failure.message.slice(0, 500);
     // provisioning.failed promises that the node's room and the addresses are back in the pool.
-    await this.placement.free(uow.manager, service.id);
-    await this.credentials.destroy(uow.manager, service.id);
+    await this.placement.free(tx.manager, service.id);
+    await this.credentials.destroy(tx.manager, service.id);
     Object.assign(service, {
       state: 'failed',
       step: null,
@@ -264,10 +259,10 @@ export class BuildRunner {
       failureRetryable: failure.retryable,
       failedAt: now,
     } satisfies Partial<ServiceRecord>);
-    await this.services.saveService(uow.manager, service);
+    await this.services.saveService(tx.manager, service);
     Object.assign(job, { status: 'failed', finishedAt: now } satisfies Partial<BuildJob>);
-    await this.services.saveJob(uow.manager, job, 0);
-    await uow.publish(
+    await this.services.saveJob(tx.manager, job, 0);
+    await tx.publish(
       'provisioning.failed',
       {
         serviceId: service.id,
@@ -282,13 +277,13 @@ export class BuildRunner {
   }
 
   /** The driver could not be reached or answered nonsense: try the same step again later. */
-  private async backOff(uow: UnitOfWork, job: BuildJob, error: unknown): Promise<void> {
+  private async backOff(tx: Tx, job: BuildJob, error: unknown): Promise<void> {
     job.driverErrors += 1;
     job.lastError = (error instanceof Error ? error.message : String(error)).slice(0, 1_000);
     const delayMs = Math.min(BACKOFF_FIRST_MS * 2 ** (job.driverErrors - 1), BACKOFF_MAX_MS);
     this.logger.warn(
       `service ${job.serviceId} ${job.step}: driver error ${job.driverErrors}, again in ${delayMs} ms: ${job.lastError}`,
     );
-    await this.services.saveJob(uow.manager, job, delayMs);
+    await this.services.saveJob(tx.manager, job, delayMs);
   }
 }

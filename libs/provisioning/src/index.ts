@@ -15,4 +15,13 @@ export type {
   ProvisioningDriver,
   StepOutcome,
 } from './driver/provisioning.driver.js';
+// The back office's view of services across tenants (import-free: the console's browser code mirrors it).
+export type {
+  AdminServiceAction,
+  AdminServiceActionResult,
+  AdminServicePage,
+  AdminServiceStatus,
+  AdminServiceView,
+} from './admin/services-admin.view.js';
+export { ADMIN_SERVICE_STATUSES, ADMIN_SERVICES_PAGE } from './admin/services-admin.view.js';
 export const provisioningDomain = { domain: PROVISIONING, module: ProvisioningModule };

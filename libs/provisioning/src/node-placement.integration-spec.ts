@@ -12,7 +12,7 @@ import { NodeReservation } from './entities/node-reservation.entity.js';
 import { HypervisorNodesService } from './hypervisor-nodes.service.js';
 import { formatAddress, type IpFamily, parseAddress } from './ip-range.js';
 import { IpPoolsService } from './ip-pools.service.js';
-import { NodePlacement } from './node-placement.service.js';
+import { NodePlacementService } from './node-placement.service.js';
 import { PlacementRepository } from './placement.repository.js';
 import { ProvisioningErrorCode, ProvisioningException } from './provisioning.exception.js';
 
@@ -23,7 +23,7 @@ const ACTOR = 'node-placement.integration-spec';
 
 // Placement on the real test database. Every case works in regions of its own (t-place-<run>-<case>) with address
 // ranges drawn at random from 10.0.0.0/8 and fd00::/8, so parallel suites and reruns never see each other's rows.
-describe(NodePlacement.name, () => {
+describe(NodePlacementService.name, () => {
   const run = randomBytes(4).toString('hex');
   const db = new DataSource({
     ...dataSourceOptions({ url: process.env.DATABASE_URL ?? '', poolSize: 30, logging: false }),
@@ -32,7 +32,7 @@ describe(NodePlacement.name, () => {
     logging: false,
   });
   const repository = new PlacementRepository(db);
-  const placement = new NodePlacement(repository);
+  const placement = new NodePlacementService(repository);
   const nodes = new HypervisorNodesService(repository);
   const pools = new IpPoolsService(repository);
 

@@ -14,7 +14,7 @@ import { PlacementRepository } from './placement.repository.js';
  * that cannot be completed (room but no address, say) is rolled back to a savepoint before null is returned.
  */
 @Injectable()
-export class NodePlacement implements Placement {
+export class NodePlacementService implements Placement {
   constructor(private readonly repository: PlacementRepository) {}
 
   async reserve(tx: PlacementTx, _tenantId: string, spec: MachineSpec): Promise<Reservation | null> {

@@ -22,8 +22,8 @@ import { HypervisorNodesService } from './hypervisor-nodes.service.js';
 import type { IpPoolView } from './ip-pool.view.js';
 import { IpPoolsController } from './ip-pools.controller.js';
 import { IpPoolsService } from './ip-pools.service.js';
-import { NodePlacement } from './node-placement.service.js';
-import { PlacementSeeder } from './placement-seeder.service.js';
+import { NodePlacementService } from './node-placement.service.js';
+import { PlacementSeederService } from './placement-seeder.service.js';
 import { PlacementRepository } from './placement.repository.js';
 
 // The admin API of nodes and IP pools over HTTP, with the platform's validation pipe and problem+json filter, on the
@@ -174,7 +174,7 @@ describe('admin API of nodes and IP pools', () => {
     await http().post('/v1/admin/nodes').send(node).expect(201);
     const serviceId = randomUUID();
     await db.transaction((tx) =>
-      new NodePlacement(repository).reserve(tx, randomUUID(), {
+      new NodePlacementService(repository).reserve(tx, randomUUID(), {
         serviceId,
         region,
         image: 'debian-12',
@@ -192,7 +192,7 @@ describe('admin API of nodes and IP pools', () => {
     const shrink = await http().patch(`/v1/admin/nodes/${node.id}`).send({ memoryMb: 1024 }).expect(409);
     expect(shrink.body).toMatchObject({ code: 'hypervisor-node-capacity-below-use' });
 
-    await db.transaction((tx) => new NodePlacement(repository).free(tx, serviceId));
+    await db.transaction((tx) => new NodePlacementService(repository).free(tx, serviceId));
     await http().delete(`/v1/admin/ip-pools/${poolId}`).expect(204);
     await http().delete(`/v1/admin/ip-pools/${poolId}`).expect(404);
     await http().delete(`/v1/admin/nodes/${node.id}`).expect(204);
@@ -207,7 +207,7 @@ describe('admin API of nodes and IP pools', () => {
         { ...range, first: `${subnet}.12`, last: `${subnet}.40` },
       ]),
     });
-    const seeder = new PlacementSeeder(
+    const seeder = new PlacementSeederService(
       config,
       new HypervisorNodesService(repository),
       new IpPoolsService(repository),

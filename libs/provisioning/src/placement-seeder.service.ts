@@ -53,8 +53,8 @@ const rangeProblem = (dto: AddIpRangeDto): string | undefined => {
  * every boot. What exists is left alone (the admin API may have changed it since), nothing is deleted.
  */
 @Injectable()
-export class PlacementSeeder implements OnApplicationBootstrap {
-  private readonly logger = new Logger(PlacementSeeder.name);
+export class PlacementSeederService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(PlacementSeederService.name);
 
   constructor(
     private readonly config: AppConfig,

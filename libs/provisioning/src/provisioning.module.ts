@@ -2,9 +2,9 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MessagingModule } from '@app/messaging';
 import { allowStandIn, AppConfig, SecretSealer } from '@app/platform';
-import { BuildPoller } from './build-poller.service.js';
+import { BuildPollerService } from './build-poller.service.js';
 import { BuildRequestService } from './build-request.service.js';
-import { BuildRunner } from './build-runner.service.js';
+import { BuildRunnerService } from './build-runner.service.js';
 import { CredentialsService } from './credentials.service.js';
 import { LibvirtDriver } from './driver/libvirt/libvirt.driver.js';
 import { NODE_DIRECTORY, PLACEMENT, PROVISIONING_DRIVER } from './driver/provisioning.driver.js';
@@ -26,17 +26,19 @@ import { ServiceSuspendRequestedListener } from './listeners/service-suspend-req
 import { ServiceTerminateRequestedListener } from './listeners/service-terminate-requested.listener.js';
 import { ServiceActionRequestedListener } from './listeners/service-action-requested.listener.js';
 import { ServiceUnsuspendRequestedListener } from './listeners/service-unsuspend-requested.listener.js';
+import { ServicesAdminController } from './admin/services-admin.controller.js';
+import { ServicesAdminService } from './admin/services-admin.service.js';
 import { HypervisorNodesController } from './hypervisor-nodes.controller.js';
 import { HypervisorNodesService } from './hypervisor-nodes.service.js';
 import { IpPoolsController } from './ip-pools.controller.js';
 import { IpPoolsService } from './ip-pools.service.js';
-import { NodePlacement } from './node-placement.service.js';
-import { PlacementSeeder } from './placement-seeder.service.js';
+import { NodePlacementService } from './node-placement.service.js';
+import { PlacementSeederService } from './placement-seeder.service.js';
 import { PlacementRepository } from './placement.repository.js';
 import { PROVISIONING } from './provisioning.domain.js';
 import { ReleaseService } from './release.service.js';
-import { SeedSweeper } from './seed-sweeper.service.js';
-import { ServiceActionRunner } from './service-action-runner.service.js';
+import { SeedSweeperService } from './seed-sweeper.service.js';
+import { ServiceActionRunnerService } from './service-action-runner.service.js';
 import { ServiceActionRepository } from './service-action.repository.js';
 import { ServiceActionsService } from './service-actions.service.js';
 import { ServiceCommandRepository } from './service-command.repository.js';
@@ -66,6 +68,7 @@ import { SimulatorPlacement } from './simulator-placement.js';
     ServicesController,
     HypervisorNodesController,
     IpPoolsController,
+    ServicesAdminController,
     ProvisioningRequestedListener,
     ProvisioningReleaseRequestedListener,
     ServiceSuspendRequestedListener,
@@ -78,20 +81,21 @@ import { SimulatorPlacement } from './simulator-placement.js';
     ServiceRepository,
     ServicesService,
     BuildRequestService,
-    BuildRunner,
-    BuildPoller,
+    BuildRunnerService,
+    BuildPollerService,
     ReleaseService,
     ServiceCommandRepository,
     ServiceLifecycleService,
     CredentialsService,
-    SeedSweeper,
+    SeedSweeperService,
     ServiceActionRepository,
     ServiceActionsService,
-    ServiceActionRunner,
+    ServiceActionRunnerService,
     PlacementRepository,
     HypervisorNodesService,
+    ServicesAdminService,
     IpPoolsService,
-    PlacementSeeder,
+    PlacementSeederService,
     { provide: NODE_DIRECTORY, useExisting: PlacementRepository },
     {
       provide: PROVISIONING_DRIVER,
@@ -113,7 +117,9 @@ import { SimulatorPlacement } from './simulator-placement.js';
       provide: PLACEMENT,
       inject: [AppConfig, PlacementRepository],
       useFactory: (config: AppConfig, repository: PlacementRepository) =>
-        config.PROVISIONING_DRIVER === 'libvirt' ? new NodePlacement(repository) : new SimulatorPlacement(),
+        config.PROVISIONING_DRIVER === 'libvirt'
+          ? new NodePlacementService(repository)
+          : new SimulatorPlacement(),
     },
     {
       provide: SecretSealer,

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EventData } from '@app/contracts';
-import { type EventContext, PermanentEventError } from '@app/messaging';
+import { PermanentEventError, type Tx } from '@app/messaging';
 import { CredentialsService } from './credentials.service.js';
 import {
   PLACEMENT,
@@ -27,18 +27,22 @@ export class ReleaseService {
   ) {}
 
   /** True when this call released the service; false when it was released before (nothing is published then). */
-  async release(ctx: EventContext, data: EventData<'provisioning.release_requested'>): Promise<boolean> {
-    const { manager } = ctx;
+  async release(
+    tx: Tx,
+    tenantId: string,
+    data: EventData<'provisioning.release_requested'>,
+  ): Promise<boolean> {
+    const { manager } = tx;
     await this.services.serialize(manager, data.serviceId);
     // Waits for a build step in flight (it holds the row), so the step's commit cannot undo the release.
     const service = await this.services.lock(manager, data.serviceId);
-    if (service && service.tenantId !== ctx.tenantId) {
-      throw new PermanentEventError(`service ${data.serviceId} does not belong to tenant ${ctx.tenantId}`);
+    if (service && service.tenantId !== tenantId) {
+      throw new PermanentEventError(`service ${data.serviceId} does not belong to tenant ${tenantId}`);
     }
     const now = new Date();
     const first = await this.services.recordRelease(manager, {
       serviceId: data.serviceId,
-      tenantId: ctx.tenantId,
+      tenantId,
       orderId: service?.orderId ?? data.orderId,
       reason: data.reason,
       releasedAt: now,
@@ -69,10 +73,10 @@ export class ReleaseService {
       } satisfies Partial<ServiceRecord>);
       await this.services.saveService(manager, service);
     }
-    await ctx.publish(
+    await tx.publish(
       'provisioning.released',
       { serviceId: data.serviceId, orderId: service?.orderId ?? data.orderId, reason: data.reason },
-      { subject: data.serviceId },
+      { tenantId, subject: data.serviceId },
     );
     return true;
   }

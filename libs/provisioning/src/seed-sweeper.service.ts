@@ -13,8 +13,8 @@ const RETRY_MS = 60_000;
  * booted: the guest has read it, and it holds the root password's hash. Idle for a driver without seeds.
  */
 @Injectable()
-export class SeedSweeper extends DuePoller {
-  private readonly log = new Logger(SeedSweeper.name);
+export class SeedSweeperService extends DuePoller {
+  private readonly log = new Logger(SeedSweeperService.name);
 
   constructor(
     private readonly services: ServiceRepository,

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EventData } from '@app/contracts';
-import { type EventContext, PermanentEventError } from '@app/messaging';
+import { PermanentEventError, type Tx } from '@app/messaging';
 import { AppConfig } from '@app/platform';
 import { CredentialsService } from './credentials.service.js';
 import {
@@ -25,7 +25,7 @@ type Requested = EventData<'service.action_requested'>;
  * throws (a temporary problem) makes the event be retried; the action stays requested meanwhile.
  */
 @Injectable()
-export class ServiceActionRunner {
+export class ServiceActionRunnerService {
   constructor(
     private readonly services: ServiceRepository,
     private readonly actions: ServiceActionRepository,
@@ -34,47 +34,49 @@ export class ServiceActionRunner {
     private readonly config: AppConfig,
   ) {}
 
-  async run(ctx: EventContext, data: Requested): Promise<void> {
-    if (data.accountId !== ctx.tenantId) {
-      throw new PermanentEventError(`accountId ${data.accountId} is not the event's tenant ${ctx.tenantId}`);
+  async run(tx: Tx, tenantId: string, data: Requested): Promise<void> {
+    if (data.accountId !== tenantId) {
+      throw new PermanentEventError(`accountId ${data.accountId} is not the event's tenant ${tenantId}`);
     }
-    const { manager } = ctx;
+    const { manager } = tx;
     await this.services.serialize(manager, data.serviceId);
     const service = await this.services.lock(manager, data.serviceId);
-    const action = await this.actions.lock(manager, ctx.tenantId, data.actionId);
-    if (!service || service.tenantId !== ctx.tenantId || action?.serviceId !== service.id) {
-      throw new PermanentEventError(
-        `no action ${data.actionId} on service ${data.serviceId} of ${ctx.tenantId}`,
-      );
+    const action = await this.actions.lock(manager, tenantId, data.actionId);
+    if (!service || service.tenantId !== tenantId || action?.serviceId !== service.id) {
+      throw new PermanentEventError(`no action ${data.actionId} on service ${data.serviceId} of ${tenantId}`);
     }
     if (action.status !== 'requested') {
       return;
     }
     const refusal = refusalOf(service.state);
     if (refusal) {
-      return this.fail(ctx, data, action, refusal);
+      return this.fail(tx, data, action, refusal);
     }
     const machine = machineOf(service);
     if (!machine) {
       // An active service was placed by its build; without a node there is nothing to act on.
-      return this.fail(ctx, data, action, 'service_not_delivered');
+      return this.fail(tx, data, action, 'service_not_delivered');
     }
     let credentialsSecretId: string | null = null;
     if (data.action === 'reinstall') {
-      credentialsSecretId = await this.reinstall(ctx, service, machine);
+      credentialsSecretId = await this.reinstall(tx, service, machine);
     } else {
       await this.driver.power(machine, data.action);
     }
     await this.actions.finish(manager, action, { status: 'completed', reason: null, message: null });
-    await ctx.publish('service.action_completed', { ...data, credentialsSecretId }, { subject: service.id });
+    await tx.publish(
+      'service.action_completed',
+      { ...data, credentialsSecretId },
+      { tenantId, subject: service.id },
+    );
   }
 
   /**
    * Rebuilds the machine with new one-time credentials in place of the old ones (retrieved or not): the new
    * password is sealed before the driver reads it, and the customer can reveal it once, as after the build.
    */
-  private async reinstall(ctx: EventContext, service: ServiceRecord, machine: Machine): Promise<string> {
-    const { manager } = ctx;
+  private async reinstall(tx: Tx, service: ServiceRecord, machine: Machine): Promise<string> {
+    const { manager } = tx;
     await this.services.deleteSecrets(manager, service.id);
     const { secretId, username } = await this.credentials.issue(manager, service);
     const secrets: BuildSecrets = {
@@ -96,13 +98,17 @@ export class ServiceActionRunner {
   }
 
   private async fail(
-    ctx: EventContext,
+    tx: Tx,
     data: Requested,
     action: ServiceActionRecord,
     reason: ActionRefusal,
   ): Promise<void> {
     const message = REFUSAL_MESSAGES[reason];
-    await this.actions.finish(ctx.manager, action, { status: 'failed', reason, message });
-    await ctx.publish('service.action_failed', { ...data, reason, message }, { subject: data.serviceId });
+    await this.actions.finish(tx.manager, action, { status: 'failed', reason, message });
+    await tx.publish(
+      'service.action_failed',
+      { ...data, reason, message },
+      { tenantId: data.accountId, subject: data.serviceId },
+    );
   }
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
-import { Outbox, type UnitOfWork } from '@app/messaging';
+import { OutboxService, type Tx } from '@app/messaging';
 import { AppConfig, type PageQuery, type Principal } from '@app/platform';
 import type { ServiceActionDto } from './dto/service-action.dto.js';
 import type { ServiceActionRecord } from './entities/service-action.entity.js';
@@ -30,12 +30,12 @@ const REFUSED: Record<ActionRefusal, ProvisioningErrorCode> = {
 /**
  * The customer's actions on their services: a request is checked against the service's state, recorded and
  * announced (service.action_requested) in one transaction; provisioning's own consumer runs it
- * (ServiceActionRunner). One action per service at a time.
+ * (ServiceActionRunnerService). One action per service at a time.
  */
 @Injectable()
 export class ServiceActionsService {
   constructor(
-    private readonly outbox: Outbox,
+    private readonly outbox: OutboxService,
     private readonly services: ServiceRepository,
     private readonly actions: ServiceActionRepository,
     private readonly config: AppConfig,
@@ -52,8 +52,8 @@ export class ServiceActionsService {
     }
     const { tenantId } = principal;
     const requestHash = createHash('sha256').update(`${serviceId}:${dto.action}`).digest('hex');
-    return this.outbox.transaction(async (uow) => {
-      const { manager } = uow;
+    return this.outbox.transaction(async (tx) => {
+      const { manager } = tx;
       await this.actions.serializeRequests(manager, tenantId, serviceId, key);
       const service = await this.services.findForTenant(tenantId, serviceId);
       if (!service) {
@@ -78,7 +78,7 @@ export class ServiceActionsService {
       if (refusal) {
         throw new ProvisioningException(REFUSED[refusal]);
       }
-      await this.abandonStale(uow, tenantId, serviceId, service.orderId);
+      await this.abandonStale(tx, tenantId, serviceId, service.orderId);
       const running = await this.actions.inFlight(manager, serviceId);
       if (running) {
         throw new ProvisioningException(
@@ -101,7 +101,7 @@ export class ServiceActionsService {
         finishedAt: null,
       };
       await this.actions.insert(manager, action);
-      await uow.publish(
+      await tx.publish(
         'service.action_requested',
         {
           actionId: action.id,
@@ -122,23 +122,18 @@ export class ServiceActionsService {
    * consumer's retries, e.g. while the node was unreachable): it is failed as timed_out, announced, and no longer
    * holds the service. The row lock makes a late run of it (a redrive) and this decision exclude each other.
    */
-  private async abandonStale(
-    uow: UnitOfWork,
-    tenantId: string,
-    serviceId: string,
-    orderId: string,
-  ): Promise<void> {
-    const running = await this.actions.inFlight(uow.manager, serviceId);
+  private async abandonStale(tx: Tx, tenantId: string, serviceId: string, orderId: string): Promise<void> {
+    const running = await this.actions.inFlight(tx.manager, serviceId);
     if (!running || Date.now() - running.requestedAt.getTime() < ACTION_TIMEOUT_MS) {
       return;
     }
-    const stale = await this.actions.lock(uow.manager, tenantId, running.id);
+    const stale = await this.actions.lock(tx.manager, tenantId, running.id);
     if (stale?.status !== 'requested') {
       return;
     }
     const message = `No answer from the hypervisor within ${ACTION_TIMEOUT_MS / 60_000} minutes.`;
-    await this.actions.finish(uow.manager, stale, { status: 'failed', reason: 'timed_out', message });
-    await uow.publish(
+    await this.actions.finish(tx.manager, stale, { status: 'failed', reason: 'timed_out', message });
+    await tx.publish(
       'service.action_failed',
       {
         actionId: stale.id,

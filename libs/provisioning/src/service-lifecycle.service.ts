@@ -70,7 +70,7 @@ export class ServiceLifecycleService {
     if (!service) {
       return this.skip(ctx, data, service);
     }
-    const released = await this.releases.release(ctx, {
+    const released = await this.releases.release(ctx, ctx.tenantId, {
       serviceId: service.id,
       orderId: service.orderId,
       reason: 'termination',

@@ -8,6 +8,16 @@ import { SealedSecret } from './entities/sealed-secret.entity.js';
 import { ServiceRecord } from './entities/service-record.entity.js';
 import { ServiceRelease } from './entities/service-release.entity.js';
 
+/** The back office's filter of services across tenants. */
+export interface AdminServiceFilter {
+  topicPrefix: string;
+  state?: ServiceState;
+  tenantId?: string;
+  orderId?: string;
+  cursor?: string;
+  limit: number;
+}
+
 /** All database I/O of the provisioning module; whatever a customer reads is scoped by tenant. */
 @Injectable()
 export class ServiceRepository {
@@ -55,6 +65,44 @@ export class ServiceRepository {
       );
     }
     return query.orderBy('s.createdAt', 'DESC').addOrderBy('s.id', 'DESC').limit(limit).getMany();
+  }
+
+  /**
+   * The back office's list, across tenants: services of this environment (whose build ran on its topics), newest
+   * first; `filter.cursor` is the id of the last service of the previous page.
+   */
+  listAcrossTenants(filter: AdminServiceFilter): Promise<ServiceRecord[]> {
+    const query = this.inEnvironment(filter.topicPrefix);
+    if (filter.state) {
+      query.andWhere('s.state = :state', { state: filter.state });
+    }
+    if (filter.tenantId) {
+      query.andWhere('s.tenantId = :tenantId', { tenantId: filter.tenantId });
+    }
+    if (filter.orderId) {
+      query.andWhere('s.orderId = :orderId', { orderId: filter.orderId });
+    }
+    if (filter.cursor) {
+      query.andWhere(
+        `(s.createdAt, s.id) < (SELECT c.created_at, c.id FROM provisioning.service c WHERE c.id = :cursor)`,
+        { cursor: filter.cursor },
+      );
+    }
+    return query.orderBy('s.createdAt', 'DESC').addOrderBy('s.id', 'DESC').limit(filter.limit).getMany();
+  }
+
+  findInEnvironment(topicPrefix: string, id: string): Promise<ServiceRecord | null> {
+    return this.inEnvironment(topicPrefix).andWhere('s.id = :id', { id }).getOne();
+  }
+
+  /** Test suites share a database, each with its own KAFKA_TOPIC_PREFIX: a service belongs to its builds'. */
+  private inEnvironment(topicPrefix: string) {
+    return this.dataSource.manager
+      .createQueryBuilder(ServiceRecord, 's')
+      .where(
+        `EXISTS (SELECT 1 FROM provisioning.build_job j WHERE j.service_id = s.id AND j.topic_prefix = :topicPrefix)`,
+        { topicPrefix },
+      );
   }
 
   async insertService(manager: EntityManager, service: ServiceRecord): Promise<void> {

@@ -9,8 +9,6 @@ export {
 export {
   formatReport,
   isClean,
-  orderDisagreements,
-  parseArgs,
   type Disagreement,
   type Finding,
   type HypervisorSummary,

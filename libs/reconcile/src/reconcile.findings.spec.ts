@@ -1,3 +1,4 @@
+import { ORDER_STATUSES, type OrderStatus, SAGA_STATUSES, type SagaStatus } from '@app/contracts';
 import {
   type Finding,
   formatReport,
@@ -11,7 +12,6 @@ import {
   parseArgs,
   type PaymentStatus,
   type SagaFact,
-  type SagaStatus,
   tally,
   voidedWithPaymentKept,
 } from './reconcile.findings.js';
@@ -21,7 +21,7 @@ const OLD = new Date('2026-11-27T11:58:00Z');
 const RECENT = new Date('2026-11-27T11:59:59Z');
 const GRACE = 30_000;
 
-const order = (id: string, status: string, updatedAt = OLD): OrderFact => ({ id, status, updatedAt });
+const order = (id: string, status: OrderStatus, updatedAt = OLD): OrderFact => ({ id, status, updatedAt });
 const saga = (orderId: string, status: SagaFact['status'], updatedAt = OLD): SagaFact => ({
   orderId,
   status,
@@ -57,11 +57,9 @@ function check(o: OrderFact, s: SagaFact | undefined, events: string[], inv?: In
   ).map((d) => d.reason);
 }
 
-const SAGA_STATUSES: SagaStatus[] = ['running', 'compensating', 'completed', 'failed'];
 const INVOICE_STATUSES: (InvoiceStatus | undefined)[] = [undefined, 'open', 'paid', 'voided'];
-const ORDER_STATUSES = ['pending', 'awaiting_payment', 'provisioning', 'completed', 'cancelled', 'failed'];
 /** Order statuses that agree with each saga status, with the terminal event each publishes. */
-const AGREEING: Record<SagaStatus, [string, string[]][]> = {
+const AGREEING: Record<SagaStatus, [OrderStatus, string[]][]> = {
   running: [
     ['awaiting_payment', []],
     ['provisioning', []],

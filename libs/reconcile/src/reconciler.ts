@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { SOURCE_MODULES } from '@app/contracts';
+import { type OrderStatus, type SagaStatus, SOURCE_MODULES } from '@app/contracts';
 import {
   HypervisorInventory,
   HYPERVISOR_MISSING_CHECK,
@@ -24,7 +24,6 @@ import {
   type ReconcileOptions,
   type ReconcileReport,
   type SagaFact,
-  type SagaStatus,
   STUCK_CHECK,
   tally,
   TERMINAL_ORDER_EVENTS,
@@ -56,7 +55,7 @@ export interface DuplicateEffects {
 }
 
 /** Notifications an order triggers at most once. */
-const ONCE_PER_ORDER_TEMPLATES = ['vps-ready', 'order-confirmed', 'order-cancelled'];
+const ONCE_PER_ORDER_TEMPLATES = ['vps-ready', 'order-cancelled'];
 /** Events an order publishes at most once (renewals repeat payments and invoices, so those are checked by row). */
 const ONCE_PER_ORDER_EVENTS = [...TERMINAL_ORDER_EVENTS, 'provisioning.completed', 'saga.completed'];
 /**
@@ -333,7 +332,7 @@ export class Reconciler {
 
   private async disagreements(orderIds: string[], prefix: string, graceSeconds: number) {
     const orders = (
-      await this.db.query<{ id: string; status: string; updated_at: Date }>(
+      await this.db.query<{ id: string; status: OrderStatus; updated_at: Date }>(
         `SELECT id::text AS id, status, updated_at FROM orders."order" WHERE id = ANY($1::uuid[])`,
         [orderIds],
       )

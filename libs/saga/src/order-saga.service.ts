@@ -4,29 +4,62 @@ import type { MetricService } from 'nestjs-otel';
 import type { EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import type { EventData } from '@app/contracts';
-import { type EventContext, Outbox, type UnitOfWork } from '@app/messaging';
-import { AppConfig, METRIC_SERVICE, Span } from '@app/platform';
+import { type EventContext, OutboxService, type Tx } from '@app/messaging';
+import { AppConfig, METRIC_SERVICE, type Principal, Span } from '@app/platform';
 import type { SagaInstance } from './entities/saga-instance.entity.js';
 import {
   CURRENT_VERSION,
   decide,
   DEFINITION,
   type Decision,
+  isRefusal,
+  operate,
+  type OperatorAction,
   type Outgoing,
   redrive,
+  type RefusalCode,
   type SagaEnvironment,
+  type SagaEventType,
   type SagaInput,
   type SagaState,
   type SagaStatus,
   start,
+  storedInput,
+  eventInput,
   type Verdict,
 } from './order-saga.definition.js';
 import { SagaErrorCode, SagaException } from './saga.exception.js';
+import { type Answered, type Cause, decisionEntries, type HistoryEntry } from './saga-console.view.js';
+import { ParkedEventRepository } from './parked-event.repository.js';
+import { SagaHistoryRepository } from './saga-history.repository.js';
 import { SagaRepository } from './saga.repository.js';
-
-type Publisher = Pick<UnitOfWork, 'publish'>;
+import { SagaViewsRepository } from './saga-views.repository.js';
 
 const MAX_PROVISION_ATTEMPTS = 3;
+
+/** Each refusal of an operator action is its own problem type. */
+const REFUSED: Record<RefusalCode, SagaErrorCode> = {
+  saga_closed: SagaErrorCode.SagaClosed,
+  saga_completed: SagaErrorCode.SagaCompleted,
+  no_timer: SagaErrorCode.NoTimer,
+  already_compensating: SagaErrorCode.AlreadyCompensating,
+  nothing_to_retry: SagaErrorCode.NothingToRetry,
+  waiting_for_invoice: SagaErrorCode.WaitingForInvoice,
+};
+
+export interface SagaActionResult {
+  sagaId: string;
+  orderId: string;
+  action: OperatorAction;
+  outcome: 'applied';
+  /** The saga.operator_action event, the cause of every event the action published. */
+  eventId: string;
+  verdict: Verdict;
+  decision: string;
+  status: SagaStatus;
+  step: string;
+  published: string[];
+}
 
 /** Runs the order saga's decisions against the database: load, decide, save, publish — in one transaction. */
 @Injectable()
@@ -37,7 +70,10 @@ export class OrderSagaService {
 
   constructor(
     private readonly repository: SagaRepository,
-    private readonly outbox: Outbox,
+    private readonly historyLog: SagaHistoryRepository,
+    private readonly parkedEvents: ParkedEventRepository,
+    private readonly views: SagaViewsRepository,
+    private readonly outbox: OutboxService,
     private readonly config: AppConfig,
     @Inject(METRIC_SERVICE) metrics: MetricService,
   ) {
@@ -54,7 +90,7 @@ export class OrderSagaService {
   @Span('saga.start')
   async start(ctx: EventContext<'order.created'>, order: EventData<'order.created'>): Promise<void> {
     await this.repository.lockOrder(ctx.manager, order.orderId);
-    if (await this.repository.findByOrder(ctx.manager, order.orderId)) {
+    if (await this.repository.lockByOrder(ctx.manager, order.orderId)) {
       return;
     }
     const env = await this.environment(ctx.manager, order.accountId, order.planId);
@@ -80,6 +116,13 @@ export class OrderSagaService {
     };
     await this.repository.insert(ctx.manager, instance);
     await publishAll(ctx, ctx.tenantId, decision.publish);
+    await this.historyLog.appendHistory(
+      ctx.manager,
+      decisionEntries(instance, { status: null, step: null }, { kind: 'start' }, decision, {
+        eventId: ctx.envelope.id,
+        type: ctx.envelope.type,
+      }),
+    );
     await this.replayParked(ctx.manager, instance);
   }
 
@@ -89,15 +132,19 @@ export class OrderSagaService {
    * order.created): the decider parks such an event, and it is replayed as soon as the saga moves.
    */
   @Span('saga.advance')
-  async advance(ctx: EventContext, orderId: string, data: unknown): Promise<void> {
+  async advance<T extends SagaEventType>(
+    ctx: EventContext<T>,
+    orderId: string,
+    data: EventData<T>,
+  ): Promise<void> {
     await this.repository.lockOrder(ctx.manager, orderId);
-    const instance = await this.repository.findByOrder(ctx.manager, orderId);
-    const input: SagaInput = { kind: 'event', type: ctx.envelope.type, data };
-    const verdict = instance ? await this.apply(ctx.manager, ctx, instance, input, false) : 'park';
+    const instance = await this.repository.lockByOrder(ctx.manager, orderId);
+    const input = eventInput(ctx.envelope.type, data);
+    const cause = { eventId: ctx.envelope.id, type: ctx.envelope.type };
+    const verdict = instance ? await this.apply(ctx, instance, input, false, cause) : 'park';
     if (verdict === 'park') {
-      await this.repository.park(ctx.manager, {
-        id: ctx.envelope.id,
-        orderId,
+      await this.parkedEvents.park(ctx.manager, orderId, {
+        eventId: ctx.envelope.id,
         type: ctx.envelope.type,
         correlationId: ctx.envelope.correlationid,
         data,
@@ -112,16 +159,20 @@ export class OrderSagaService {
     let moved = true;
     while (moved) {
       moved = false;
-      for (const parked of await this.repository.parked(manager, instance.orderId)) {
+      for (const parked of await this.parkedEvents.parked(manager, instance.orderId)) {
         const causal = this.outbox.unitOfWork(manager, {
           tenantId: instance.tenantId,
-          correlationId: parked.correlation_id,
-          causationId: parked.event_id,
+          correlationId: parked.correlationId,
+          causationId: parked.eventId,
         });
-        const input: SagaInput = { kind: 'event', type: parked.event_type, data: parked.data };
-        const verdict = await this.apply(manager, causal, instance, input, false);
+        const input = storedInput(parked.type, parked.data);
+        const cause = { eventId: parked.eventId, type: parked.type };
+        const verdict = input ? await this.apply(causal, instance, input, false, cause) : 'ignore';
+        if (!input) {
+          this.logger.warn(`order ${instance.orderId}: parked ${parked.type} is not a saga input; dropped`);
+        }
         if (verdict !== 'park') {
-          await this.repository.unpark(manager, parked.event_id);
+          await this.parkedEvents.unpark(manager, parked.eventId);
         }
         if (moves(verdict)) {
           moved = true;
@@ -141,7 +192,7 @@ export class OrderSagaService {
   ): Promise<{ status: SagaStatus; waitingFor: string | null; published: string[] }> {
     return this.outbox.transaction(async (uow) => {
       await this.repository.lockOrder(uow.manager, orderId);
-      const instance = await this.repository.findByOrder(uow.manager, orderId);
+      const instance = await this.repository.lockByOrder(uow.manager, orderId);
       if (!instance || instance.topicPrefix !== this.outbox.topicPrefix) {
         throw new SagaException(SagaErrorCode.SagaNotFound);
       }
@@ -155,9 +206,17 @@ export class OrderSagaService {
         correlationId: instance.correlationId,
       });
       const before = { status: instance.status, failed: instance.failure !== null };
+      const was = { status: instance.status, step: instance.step };
       this.merge(instance, decision, false);
       await this.repository.save(uow.manager, instance);
       await publishAll(causal, instance.tenantId, decision.publish);
+      await this.historyLog.appendHistory(
+        uow.manager,
+        decisionEntries(instance, was, { kind: 'retry' }, decision, {
+          eventId: null,
+          type: 'operator:retry-compensation',
+        }),
+      );
       this.observe(instance, before);
       this.logger.warn(
         `operator retried the compensation of order ${orderId}: ${decision.publish.map((p) => p.type).join(', ')}`,
@@ -168,6 +227,125 @@ export class OrderSagaService {
         published: decision.publish.map((p) => p.type),
       };
     });
+  }
+
+  /**
+   * An operator's action from the console, under the saga's lock: two operators acting at once are serialized, and
+   * the second is judged on the state the first left. Applied or refused, the action is a history row and a
+   * saga.operator_action event (the cause of whatever the action publishes); a refusal then answers 409.
+   */
+  async act(
+    orderId: string,
+    action: OperatorAction,
+    reason: string,
+    actor: Principal,
+  ): Promise<SagaActionResult> {
+    const result = await this.outbox.transaction(async (uow) => {
+      await this.repository.lockOrder(uow.manager, orderId);
+      const instance = await this.repository.lockByOrder(uow.manager, orderId);
+      if (!instance || instance.topicPrefix !== this.outbox.topicPrefix) {
+        throw new SagaException(SagaErrorCode.SagaNotFound);
+      }
+      if (instance.definitionVersion !== CURRENT_VERSION) {
+        throw new Error(
+          `saga definition ${instance.definition} v${instance.definitionVersion} is not deployed`,
+        );
+      }
+      const env = await this.environment(uow.manager, instance.data.accountId, instance.data.planId);
+      const was = { status: instance.status, step: instance.step };
+      const timer = instance.timerKind;
+      const outcome = operate(toState(instance), action, timer, reason, env);
+      const refused = isRefusal(outcome) ? outcome : null;
+      const after = isRefusal(outcome) ? was : { status: outcome.state.status, step: outcome.state.step };
+      const causal = this.outbox.unitOfWork(uow.manager, {
+        tenantId: instance.tenantId,
+        correlationId: instance.correlationId,
+      });
+      const announced = await causal.publish(
+        'saga.operator_action',
+        {
+          sagaId: instance.id,
+          orderId,
+          definition: instance.definition,
+          definitionVersion: instance.definitionVersion,
+          action,
+          reason,
+          actor: actor.userId,
+          actorTenantId: actor.tenantId,
+          outcome: refused ? 'refused' : 'applied',
+          refusal: refused?.refusal ?? null,
+          status: after.status,
+          step: after.step,
+        },
+        { tenantId: instance.tenantId, subject: instance.id },
+      );
+      const cause: Cause = { eventId: announced.id, type: announced.type };
+      const operatorRow: HistoryEntry = {
+        instanceId: instance.id,
+        kind: 'operator',
+        statusBefore: was.status,
+        statusAfter: after.status,
+        stepBefore: was.step,
+        stepAfter: after.step,
+        causeEventId: cause.eventId,
+        causeType: cause.type,
+        detail: {
+          action,
+          reason,
+          actor: { userId: actor.userId, tenantId: actor.tenantId },
+          outcome: refused ? 'refused' : 'applied',
+          ...(refused ? { refusal: refused.refusal, refusalReason: refused.reason } : {}),
+        },
+      };
+      if (isRefusal(outcome)) {
+        await this.historyLog.appendHistory(uow.manager, [operatorRow]);
+        this.logger.warn(`operator ${action} on order ${orderId} refused: ${outcome.reason}`);
+        return outcome;
+      }
+      const consequences = this.outbox.unitOfWork(uow.manager, {
+        tenantId: instance.tenantId,
+        correlationId: instance.correlationId,
+        causationId: announced.id,
+      });
+      const before = { status: instance.status, failed: instance.failure !== null };
+      this.merge(instance, outcome, action === 'fire_timer');
+      await this.repository.save(uow.manager, instance);
+      await publishAll(consequences, instance.tenantId, outcome.publish);
+      const answered: Answered =
+        action === 'fire_timer' && timer
+          ? { kind: 'timer', timer }
+          : action === 'retry_step'
+            ? { kind: 'retry' }
+            : { kind: 'operator' };
+      await this.historyLog.appendHistory(uow.manager, [
+        operatorRow,
+        ...decisionEntries(instance, was, answered, outcome, cause),
+      ]);
+      this.observe(instance, before);
+      this.logger.warn(
+        `operator ${action} on order ${orderId}: ${outcome.verdict} (${outcome.reason}), ` +
+          `published ${outcome.publish.map((p) => p.type).join(', ') || 'nothing'}`,
+      );
+      if (moves(outcome.verdict)) {
+        await this.replayParked(uow.manager, instance);
+      }
+      return {
+        sagaId: instance.id,
+        orderId,
+        action,
+        outcome: 'applied' as const,
+        eventId: announced.id,
+        verdict: outcome.verdict,
+        decision: outcome.reason,
+        status: instance.status,
+        step: instance.step,
+        published: outcome.publish.map((p) => p.type),
+      };
+    });
+    if (isRefusal(result)) {
+      throw new SagaException(REFUSED[result.refusal], result.reason);
+    }
+    return result;
   }
 
   /** Fires one due timer; false when none is due. */
@@ -188,7 +366,9 @@ export class OrderSagaService {
         tenantId: instance.tenantId,
         correlationId: instance.correlationId,
       });
-      if (moves(await this.apply(uow.manager, withCausal, instance, { kind: 'timer', timer: kind }, true))) {
+      const input: SagaInput = { kind: 'timer', timer: kind };
+      const cause = { eventId: null, type: `timer:${kind}` };
+      if (moves(await this.apply(withCausal, instance, input, true, cause))) {
         await this.replayParked(uow.manager, instance);
       }
     });
@@ -196,27 +376,29 @@ export class OrderSagaService {
   }
 
   private async apply(
-    manager: EntityManager,
-    publisher: Publisher,
+    tx: Tx,
     instance: SagaInstance,
     input: SagaInput,
     timerFired: boolean,
+    cause: Cause,
   ): Promise<Verdict> {
     if (instance.definitionVersion !== CURRENT_VERSION) {
       throw new Error(
         `saga definition ${instance.definition} v${instance.definitionVersion} is not deployed`,
       );
     }
-    const env = await this.environment(manager, instance.data.accountId, instance.data.planId);
+    const env = await this.environment(tx.manager, instance.data.accountId, instance.data.planId);
     const decision = decide(toState(instance), input, env);
     const what = input.kind === 'event' ? input.type : `timer ${input.timer}`;
+    const was = { status: instance.status, step: instance.step };
     if (!moves(decision.verdict)) {
       this.logger.debug(`order ${instance.orderId}: ${decision.verdict} ${what}: ${decision.reason}`);
       if (timerFired) {
         instance.timerKind = null;
         instance.timerAt = null;
-        await this.repository.save(manager, instance);
+        await this.repository.save(tx.manager, instance);
       }
+      await this.historyLog.appendHistory(tx.manager, decisionEntries(instance, was, input, decision, cause));
       return decision.verdict;
     }
     if (decision.verdict === 'compensate') {
@@ -224,8 +406,9 @@ export class OrderSagaService {
     }
     const before = { status: instance.status, failed: instance.failure !== null };
     this.merge(instance, decision, timerFired);
-    await this.repository.save(manager, instance);
-    await publishAll(publisher, instance.tenantId, decision.publish);
+    await this.repository.save(tx.manager, instance);
+    await publishAll(tx, instance.tenantId, decision.publish);
+    await this.historyLog.appendHistory(tx.manager, decisionEntries(instance, was, input, decision, cause));
     this.observe(instance, before);
     return decision.verdict;
   }
@@ -263,7 +446,7 @@ export class OrderSagaService {
     accountId: string,
     planId: string,
   ): Promise<SagaEnvironment> {
-    const known = await this.repository.context(manager, accountId, planId);
+    const known = await this.views.context(manager, accountId, planId);
     return {
       now: new Date(),
       newId: uuidv7,
@@ -293,10 +476,10 @@ function toState(instance: SagaInstance): SagaState {
   };
 }
 
-async function publishAll(publisher: Publisher, tenantId: string, outgoing: Outgoing[]): Promise<void> {
+async function publishAll(tx: Tx, tenantId: string, outgoing: Outgoing[]): Promise<void> {
   for (const event of outgoing) {
     // Outgoing pairs each type with its own payload; the union cannot be narrowed generically here.
-    await publisher.publish(event.type as 'saga.completed', event.data as EventData<'saga.completed'>, {
+    await tx.publish(event.type as 'saga.completed', event.data as EventData<'saga.completed'>, {
       tenantId,
       subject: event.subject,
     });

@@ -6,7 +6,7 @@ const POLL_MS = 250;
 
 /** Fires due saga timers (payment window, provisioning deadline, retries) from the database, so restarts lose none. */
 @Injectable()
-export class SagaTimers extends DuePoller {
+export class SagaTimersService extends DuePoller {
   constructor(private readonly saga: OrderSagaService) {
     super({ work: 'saga timer', intervalMs: POLL_MS });
   }

@@ -16,9 +16,13 @@ import { ProvisioningFailedListener } from './listeners/provisioning-failed.list
 import { ProvisioningReleasedListener } from './listeners/provisioning-released.listener.js';
 import { OrderSagaService } from './order-saga.service.js';
 import { SAGA } from './saga.domain.js';
+import { SagaConsoleService } from './saga-console.service.js';
+import { ParkedEventRepository } from './parked-event.repository.js';
+import { SagaHistoryRepository } from './saga-history.repository.js';
 import { SagaRepository } from './saga.repository.js';
+import { SagaViewsRepository } from './saga-views.repository.js';
 import { SagasController } from './sagas.controller.js';
-import { SagaTimers } from './saga-timers.service.js';
+import { SagaTimersService } from './saga-timers.service.js';
 
 @Module({
   imports: [MessagingModule.forDomain(SAGA), TypeOrmModule.forFeature([SagaInstance])],
@@ -37,6 +41,14 @@ import { SagaTimers } from './saga-timers.service.js';
     InvoiceVoidedListener,
     OrderCancelledListener,
   ],
-  providers: [SagaRepository, OrderSagaService, SagaTimers],
+  providers: [
+    SagaRepository,
+    SagaHistoryRepository,
+    ParkedEventRepository,
+    SagaViewsRepository,
+    OrderSagaService,
+    SagaConsoleService,
+    SagaTimersService,
+  ],
 })
 export class SagaModule {}

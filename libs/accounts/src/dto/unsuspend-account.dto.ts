@@ -1,10 +1,13 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsString, Matches, MaxLength } from 'class-validator';
+import type { AdminUnsuspendAccountRequest } from '../admin/accounts-admin.view.js';
 
-export class UnsuspendAccountDto {
-  @ApiProperty({ required: false })
-  @IsOptional()
+export class UnsuspendAccountDto implements AdminUnsuspendAccountRequest {
+  @ApiProperty({
+    description: 'Why, in the operator’s words: it goes into account.unsuspended for the audit trail.',
+  })
   @IsString()
   @MaxLength(500)
-  note?: string;
+  @Matches(/\S/, { message: 'note must say why the suspension is lifted' })
+  note!: string;
 }

@@ -1,6 +1,24 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export const ADMIN_ACTIONS = ['dlq.redrive', 'order.replay'] as const;
+export const ADMIN_ACTIONS = [
+  'dlq.redrive',
+  'dlq.redrive_batch',
+  'order.replay',
+  'consumers.reset_offsets',
+  // Acts the saga module carried out, recorded from its saga.operator_action events.
+  'saga.retry_step',
+  'saga.fire_timer',
+  'saga.compensate',
+  'saga.terminate',
+  // Back-office commands the owning modules carry out, recorded from their events.
+  'invoice.void',
+  'payment.refund',
+  'service.suspend',
+  'service.unsuspend',
+  'service.terminate',
+  'account.suspend',
+  'account.unsuspend',
+] as const;
 export type AdminActionType = (typeof ADMIN_ACTIONS)[number];
 
 /** What an operator did through the admin API, who, when, why and how it ended. */

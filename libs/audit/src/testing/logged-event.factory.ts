@@ -1,4 +1,4 @@
-import type { AuditEventView } from '../audit.view.js';
+import type { AuditEventView } from '../admin-api.view.js';
 
 let offset = 0;
 

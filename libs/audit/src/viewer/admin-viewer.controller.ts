@@ -1,10 +1,10 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Param } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Public, ServesPageFile } from '@app/platform';
 import { ViewerAssetsService } from './viewer-assets.service.js';
 
 /**
- * The admin viewer's page and its two files. Public because they hold no data: the page asks for an admin API key,
+ * The admin viewer's page, its stylesheet and its ES modules. Public because they hold no data: the page asks for an admin API key,
  * exchanges it for a token and reads everything through the admin API with it.
  */
 @ApiExcludeController()
@@ -19,15 +19,16 @@ export class AdminViewerController {
     return this.assets.file('html');
   }
 
-  @Get('admin.js')
-  @ServesPageFile('script')
-  script(): string {
-    return this.assets.file('script');
-  }
-
   @Get('admin.css')
   @ServesPageFile('style')
   style(): string {
     return this.assets.file('style');
+  }
+
+  /** admin.js and the modules it imports; any other name is a 404. */
+  @Get(':module')
+  @ServesPageFile('script')
+  module(@Param('module') name: string): string {
+    return this.assets.module(name);
   }
 }

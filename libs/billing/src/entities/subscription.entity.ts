@@ -7,6 +7,10 @@ export type BillingCycle = (typeof BILLING_CYCLES)[number];
 export const SUBSCRIPTION_STATUSES = ['pending', 'active', 'suspended', 'terminated'] as const;
 export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
 
+/** Who suspended a subscription: dunning (a payment lifts it) or an operator (only an operator lifts it). */
+export const SUSPEND_REASONS = ['non_payment', 'operator'] as const;
+export type SuspendReason = (typeof SUSPEND_REASONS)[number];
+
 /**
  * What a service costs and how far it is paid. Pending from order.created (plan, cycle, price) until order.completed
  * names the service; then periods are whole billing cycles from anchorAt, and paidPeriods of them are paid: the
@@ -74,6 +78,10 @@ export class Subscription {
 
   @Column('timestamptz', { nullable: true })
   suspendedAt!: Date | null;
+
+  /** Set while suspended. */
+  @Column('text', { nullable: true })
+  suspendReason!: SuspendReason | null;
 
   @Column('timestamptz', { nullable: true })
   terminatedAt!: Date | null;

@@ -3,13 +3,13 @@ import { Clock } from '@app/platform';
 import type { Invoice } from '../entities/invoice.entity.js';
 import type { Subscription } from '../entities/subscription.entity.js';
 import type { SubscriptionTimer } from '../entities/subscription-timer.entity.js';
-import type { Tx } from '../unit-of-work.js';
+import type { Tx } from '@app/messaging';
 import { VoidsService } from '../voids.service.js';
 import { periodAt, renewalKey } from './billing-period.js';
 import { DunningPolicy } from './dunning.policy.js';
-import { formatDay, invoiceVariables, Notices } from './notices.js';
-import { chargeLine, RecurringInvoicing } from './recurring-invoicing.service.js';
-import { ServiceCommands } from './service-commands.js';
+import { formatDay, invoiceVariables, NoticesService } from './notices.service.js';
+import { chargeLine, RecurringInvoicingService } from './recurring-invoicing.service.js';
+import { ServiceCommandsService } from './service-commands.service.js';
 import { SubscriptionRepository } from './subscription.repository.js';
 
 /** A timer that found the invoice it is about locked by a payment in progress: try again a moment later. */
@@ -25,10 +25,10 @@ export type TimerOutcome = string | typeof POSTPONE;
 export class DunningService {
   constructor(
     private readonly subscriptions: SubscriptionRepository,
-    private readonly invoicing: RecurringInvoicing,
+    private readonly invoicing: RecurringInvoicingService,
     private readonly voids: VoidsService,
-    private readonly commands: ServiceCommands,
-    private readonly notices: Notices,
+    private readonly commands: ServiceCommandsService,
+    private readonly notices: NoticesService,
     private readonly policy: DunningPolicy,
     private readonly clock: Clock,
   ) {}
@@ -48,7 +48,12 @@ export class DunningService {
 
   /** Invoices the period starting at timer.periodStart, once: its idempotency key is service + period. */
   private async renew(tx: Tx, subscription: Subscription, timer: SubscriptionTimer): Promise<TimerOutcome> {
-    if (subscription.status !== 'active' || !subscription.serviceId || !subscription.anchorAt) {
+    // An operator's suspension keeps the machine and its resources: the service is still invoiced (dunning's
+    // suspension is over an unpaid renewal; the next one is scheduled only when that is paid).
+    const invoiced =
+      subscription.status === 'active' ||
+      (subscription.status === 'suspended' && subscription.suspendReason === 'operator');
+    if (!invoiced || !subscription.serviceId || !subscription.anchorAt) {
       return `skipped_${subscription.status}`;
     }
     if (timer.periodStart.getTime() !== subscription.currentPeriodEnd?.getTime()) {
@@ -141,6 +146,7 @@ export class DunningService {
     }
     subscription.status = 'suspended';
     subscription.suspendedAt = this.clock.now();
+    subscription.suspendReason = 'non_payment';
     await this.commands.suspend(tx, subscription);
     await this.subscriptions.save(tx.manager, subscription, this.clock.now());
     await this.notices.send(

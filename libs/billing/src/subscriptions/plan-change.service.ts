@@ -1,20 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
-import { Outbox } from '@app/messaging';
+import { OutboxService } from '@app/messaging';
 import { AppConfig, Clock, type Principal } from '@app/platform';
 import { BillingErrorCode, BillingException } from '../billing.exception.js';
 import type { PlanChange } from '../entities/plan-change.entity.js';
 import type { PlanView } from '../entities/plan-view.entity.js';
 import type { Subscription } from '../entities/subscription.entity.js';
 import { taxOn } from '../invoice.totals.js';
-import type { Tx } from '../unit-of-work.js';
+import type { Tx } from '@app/messaging';
 import { type Period, periodAt } from './billing-period.js';
 import { CreditRepository } from './credit.repository.js';
-import { formatDay } from './notices.js';
+import { formatDay } from './notices.service.js';
 import { prorate } from './proration.js';
-import { chargeLine, RecurringInvoicing } from './recurring-invoicing.service.js';
-import { planChangeKey, SubscriptionPayments } from './subscription-payments.service.js';
+import { chargeLine, RecurringInvoicingService } from './recurring-invoicing.service.js';
+import { planChangeKey, SubscriptionPaymentsService } from './subscription-payments.service.js';
 import { SubscriptionRepository } from './subscription.repository.js';
+import { BillingViewsRepository } from '../billing-views.repository.js';
 
 export interface PlanChangeView {
   id: string;
@@ -42,13 +43,14 @@ export interface PlanChangeView {
 @Injectable()
 export class PlanChangeService {
   constructor(
-    private readonly outbox: Outbox,
+    private readonly outbox: OutboxService,
     private readonly subscriptions: SubscriptionRepository,
     private readonly credits: CreditRepository,
-    private readonly invoicing: RecurringInvoicing,
-    private readonly payments: SubscriptionPayments,
+    private readonly invoicing: RecurringInvoicingService,
+    private readonly payments: SubscriptionPaymentsService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly views: BillingViewsRepository,
   ) {}
 
   request(principal: Principal, serviceId: string, planId: string): Promise<PlanChangeView> {
@@ -111,7 +113,7 @@ export class PlanChangeService {
     if (planId === subscription.planId) {
       throw new BillingException(BillingErrorCode.PlanUnchanged);
     }
-    const plan = await this.subscriptions.findPlan(tx.manager, planId);
+    const plan = await this.views.findPlan(tx.manager, planId);
     if (!plan || plan.retired) {
       throw new BillingException(BillingErrorCode.PlanNotOffered, `plan ${planId} cannot be ordered`);
     }

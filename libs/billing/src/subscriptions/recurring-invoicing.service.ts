@@ -7,8 +7,9 @@ import type { Subscription } from '../entities/subscription.entity.js';
 import { InvoiceRepository } from '../invoice.repository.js';
 import { type DraftLine, invoiceNumber, taxOn, taxRateFor } from '../invoice.totals.js';
 import { SettlementService } from '../settlement.service.js';
-import type { Tx } from '../unit-of-work.js';
+import type { Tx } from '@app/messaging';
 import { CreditRepository } from './credit.repository.js';
+import { BillingViewsRepository } from '../billing-views.repository.js';
 
 export interface RecurringDraft {
   kind: Exclude<InvoiceKind, 'order'>;
@@ -40,17 +41,18 @@ export function chargeLine(description: string, amountMinor: number): DraftLine 
  * is left to pay. An invoice the credit covers in full is settled at once by the credit.
  */
 @Injectable()
-export class RecurringInvoicing {
+export class RecurringInvoicingService {
   constructor(
     private readonly invoices: InvoiceRepository,
     private readonly credits: CreditRepository,
     private readonly settlement: SettlementService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly views: BillingViewsRepository,
   ) {}
 
   async taxRate(tx: Tx, accountId: string): Promise<number> {
-    const account = await this.invoices.findAccount(tx.manager, accountId);
+    const account = await this.views.findAccount(tx.manager, accountId);
     if (!account) {
       // Cannot happen after the order's own invoice; a retry finds the account if it ever does.
       throw new Error(`account ${accountId} is not known to billing yet`);

@@ -3,29 +3,31 @@ import { Clock } from '@app/platform';
 import type { Invoice } from '../entities/invoice.entity.js';
 import type { PlanChange } from '../entities/plan-change.entity.js';
 import type { Subscription } from '../entities/subscription.entity.js';
-import type { Tx } from '../unit-of-work.js';
+import type { Tx } from '@app/messaging';
 import { DunningPolicy } from './dunning.policy.js';
-import { Notices } from './notices.js';
-import { ServiceCommands } from './service-commands.js';
+import { NoticesService } from './notices.service.js';
+import { ServiceCommandsService } from './service-commands.service.js';
 import { SubscriptionRepository } from './subscription.repository.js';
+import { BillingViewsRepository } from '../billing-views.repository.js';
 
 /**
  * What paying a subscription's invoice does, in the transaction that records the payment (card, transfer or
  * credit) and so under the invoice's lock, then the subscription's. A renewal moves the paid period on, cancels the
- * dunning timers still pending for it, unsuspends a suspended service and schedules the next renewal; an upgrade
- * is applied. A suspension or termination timer firing at the same moment either ran first (then this undoes the
+ * dunning timers still pending for it, unsuspends a service dunning suspended (an operator's suspension stays) and
+ * schedules the next renewal; an upgrade is applied. A suspension or termination timer firing at the same moment either ran first (then this undoes the
  * suspension) or finds the invoice paid or locked and does nothing: either way the service ends active and paid.
  */
 @Injectable()
-export class SubscriptionPayments {
-  private readonly logger = new Logger(SubscriptionPayments.name);
+export class SubscriptionPaymentsService {
+  private readonly logger = new Logger(SubscriptionPaymentsService.name);
 
   constructor(
     private readonly subscriptions: SubscriptionRepository,
-    private readonly commands: ServiceCommands,
-    private readonly notices: Notices,
+    private readonly commands: ServiceCommandsService,
+    private readonly notices: NoticesService,
     private readonly policy: DunningPolicy,
     private readonly clock: Clock,
+    private readonly views: BillingViewsRepository,
   ) {}
 
   async invoicePaid(tx: Tx, invoice: Invoice): Promise<void> {
@@ -63,10 +65,12 @@ export class SubscriptionPayments {
       periodStart: invoice.periodStart,
       kinds: ['reminder', 'suspension', 'termination'],
     });
-    const wasSuspended = subscription.status === 'suspended';
+    // A payment lifts dunning's suspension, never an operator's: only an operator lifts that.
+    const wasSuspended = subscription.status === 'suspended' && subscription.suspendReason !== 'operator';
     if (wasSuspended) {
       subscription.status = 'active';
       subscription.suspendedAt = null;
+      subscription.suspendReason = null;
       await this.commands.unsuspend(tx, subscription);
     }
     await this.subscriptions.save(tx.manager, subscription, now);
@@ -95,7 +99,7 @@ export class SubscriptionPayments {
   /** Moves the subscription to the new plan and asks provisioning to resize; the subscription is locked. */
   async apply(tx: Tx, subscription: Subscription, change: PlanChange): Promise<void> {
     const now = this.clock.now();
-    const plan = await this.subscriptions.findPlan(tx.manager, change.toPlanId);
+    const plan = await this.views.findPlan(tx.manager, change.toPlanId);
     if (!plan) {
       throw new Error(`plan ${change.toPlanId} of plan change ${change.id} is not known to billing`);
     }

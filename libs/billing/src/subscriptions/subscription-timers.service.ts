@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Outbox } from '@app/messaging';
+import { OutboxService } from '@app/messaging';
 import { Clock, DuePoller } from '@app/platform';
 import { DunningService, POSTPONE } from './dunning.service.js';
 import { SubscriptionRepository } from './subscription.repository.js';
@@ -16,9 +16,9 @@ const RETRY_FAILED_MS = 60_000;
  * mark fired. Only timers of this process's topic prefix fire here.
  */
 @Injectable()
-export class SubscriptionTimers extends DuePoller {
+export class SubscriptionTimersService extends DuePoller {
   constructor(
-    private readonly outbox: Outbox,
+    private readonly outbox: OutboxService,
     private readonly subscriptions: SubscriptionRepository,
     private readonly dunning: DunningService,
     private readonly clock: Clock,

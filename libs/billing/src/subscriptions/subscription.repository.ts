@@ -4,7 +4,6 @@ import { type DataSource, type EntityManager, In, LessThan, Not } from 'typeorm'
 import { v7 as uuidv7 } from 'uuid';
 import { Invoice } from '../entities/invoice.entity.js';
 import { PlanChange } from '../entities/plan-change.entity.js';
-import { PlanView } from '../entities/plan-view.entity.js';
 import { Subscription, type SubscriptionStatus } from '../entities/subscription.entity.js';
 import { SubscriptionTimer, type TimerKind } from '../entities/subscription-timer.entity.js';
 
@@ -46,6 +45,23 @@ export class SubscriptionRepository {
       where: { tenantId, serviceId },
       lock: { mode: 'pessimistic_write' },
     });
+  }
+
+  /** The back office's lookup, across tenants: the subscription of a service of this environment, locked. */
+  lockByServiceIn(
+    manager: EntityManager,
+    topicPrefix: string,
+    serviceId: string,
+  ): Promise<Subscription | null> {
+    return manager.findOne(Subscription, {
+      where: { serviceId, topicPrefix },
+      lock: { mode: 'pessimistic_write' },
+    });
+  }
+
+  /** The subscription's invoices still open (renewals, upgrades), unlocked; oldest first. */
+  openInvoices(manager: EntityManager, subscriptionId: string): Promise<Invoice[]> {
+    return manager.find(Invoice, { where: { subscriptionId, status: 'open' }, order: { id: 'ASC' } });
   }
 
   findByService(tenantId: string, serviceId: string): Promise<Subscription | null> {
@@ -164,10 +180,6 @@ export class SubscriptionRepository {
     );
   }
 
-  timersOf(subscriptionId: string, manager = this.dataSource.manager): Promise<SubscriptionTimer[]> {
-    return manager.find(SubscriptionTimer, { where: { subscriptionId }, order: { dueAt: 'ASC', id: 'ASC' } });
-  }
-
   invoiceByKey(manager: EntityManager, idempotencyKey: string): Promise<Invoice | null> {
     return manager.findOneBy(Invoice, { idempotencyKey });
   }
@@ -190,33 +202,6 @@ export class SubscriptionRepository {
       return (await manager.existsBy(Invoice, { id })) ? 'busy' : null;
     }
     return manager.findOneBy(Invoice, { id });
-  }
-
-  async upsertPlan(manager: EntityManager, plan: Omit<PlanView, 'retired'>): Promise<void> {
-    await manager.query(
-      `INSERT INTO billing.plan_view (plan_id, name, vcpus, memory_mb, disk_gb, prices, retired, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, false, $7)
-       ON CONFLICT (plan_id) DO UPDATE SET name = excluded.name, vcpus = excluded.vcpus,
-         memory_mb = excluded.memory_mb, disk_gb = excluded.disk_gb, prices = excluded.prices,
-         updated_at = excluded.updated_at`,
-      [
-        plan.planId,
-        plan.name,
-        plan.vcpus,
-        plan.memoryMb,
-        plan.diskGb,
-        JSON.stringify(plan.prices),
-        plan.updatedAt,
-      ],
-    );
-  }
-
-  async retirePlan(manager: EntityManager, planId: string, at: Date): Promise<void> {
-    await manager.update(PlanView, { planId }, { retired: true, updatedAt: at });
-  }
-
-  findPlan(manager: EntityManager, planId: string): Promise<PlanView | null> {
-    return manager.findOneBy(PlanView, { planId });
   }
 
   async insertPlanChange(manager: EntityManager, change: PlanChange): Promise<void> {

@@ -1,15 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import type { EventData } from '@app/contracts';
-import { Outbox } from '@app/messaging';
+import { OutboxService } from '@app/messaging';
 import { Clock, type Principal } from '@app/platform';
 import { BillingErrorCode, BillingException } from '../billing.exception.js';
-import type { Tx } from '../unit-of-work.js';
+import type { Tx } from '@app/messaging';
 import { periodAt } from './billing-period.js';
 import { DunningPolicy } from './dunning.policy.js';
 import type { ListSubscriptionsQuery } from '../dto/list-subscriptions.query.js';
 import { SubscriptionRepository } from './subscription.repository.js';
 import { toSubscriptionView, type SubscriptionPage, type SubscriptionView } from './subscription.view.js';
+import { BillingViewsRepository } from '../billing-views.repository.js';
 
 /** A subscription's life from other modules' events, and what a customer reads of it. */
 @Injectable()
@@ -19,8 +20,9 @@ export class SubscriptionsService {
   constructor(
     private readonly subscriptions: SubscriptionRepository,
     private readonly policy: DunningPolicy,
-    private readonly outbox: Outbox,
+    private readonly outbox: OutboxService,
     private readonly clock: Clock,
+    private readonly views: BillingViewsRepository,
   ) {}
 
   /** order.created carries what the service will cost; the subscription waits for the service id. */
@@ -46,6 +48,7 @@ export class SubscriptionsService {
       topicPrefix: this.outbox.topicPrefix,
       activatedAt: null,
       suspendedAt: null,
+      suspendReason: null,
       terminatedAt: null,
       createdAt: now,
       updatedAt: now,
@@ -89,7 +92,7 @@ export class SubscriptionsService {
   }
 
   async planPublished(tx: Tx, plan: EventData<'catalog.plan.published'>): Promise<void> {
-    await this.subscriptions.upsertPlan(tx.manager, {
+    await this.views.upsertPlan(tx.manager, {
       planId: plan.planId,
       name: plan.name,
       vcpus: plan.vcpus,
@@ -101,7 +104,7 @@ export class SubscriptionsService {
   }
 
   async planRetired(tx: Tx, planId: string): Promise<void> {
-    await this.subscriptions.retirePlan(tx.manager, planId, new Date());
+    await this.views.retirePlan(tx.manager, planId, new Date());
   }
 
   async get(principal: Principal, serviceId: string): Promise<SubscriptionView> {

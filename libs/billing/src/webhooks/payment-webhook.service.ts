@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
-import { Outbox } from '@app/messaging';
+import { OutboxService } from '@app/messaging';
 import { BillingErrorCode, BillingException } from '../billing.exception.js';
 import type { PaymentWebhookDto } from '../dto/payment-webhook.dto.js';
 import type { WebhookOutcome } from '../entities/webhook-event.entity.js';
@@ -21,7 +21,7 @@ export interface WebhookReceipt {
 @Injectable()
 export class PaymentWebhookService {
   constructor(
-    private readonly outbox: Outbox,
+    private readonly outbox: OutboxService,
     private readonly invoices: InvoiceRepository,
     private readonly payments: PaymentRepository,
     private readonly settlement: SettlementService,

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { JsonSchema, SchemaSet } from './json-schema.js';
+import { eventTypeOf, type JsonSchema, type SchemaSet } from './json-schema.js';
 
 // A released version is read by consumers built against it, possibly long after it was published, so within
 // a version the only allowed change is one those consumers cannot notice: a new optional field whose
@@ -21,11 +21,21 @@ const HANDLED = new Set([
 /** Keywords whose object value maps names (not keywords) to schemas. */
 const SCHEMA_MAPS = new Set(['properties', 'patternProperties', '$defs', 'dependentSchemas']);
 
-/** Every way `current` breaks a `released` schema, one readable line each; empty when compatible. */
-export function checkCompatibility(released: SchemaSet, current: SchemaSet): string[] {
+/**
+ * Every way `current` breaks a `released` schema, one readable line each; empty when compatible. A released schema
+ * may be missing from `current` only if its event type is `retired` (RETIRED_EVENT_TYPES).
+ */
+export function checkCompatibility(
+  released: SchemaSet,
+  current: SchemaSet,
+  retired: ReadonlySet<string> = new Set(),
+): string[] {
   const violations: string[] = [];
   for (const [key, schema] of Object.entries(released)) {
     const next = current[key] as JsonSchema | undefined;
+    if (next === undefined && retired.has(eventTypeOf(key))) {
+      continue;
+    }
     if (next === undefined) {
       violations.push(`${key}: released schema no longer exists; released versions must stay in the catalog`);
       continue;

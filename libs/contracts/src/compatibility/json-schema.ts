@@ -21,3 +21,8 @@ export type SchemaSet = Readonly<Record<string, JsonSchema>>;
 export function schemaKey(type: string, version: number): string {
   return `${type}.v${version}`;
 }
+
+/** The event type of a `<type>.v<version>` key. */
+export function eventTypeOf(key: string): string {
+  return key.replace(/\.v\d+$/, '');
+}

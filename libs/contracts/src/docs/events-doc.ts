@@ -3,6 +3,7 @@ import { EVENT_DEFINITIONS, type EventType } from '../event-catalog.js';
 import { currentSchemas } from '../compatibility/released-schemas.js';
 import { schemaKey, type JsonSchema } from '../compatibility/json-schema.js';
 import { versionsOf, type EventDefinition } from '../events/event-definition.js';
+import { RETIRED_EVENTS } from '../events/retired-events.js';
 import { dlqTopicName, topicName } from '../topics.js';
 
 export const EVENTS_DOC_PATH = fileURLToPath(new URL('../../../../docs/events.md', import.meta.url));
@@ -69,6 +70,13 @@ function renderIndex(): string[] {
       (d) =>
         `| [\`${d.type}\`](#${anchor(d.type)}) | ${d.source} | ${d.latestVersion} | ${cell(d.description)} |`,
     ),
+    '',
+    'Retired event types are no longer published and their names are not reused; their released schemas stay under',
+    '`libs/contracts/schemas/released/`:',
+    '',
+    '| Retired event | Why |',
+    '| --- | --- |',
+    ...RETIRED_EVENTS.map((r) => `| \`${r.type}\` | ${cell(r.reason)} |`),
   ];
 }
 
@@ -89,6 +97,9 @@ function renderEvent(
     `| Subject (aggregate id) | \`${definition.subject}\` |`,
     `| Topic | \`${topicName(definition.type)}\` |`,
     `| DLQ topic | \`${dlqTopicName(definition.type)}\` |`,
+    ...(definition.logOnly === undefined
+      ? []
+      : [`| Consumers | none but the audit log: ${cell(definition.logOnly)} |`]),
     `| Current version | ${latest.version} |`,
     `| Schema | \`${schemaKey(definition.type, latest.version)}.json\` |`,
     '',

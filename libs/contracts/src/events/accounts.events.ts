@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { defineEvent, firstVersion } from './event-definition.js';
+import { defineEvent, firstVersion, nextVersion } from './event-definition.js';
 import { EXAMPLE } from './example-ids.js';
 import { currency, email, oneOf, text, timestamp, uuid } from './fields.js';
 
@@ -28,28 +28,48 @@ export const accountCreated = defineEvent({
   ],
 });
 
+const accountSuspendedV1 = firstVersion({
+  properties: {
+    accountId: uuid('The suspended account.'),
+    reason: oneOf(['non_payment', 'abuse', 'fraud', 'customer_request'], 'Why the account was suspended.'),
+    note: Type.Optional(text('Operator note for the audit trail.', 500)),
+  },
+  example: {
+    accountId: EXAMPLE.accountId,
+    reason: 'non_payment',
+    note: 'Invoice INV-2025-000042 overdue.',
+  },
+});
+
+const accountSuspendedV2 = nextVersion(accountSuspendedV1, {
+  properties: {
+    ...accountSuspendedV1.properties,
+    suspendedBy: Type.Union(
+      [
+        uuid('The operator user who suspended it, for the audit trail.'),
+        Type.Null({ description: 'Only on a v1 event upcast: v1 did not say who suspended the account.' }),
+      ],
+      { description: 'The operator user who suspended it; null only on a v1 event upcast.' },
+    ),
+  },
+  changes:
+    'suspendedBy names the operator user who suspended the account (the audit trail records who and why). ' +
+    'v1 did not carry it: upcasting sets it to null.',
+  example: {
+    accountId: EXAMPLE.accountId,
+    reason: 'non_payment',
+    note: 'Invoice INV-2025-000042 overdue.',
+    suspendedBy: '00000000-0000-7000-8000-000000000002',
+  },
+  upcast: (v1) => ({ ...v1, suspendedBy: null }),
+});
+
 export const accountSuspended = defineEvent({
   type: 'account.suspended',
   source: 'accounts',
   subject: 'accountId',
   description: 'The account may no longer order; its running services are suspended in turn.',
-  versions: [
-    firstVersion({
-      properties: {
-        accountId: uuid('The suspended account.'),
-        reason: oneOf(
-          ['non_payment', 'abuse', 'fraud', 'customer_request'],
-          'Why the account was suspended.',
-        ),
-        note: Type.Optional(text('Operator note for the audit trail.', 500)),
-      },
-      example: {
-        accountId: EXAMPLE.accountId,
-        reason: 'non_payment',
-        note: 'Invoice INV-2025-000042 overdue.',
-      },
-    }),
-  ],
+  versions: [accountSuspendedV1, accountSuspendedV2],
 });
 
 export const accountUnsuspended = defineEvent({

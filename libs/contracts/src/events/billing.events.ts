@@ -107,31 +107,6 @@ export const invoiceVoided = defineEvent({
   ],
 });
 
-export const paymentRequested = defineEvent({
-  type: 'payment.requested',
-  source: 'saga',
-  subject: 'invoiceId',
-  description: "The order saga asks billing to charge the invoice to the account's saved payment method.",
-  versions: [
-    firstVersion({
-      properties: {
-        invoiceId: uuid('Invoice to collect.'),
-        orderId: uuid('Order the invoice belongs to.'),
-        accountId: uuid('Account to charge.'),
-        amountMinor: minorUnits('Amount to collect.'),
-        currency: currency(),
-      },
-      example: {
-        invoiceId: EXAMPLE.invoiceId,
-        orderId: EXAMPLE.orderId,
-        accountId: EXAMPLE.accountId,
-        amountMinor: 2141,
-        currency: 'EUR',
-      },
-    }),
-  ],
-});
-
 const paymentFacts = {
   paymentId: uuid('The payment.'),
   invoiceId: uuid('Invoice the payment is for.'),
@@ -205,7 +180,6 @@ export const BILLING_EVENTS = [
   invoiceGenerated,
   invoicePaid,
   invoiceVoided,
-  paymentRequested,
   paymentReceived,
   paymentFailed,
   paymentRefunded,

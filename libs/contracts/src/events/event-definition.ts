@@ -21,6 +21,11 @@ export interface EventDefinition<T extends string = string> {
   /** Payload field holding the id of the aggregate the event is about (the envelope's `subject`). */
   readonly subject: string;
   readonly description: string;
+  /**
+   * Present on an event no module consumes, which is published for the audit log (and whoever reads it) alone: why
+   * it exists all the same. Any other event must have a consumer (test/architecture/event-flow.spec.ts).
+   */
+  readonly logOnly?: string;
   readonly latestVersion: number;
   readonly versions: Readonly<Partial<Record<number, EventVersion>>>;
 }
@@ -87,6 +92,7 @@ export function defineEvent<
   source: SourceModule;
   subject: NoInfer<StringField<Static<TObject<LatestProperties<V>>>>>;
   description: string;
+  logOnly?: string;
   versions: V;
 }): TypedEventDefinition<T, TObject<LatestProperties<V>>> {
   const { type, description } = definition;
@@ -120,6 +126,7 @@ export function defineEvent<
     source: definition.source,
     subject: definition.subject,
     description,
+    ...(definition.logOnly === undefined ? {} : { logOnly: definition.logOnly }),
     latestVersion: latest.version,
     versions: Object.fromEntries(versions.map((v) => [v.version, v])),
     // The schema object was built from the latest draft's own properties, so the narrowing is exact.

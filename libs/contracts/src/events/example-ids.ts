@@ -12,4 +12,6 @@ export const EXAMPLE = {
   credentialsSecretId: '0192f0a4-3b1e-7c2d-8e4f-5a6b7c8d9e0a',
   notificationId: '0192f0a4-3b1e-7c2d-8e4f-5a6b7c8d9e0b',
   replayId: '0192f0a4-3b1e-7c2d-8e4f-5a6b7c8d9e0c',
+  /** The operators' own tenant: an admin acting from the console belongs to it. */
+  operatorTenantId: '0192f0a4-3b1e-7c2d-8e4f-5a6b7c8d9e0d',
 } as const;

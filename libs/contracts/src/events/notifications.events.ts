@@ -5,6 +5,10 @@ import { code, oneOf, slug, text, uuid } from './fields.js';
 
 const CHANNELS = ['email', 'sms'] as const;
 
+const DELIVERY_LOG_ONLY =
+  'The delivery’s outcome, for the audit log and operators: requesters (the saga, billing, sign-up) do not wait ' +
+  'for it, and notifications retries a failed delivery itself before it gives up.';
+
 export const notificationRequested = defineEvent({
   type: 'notification.requested',
   source: 'saga',
@@ -49,6 +53,7 @@ export const notificationSent = defineEvent({
   source: 'notifications',
   subject: 'notificationId',
   description: 'The message was handed to the delivery provider.',
+  logOnly: DELIVERY_LOG_ONLY,
   versions: [
     firstVersion({
       properties: {
@@ -70,6 +75,7 @@ export const notificationFailed = defineEvent({
   source: 'notifications',
   subject: 'notificationId',
   description: 'The message could not be delivered.',
+  logOnly: DELIVERY_LOG_ONLY,
   versions: [
     firstVersion({
       properties: {

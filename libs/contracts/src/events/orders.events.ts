@@ -1,7 +1,26 @@
 import { Type } from 'typebox';
 import { defineEvent, firstVersion, nextVersion } from './event-definition.js';
 import { EXAMPLE } from './example-ids.js';
-import { billingCycle, code, currency, hostname, minorUnits, oneOf, slug, text, uuid } from './fields.js';
+import { billingCycle, currency, hostname, minorUnits, oneOf, slug, text, uuid } from './fields.js';
+
+/**
+ * An order's statuses, the one list: orders' state machine moves between them, events that carry a status enumerate
+ * them (so their TypeScript type is this union), audit folds them from the log and reconcile judges them.
+ */
+export const ORDER_STATUSES = [
+  'pending',
+  'awaiting_payment',
+  'confirmed',
+  'provisioning',
+  'completed',
+  'cancelled',
+  'failed',
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export function orderStatus(description: string) {
+  return oneOf(ORDER_STATUSES, description);
+}
 
 const orderCreatedV1 = firstVersion({
   properties: {
@@ -105,31 +124,4 @@ export const orderCompleted = defineEvent({
   ],
 });
 
-export const orderFailed = defineEvent({
-  type: 'order.failed',
-  source: 'orders',
-  subject: 'orderId',
-  description: 'The order could not be fulfilled and its saga finished compensating.',
-  versions: [
-    firstVersion({
-      properties: {
-        orderId: uuid('The failed order.'),
-        reason: code('Machine-readable cause, e.g. provisioning_failed.'),
-        message: text('Human-readable explanation, safe to show the customer.', 500),
-      },
-      example: {
-        orderId: EXAMPLE.orderId,
-        reason: 'provisioning_failed',
-        message: 'No capacity left in eu-central-1. You have not been charged.',
-      },
-    }),
-  ],
-});
-
-export const ORDER_EVENTS = [
-  orderCreated,
-  orderConfirmed,
-  orderCancelled,
-  orderCompleted,
-  orderFailed,
-] as const;
+export const ORDER_EVENTS = [orderCreated, orderConfirmed, orderCancelled, orderCompleted] as const;

@@ -1,7 +1,14 @@
 import { Type } from 'typebox';
 import { defineEvent, firstVersion } from './event-definition.js';
 import { EXAMPLE } from './example-ids.js';
-import { code, count, slug, text, uuid } from './fields.js';
+import { code, count, oneOf, slug, text, uuid } from './fields.js';
+
+/**
+ * A saga instance's statuses, the one list: no event carries one (each saga.* event is the news of a move), but
+ * the saga stores them and reconcile compares them with the order's.
+ */
+export const SAGA_STATUSES = ['running', 'compensating', 'completed', 'failed'] as const;
+export type SagaStatus = (typeof SAGA_STATUSES)[number];
 
 // Every saga event names the definition and its version, so a saga started under an old definition can be
 // finished (or compensated) by it even after a deployment changed the steps.
@@ -11,6 +18,10 @@ const instance = {
   definition: slug('Saga definition name, e.g. vps-order.'),
   definitionVersion: count('Version of the saga definition the instance runs.'),
 };
+const PROGRESS_LOG_ONLY =
+  'The orchestrator’s progress, for the audit log’s order timeline: the modules it drives act on its commands ' +
+  '(and the order on saga.completed), not on this news.';
+
 const instanceExample = {
   sagaId: EXAMPLE.sagaId,
   orderId: EXAMPLE.orderId,
@@ -23,6 +34,7 @@ export const sagaStarted = defineEvent({
   source: 'saga',
   subject: 'sagaId',
   description: 'The orchestrator started driving an order.',
+  logOnly: PROGRESS_LOG_ONLY,
   versions: [
     firstVersion({
       properties: { ...instance, step: code('First step to run.') },
@@ -36,6 +48,7 @@ export const sagaStepCompleted = defineEvent({
   source: 'saga',
   subject: 'sagaId',
   description: 'One saga step finished successfully.',
+  logOnly: PROGRESS_LOG_ONLY,
   versions: [
     firstVersion({
       properties: {
@@ -55,6 +68,7 @@ export const sagaCompensating = defineEvent({
   source: 'saga',
   subject: 'sagaId',
   description: 'A step failed; the orchestrator is undoing the completed steps in reverse order.',
+  logOnly: PROGRESS_LOG_ONLY,
   versions: [
     firstVersion({
       properties: {
@@ -102,6 +116,7 @@ export const sagaFailed = defineEvent({
   source: 'saga',
   subject: 'sagaId',
   description: 'The saga gave up. If compensated is false, an operator must finish the clean-up by hand.',
+  logOnly: PROGRESS_LOG_ONLY,
   versions: [
     firstVersion({
       properties: {
@@ -122,10 +137,53 @@ export const sagaFailed = defineEvent({
   ],
 });
 
+/** What an operator may do to a saga from the console (libs/saga/README.md says when each is allowed). */
+export const SAGA_OPERATOR_ACTIONS = ['retry_step', 'fire_timer', 'compensate', 'terminate'] as const;
+export type SagaOperatorAction = (typeof SAGA_OPERATOR_ACTIONS)[number];
+
+export const sagaOperatorAction = defineEvent({
+  type: 'saga.operator_action',
+  source: 'saga',
+  subject: 'sagaId',
+  description:
+    'An operator acted on a saga from the console (retry its step, fire its timer now, compensate or terminate ' +
+    'it), or tried to and was refused; the events the action caused follow with this one as their cause. The ' +
+    'modules the saga drives act on the commands the action publishes; audit records it in the operators’ trail.',
+  versions: [
+    firstVersion({
+      properties: {
+        ...instance,
+        action: oneOf(SAGA_OPERATOR_ACTIONS, 'What the operator asked for.'),
+        reason: text('Why, in the operator’s words.', 500),
+        actor: text('The admin user who acted (the token’s subject).', 200),
+        actorTenantId: uuid('The tenant of the admin user who acted.'),
+        outcome: oneOf(['applied', 'refused'], 'Whether the saga’s state allowed the action.'),
+        refusal: Type.Union([code('Why the action was refused.'), Type.Null()], {
+          description: 'Why the action was refused (null when applied).',
+        }),
+        status: code('The saga’s status after the action.'),
+        step: code('The saga’s step after the action.'),
+      },
+      example: {
+        ...instanceExample,
+        action: 'fire_timer',
+        reason: 'The customer asked us to close the unpaid order now.',
+        actor: 'ops-admin',
+        actorTenantId: EXAMPLE.operatorTenantId,
+        outcome: 'applied',
+        refusal: null,
+        status: 'compensating',
+        step: 'payment',
+      },
+    }),
+  ],
+});
+
 export const SAGA_EVENTS = [
   sagaStarted,
   sagaStepCompleted,
   sagaCompensating,
   sagaCompleted,
   sagaFailed,
+  sagaOperatorAction,
 ] as const;

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { defineEvent, firstVersion } from './event-definition.js';
+import { defineEvent, firstVersion, nextVersion } from './event-definition.js';
 import { EXAMPLE } from './example-ids.js';
 import { code, oneOf, text, uuid } from './fields.js';
 
@@ -11,23 +11,37 @@ const subject = {
 };
 const subjectExample = { serviceId: EXAMPLE.serviceId, accountId: EXAMPLE.accountId };
 
+/** Provisioning's answers to billing's commands: billing acted on its own decision when it asked, and waits for none. */
+export const SERVICE_ANSWER_LOG_ONLY =
+  'Provisioning’s answer to a command of billing, which acted on its own decision when it asked (the subscription ' +
+  'is already suspended, resumed, resized or ended) and waits for no answer: it records for the audit log that the ' +
+  'machine followed. A command the machine could not follow is dead-lettered, not answered.';
+
+const SUSPEND_REASONS_V1 = ['non_payment', 'abuse', 'account_suspended', 'customer_request'] as const;
+
+const suspendedV1 = firstVersion({
+  properties: { ...subject, reason: oneOf(SUSPEND_REASONS_V1, 'Why it was suspended.') },
+  example: { ...subjectExample, reason: 'non_payment' },
+});
+
+const suspendedV2 = nextVersion(suspendedV1, {
+  properties: {
+    ...subject,
+    reason: oneOf([...SUSPEND_REASONS_V1, 'operator'], 'Why it was suspended.'),
+  },
+  changes:
+    'Adds reason operator: an operator of the back office suspended it. v1 reasons upcast as they are.',
+  example: { ...subjectExample, reason: 'operator' },
+  upcast: (v1) => v1,
+});
+
 export const serviceSuspended = defineEvent({
   type: 'service.suspended',
   source: 'provisioning',
   subject: 'serviceId',
   description: 'The VPS was stopped and locked; its data and addresses are kept.',
-  versions: [
-    firstVersion({
-      properties: {
-        ...subject,
-        reason: oneOf(
-          ['non_payment', 'abuse', 'account_suspended', 'customer_request'],
-          'Why it was suspended.',
-        ),
-      },
-      example: { ...subjectExample, reason: 'non_payment' },
-    }),
-  ],
+  logOnly: SERVICE_ANSWER_LOG_ONLY,
+  versions: [suspendedV1, suspendedV2],
 });
 
 export const serviceUnsuspended = defineEvent({
@@ -35,7 +49,31 @@ export const serviceUnsuspended = defineEvent({
   source: 'provisioning',
   subject: 'serviceId',
   description: 'A suspended VPS was unlocked and started again.',
+  logOnly: SERVICE_ANSWER_LOG_ONLY,
   versions: [firstVersion({ properties: subject, example: subjectExample })],
+});
+
+const TERMINATE_REASONS_V1 = ['customer_request', 'non_payment', 'abuse', 'end_of_term'] as const;
+
+const terminatedV1 = firstVersion({
+  properties: {
+    ...subject,
+    orderId: uuid('Order the service was created for.'),
+    reason: oneOf(TERMINATE_REASONS_V1, 'Why it was terminated.'),
+  },
+  example: { ...subjectExample, orderId: EXAMPLE.orderId, reason: 'customer_request' },
+});
+
+const terminatedV2 = nextVersion(terminatedV1, {
+  properties: {
+    ...subject,
+    orderId: uuid('Order the service was created for.'),
+    reason: oneOf([...TERMINATE_REASONS_V1, 'operator'], 'Why it was terminated.'),
+  },
+  changes:
+    'Adds reason operator: an operator of the back office terminated it. v1 reasons upcast as they are.',
+  example: { ...subjectExample, orderId: EXAMPLE.orderId, reason: 'operator' },
+  upcast: (v1) => v1,
 });
 
 export const serviceTerminated = defineEvent({
@@ -43,16 +81,8 @@ export const serviceTerminated = defineEvent({
   source: 'provisioning',
   subject: 'serviceId',
   description: 'The VPS was permanently deleted. Billing stops invoicing it.',
-  versions: [
-    firstVersion({
-      properties: {
-        ...subject,
-        orderId: uuid('Order the service was created for.'),
-        reason: oneOf(['customer_request', 'non_payment', 'abuse', 'end_of_term'], 'Why it was terminated.'),
-      },
-      example: { ...subjectExample, orderId: EXAMPLE.orderId, reason: 'customer_request' },
-    }),
-  ],
+  logOnly: SERVICE_ANSWER_LOG_ONLY,
+  versions: [terminatedV1, terminatedV2],
 });
 
 /** What a customer may do to a delivered VPS. */

@@ -141,5 +141,18 @@ describe(EventValidator.name, () => {
       );
       expect(() => validator.upcast('order.created', 7, v1)).toThrow('unknown version 7');
     });
+
+    it('lifts a v1 order state report naming order statuses, and refuses one naming anything else', () => {
+      const report = exampleEvent('order.state_reported');
+      const steps = [{ ...report.steps[0], status: 'shipped' }];
+      expect(validator.upcast('order.state_reported', 1, report)).toEqual(report);
+      expect(validator.validate('order.state_reported', 1, { ...report, steps }).ok).toBe(true);
+      expect(() => validator.upcast('order.state_reported', 1, { ...report, status: 'shipped' })).toThrow(
+        'cannot upcast order.state_reported from v1: /status must be one of "pending", "awaiting_payment"',
+      );
+      expect(() => validator.upcast('order.state_reported', 1, { ...report, steps })).toThrow(
+        'cannot upcast order.state_reported from v1: /steps/0/status must be one of "pending"',
+      );
+    });
   });
 });

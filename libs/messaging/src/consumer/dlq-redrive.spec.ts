@@ -1,34 +1,16 @@
 import { exampleEvent, type EventType } from '@app/contracts';
-import { encodeEnvelope } from '../envelope/envelope.codec.js';
-import { EventSchemas } from '../validation/event-schemas.service.js';
+import { exampleDeadLetter } from '../testing/dead-letter.factory.js';
+import { EventSchemasService } from '../validation/event-schemas.service.js';
 import { type DeadLetter, redriveTarget } from './dlq-redrive.js';
 import { DLQ_HEADER } from './dlq.headers.js';
 
 const PREFIX = 't.unit.';
 const TENANT = '0190a3f2-0000-7000-8000-000000000001';
-const schemas = new EventSchemas();
+const schemas = new EventSchemasService();
 
 /** A dead letter as a consumer of `type` parks it: the record unchanged, on `type`'s DLQ, naming `type`'s topic. */
-function deadLetter(type: EventType, source: string, data: object = exampleEvent(type)): DeadLetter {
-  const record = encodeEnvelope({
-    id: '0190a3f2-0000-7000-8000-0000000000aa',
-    type,
-    specversion: '1.0',
-    source: source as 'billing',
-    time: '2026-01-01T00:00:00.000Z',
-    subject: 'subject',
-    version: 1,
-    tenantid: TENANT,
-    correlationid: 'c',
-    data: data as never,
-  });
-  return {
-    topic: `${PREFIX}${type}.dlq`,
-    key: record.key,
-    value: record.value,
-    headers: { ...record.headers, [DLQ_HEADER.originalTopic]: `${PREFIX}${type}` },
-  };
-}
+const deadLetter = (type: EventType, source: string, data?: object): DeadLetter =>
+  exampleDeadLetter(type, source, PREFIX, { tenantId: TENANT, data });
 
 const refusal = (letter: DeadLetter): string => {
   try {

@@ -1,7 +1,7 @@
 import { dlqTopicName, eventDefinition, isEventType, topicName } from '@app/contracts';
 import { decodeEnvelope, MalformedRecordError } from '../envelope/envelope.codec.js';
 import type { UnitOfWork } from '../outbox/unit-of-work.js';
-import type { EventSchemas } from '../validation/event-schemas.service.js';
+import type { EventSchemasService } from '../validation/event-schemas.service.js';
 import { DLQ_HEADER } from './dlq.headers.js';
 
 export interface DeadLetter {
@@ -25,7 +25,7 @@ export const DEFAULT_REDRIVE_CAP = 3;
  * not choose), and the record must be an event that topic could have carried — its type, the catalog source of that
  * type as ce_source, and a payload its schema accepts.
  */
-export function redriveTarget(letter: DeadLetter, topicPrefix: string, schemas: EventSchemas): string {
+export function redriveTarget(letter: DeadLetter, topicPrefix: string, schemas: EventSchemasService): string {
   const type = letter.topic.startsWith(topicPrefix)
     ? letter.topic.slice(topicPrefix.length).replace(/\.dlq$/, '')
     : '';
@@ -67,6 +67,20 @@ export function redriveTarget(letter: DeadLetter, topicPrefix: string, schemas: 
   return target;
 }
 
+/** The redrive count the record goes back with, or a RedriveRefusedError once it was redriven `cap` times. */
+export function nextRedriveCount(letter: DeadLetter, cap = DEFAULT_REDRIVE_CAP): number {
+  const counted = letter.headers[DLQ_HEADER.redriveCount] ?? '0';
+  if (!/^\d{1,9}$/.test(counted)) {
+    // NaN would compare below any cap.
+    throw new RedriveRefusedError(`its ${DLQ_HEADER.redriveCount} header is not a count`);
+  }
+  const count = Number(counted) + 1;
+  if (count > cap) {
+    throw new RedriveRefusedError(`already redriven ${count - 1} times (cap ${cap})`);
+  }
+  return count;
+}
+
 /**
  * Puts a dead-lettered record back on its original topic, through the caller's outbox so the redrive and the
  * record of who asked for it commit together. The same event id is kept: consumers that already handled it skip it.
@@ -78,15 +92,7 @@ export async function redriveDeadLetter(
   cap = DEFAULT_REDRIVE_CAP,
 ): Promise<string> {
   const target = redriveTarget(letter, uow.topicPrefix, uow.schemas);
-  const counted = letter.headers[DLQ_HEADER.redriveCount] ?? '0';
-  if (!/^\d{1,9}$/.test(counted)) {
-    // NaN would compare below any cap.
-    throw new RedriveRefusedError(`its ${DLQ_HEADER.redriveCount} header is not a count`);
-  }
-  const count = Number(counted) + 1;
-  if (count > cap) {
-    throw new RedriveRefusedError(`already redriven ${count - 1} times (cap ${cap})`);
-  }
+  const count = nextRedriveCount(letter, cap);
   const headers = Object.fromEntries(
     Object.entries(letter.headers).filter(([name]) => !name.startsWith('dlq_')),
   );

@@ -1,21 +1,22 @@
 import { Logger } from '@nestjs/common';
-import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
+import { type CustomTransportStrategy, type MessageHandler, Server } from '@nestjs/microservices';
 import type { Consumer, EachMessagePayload, Kafka } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { isEventType, type EventEnvelope, type EventType } from '@app/contracts';
 import { transaction } from '@app/database';
 import { isBackendUnavailable } from '../backend-unavailable.js';
 import { decodeEnvelope, headerString, HEADER, MalformedRecordError } from '../envelope/envelope.codec.js';
 import { createKafka, groupConsumerConfig } from '../kafka/kafka.factory.js';
-import type { EventProducer } from '../kafka/event-producer.js';
+import type { EventProducer } from '../kafka/event.producer.js';
 import { DEFAULT_MAX_RECORD_BYTES, type MessagingSettings } from '../messaging.settings.js';
 import type { DomainDescriptor } from '../domain.js';
-import type { Outbox } from '../outbox/outbox.service.js';
+import type { OutboxService } from '../outbox/outbox.service.js';
 import { quoteSchema } from '../outbox/unit-of-work.js';
-import type { EventSchemas } from '../validation/event-schemas.service.js';
+import type { EventSchemasService } from '../validation/event-schemas.service.js';
 import { ConsumerSupervisor } from './consumer-supervisor.js';
-import { EventContext } from './event-context.js';
+import { DuplicateDeliveryError, EventContext } from './event-context.js';
+import { ON_EVENT_OPTIONS, type OnEventOptions } from './on-event.decorator.js';
 import { PermanentEventError, RetryLaterError } from './errors.js';
 import { DLQ_HEADER } from './dlq.headers.js';
 import { ConsumerLagProbe } from '../telemetry/consumer-lag.js';
@@ -94,13 +95,14 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   private unwatchLag?: () => void;
   private supervisor?: ConsumerSupervisor;
   readonly counters: ConsumerCounters = { handled: 0, duplicates: 0, deadLettered: 0, retries: 0 };
+  private readonly inbox: string;
 
   constructor(
     private readonly domain: DomainDescriptor,
     private readonly settings: MessagingSettings,
     private readonly dataSource: DataSource,
-    private readonly outbox: Outbox,
-    private readonly schemas: EventSchemas,
+    private readonly outbox: OutboxService,
+    private readonly schemas: EventSchemasService,
     private readonly producer: EventProducer,
     private readonly retry: RetryPolicy = DEFAULT_RETRY_POLICY,
   ) {
@@ -109,6 +111,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     this.kafka = createKafka(settings, domain.name);
     this.lag = new ConsumerLagProbe(this.kafka);
     this.setTransportId(domain.transport);
+    this.inbox = `${quoteSchema(domain.schema)}.inbox`;
   }
 
   get groupId(): string {
@@ -266,36 +269,24 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     if (!handler) {
       throw new PermanentEventError(`no handler for ${envelope.type} in ${this.domain.name}`);
     }
-    const inbox = `${quoteSchema(this.domain.schema)}.inbox`;
-    const handled = await transaction(this.dataSource, async (manager) => {
-      const inserted: unknown[] = await manager.query(
-        `INSERT INTO ${inbox} (consumer_group, event_id, event_type, topic, partition, "offset")
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING event_id`,
-        [
-          this.domain.groupId,
-          envelope.id,
-          envelope.type,
-          position.topic,
-          position.partition,
-          position.offset,
-        ],
-      );
-      if (inserted.length === 0) {
-        return false;
-      }
-      const uow = this.outbox.unitOfWork(manager, {
-        tenantId: envelope.tenantid,
-        correlationId: envelope.correlationid,
-        causationId: envelope.id,
-        // This record's span: what the handler publishes hangs below it.
-        traceparent: activeTraceparent() ?? envelope.traceparent,
-      });
-      const context = new EventContext(envelope, position, uow, attempt);
-      const result: unknown = await handler(envelope.data, context);
-      await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
-      return true;
-    });
+    const options = (handler.extras?.[ON_EVENT_OPTIONS] ?? {}) as OnEventOptions;
+    let context: EventContext | undefined;
+    const handled =
+      options.transaction === 'on-demand'
+        ? await this.processOnDemand(handler, envelope, position, attempt, (c) => (context = c))
+        : await transaction(this.dataSource, async (manager) => {
+            // A retried transaction (deadlock) runs the handler again with a context of its own.
+            context = undefined;
+            if (!(await this.recordInInbox(manager, envelope, position))) {
+              return false;
+            }
+            const uow = this.unitOfWork(manager, envelope);
+            context = new EventContext(envelope, position, uow, attempt);
+            await this.invoke(handler, envelope, context);
+            return true;
+          });
     if (handled) {
+      context?.runAfterCommit();
       this.counters.handled++;
     } else {
       this.counters.duplicates++;
@@ -303,6 +294,85 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
       messagingMetrics().inboxDuplicates.add(1, labels);
       annotateActiveSpan({ 'platforma.inbox.duplicate': true });
     }
+  }
+
+  /**
+   * An on-demand handler decides first, outside any transaction; the transaction and the inbox row open only when
+   * it calls ctx.begin(). A delivery it finds nothing to do for ends there: no transaction, no inbox row (running it
+   * again would decide the same).
+   */
+  private async processOnDemand(
+    handler: MessageHandler,
+    envelope: EventEnvelope,
+    position: EventContext['position'],
+    attempt: number,
+    created: (context: EventContext) => void,
+  ): Promise<boolean> {
+    let runner: QueryRunner | undefined;
+    const context = new EventContext(envelope, position, undefined, attempt, {
+      reader: this.dataSource.manager,
+      begin: async () => {
+        if (runner) {
+          throw new Error(`${envelope.type}: ctx.begin() called twice`);
+        }
+        runner = this.dataSource.createQueryRunner();
+        await runner.connect();
+        await runner.startTransaction();
+        if (!(await this.recordInInbox(runner.manager, envelope, position))) {
+          throw new DuplicateDeliveryError(`${envelope.id} is already in ${this.domain.name}'s inbox`);
+        }
+        return this.unitOfWork(runner.manager, envelope);
+      },
+    });
+    created(context);
+    try {
+      await this.invoke(handler, envelope, context);
+      await runner?.commitTransaction();
+      return true;
+    } catch (error) {
+      if (runner?.isTransactionActive) {
+        await runner.rollbackTransaction().catch(() => undefined);
+      }
+      if (error instanceof DuplicateDeliveryError) {
+        return false;
+      }
+      throw error;
+    } finally {
+      await runner?.release();
+    }
+  }
+
+  /** False when the event is already there: a duplicate delivery, nothing to do. */
+  private async recordInInbox(
+    manager: EntityManager,
+    envelope: EventEnvelope,
+    position: EventContext['position'],
+  ): Promise<boolean> {
+    const inserted: unknown[] = await manager.query(
+      `INSERT INTO ${this.inbox} (consumer_group, event_id, event_type, topic, partition, "offset")
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING event_id`,
+      [this.domain.groupId, envelope.id, envelope.type, position.topic, position.partition, position.offset],
+    );
+    return inserted.length > 0;
+  }
+
+  private unitOfWork(manager: EntityManager, envelope: EventEnvelope) {
+    return this.outbox.unitOfWork(manager, {
+      tenantId: envelope.tenantid,
+      correlationId: envelope.correlationid,
+      causationId: envelope.id,
+      // This record's span: what the handler publishes hangs below it.
+      traceparent: activeTraceparent() ?? envelope.traceparent,
+    });
+  }
+
+  private async invoke(
+    handler: MessageHandler,
+    envelope: EventEnvelope,
+    context: EventContext,
+  ): Promise<void> {
+    const result: unknown = await handler(envelope.data, context);
+    await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
   }
 
   private async deadLetter(payload: EachMessagePayload, error: Error, attempts: number, firstFailure: Date) {

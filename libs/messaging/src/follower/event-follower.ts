@@ -6,7 +6,7 @@ import { ConsumerSupervisor } from '../consumer/consumer-supervisor.js';
 import { decodeEnvelope } from '../envelope/envelope.codec.js';
 import { createKafka, groupConsumerConfig } from '../kafka/kafka.factory.js';
 import type { MessagingSettings } from '../messaging.settings.js';
-import type { EventSchemas } from '../validation/event-schemas.service.js';
+import type { EventSchemasService } from '../validation/event-schemas.service.js';
 
 /** A validated event as a follower sees it: enough to fold it into an in-memory view. */
 export interface FollowedEvent {
@@ -42,7 +42,7 @@ export class EventFollower {
 
   constructor(
     private readonly settings: MessagingSettings,
-    private readonly schemas: EventSchemas,
+    private readonly schemas: EventSchemasService,
     private readonly options: EventFollowerOptions,
   ) {
     this.groupId = `${settings.topicPrefix}${options.group}.${randomUUID().slice(0, 8)}`;

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import pg from 'pg';
-import { type EventProducer, isRecordRefusal } from '../kafka/event-producer.js';
+import { type EventProducer, isRecordRefusal } from '../kafka/event.producer.js';
 import type { DomainDescriptor } from '../domain.js';
 import { quoteSchema } from './unit-of-work.js';
 import { messagingMetrics, watchBacklog } from '../telemetry/messaging.metrics.js';

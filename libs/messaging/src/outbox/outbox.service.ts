@@ -1,15 +1,15 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { transaction } from '@app/database';
 import type { DomainDescriptor } from '../domain.js';
-import type { EventSchemas } from '../validation/event-schemas.service.js';
+import type { EventSchemasService } from '../validation/event-schemas.service.js';
 import { UnitOfWork, type CausalContext } from './unit-of-work.js';
 
 /** A domain's only way to publish: its state change and its events in one transaction. */
-export class Outbox {
+export class OutboxService {
   constructor(
     readonly domain: DomainDescriptor,
     private readonly dataSource: DataSource,
-    private readonly schemas: EventSchemas,
+    private readonly schemas: EventSchemasService,
     readonly topicPrefix: string,
   ) {}
 

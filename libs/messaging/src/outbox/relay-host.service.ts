@@ -1,14 +1,14 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { EventProducer } from '../kafka/event-producer.js';
-import type { Outbox } from './outbox.service.js';
+import { EventProducer } from '../kafka/event.producer.js';
+import type { OutboxService } from './outbox.service.js';
 import { DEFAULT_RELAY_OPTIONS, OutboxRelay, type RelayOptions } from './outbox-relay.js';
 
 /** Knows every domain outbox in this process and runs one relay for each. */
 @Injectable()
-export class RelayHost implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly outboxes = new Map<string, Outbox>();
+export class RelayHostService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly outboxes = new Map<string, OutboxService>();
   private readonly relays = new Map<string, OutboxRelay>();
   private readonly options: RelayOptions = DEFAULT_RELAY_OPTIONS;
 
@@ -17,11 +17,11 @@ export class RelayHost implements OnApplicationBootstrap, OnApplicationShutdown 
     private readonly producer: EventProducer,
   ) {}
 
-  register(outbox: Outbox): void {
+  register(outbox: OutboxService): void {
     this.outboxes.set(outbox.domain.name, outbox);
   }
 
-  outboxOf(domain: string): Outbox {
+  outboxOf(domain: string): OutboxService {
     const outbox = this.outboxes.get(domain);
     if (!outbox) {
       throw new Error(`No outbox registered for ${domain}: import MessagingModule.forDomain in its module`);

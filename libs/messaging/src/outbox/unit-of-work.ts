@@ -3,7 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { EventData, EventEnvelope, EventType } from '@app/contracts';
 import { encodeEnvelope } from '../envelope/envelope.codec.js';
 import { activeTraceparent } from '../telemetry/tracing.js';
-import type { EventSchemas } from '../validation/event-schemas.service.js';
+import type { EventSchemasService } from '../validation/event-schemas.service.js';
 import type { DomainDescriptor } from '../domain.js';
 
 export interface PublishMeta {
@@ -43,6 +43,12 @@ export function quoteSchema(schema: string): string {
 }
 
 /**
+ * The one transaction handle a use case takes, first among its arguments: a manager and publish(). An HTTP
+ * request's or a poller's UnitOfWork and a listener's EventContext are each one, so the same code runs behind any.
+ */
+export type Tx = Pick<UnitOfWork, 'manager' | 'publish'>;
+
+/**
  * The state change and its events commit together: publish() writes an outbox row through the same
  * EntityManager the caller writes its rows with.
  */
@@ -50,7 +56,7 @@ export class UnitOfWork {
   constructor(
     readonly manager: EntityManager,
     private readonly domain: DomainDescriptor,
-    readonly schemas: EventSchemas,
+    readonly schemas: EventSchemasService,
     readonly topicPrefix: string,
     private readonly causal: CausalContext = {},
   ) {}

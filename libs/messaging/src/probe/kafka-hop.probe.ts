@@ -11,15 +11,26 @@ export interface HopSample {
   records: number;
 }
 
+export interface HopOptions {
+  records: number;
+  /** Produce requests in flight at once. */
+  inFlight: number;
+  valueBytes: number;
+  /**
+   * Records per produce request (default 1: one round trip per record). Above 1 the records of a request go to
+   * distinct keys, so they spread over the partitions as the pipeline's tenants do, and the consumer takes them a
+   * fetched batch at a time (eachBatch) — what Kafka carries when it is used as the pipeline uses it.
+   */
+  recordsPerSend?: number;
+}
+
 /**
- * The floor under every event hop: records produced with acks=all (one at a time, `inFlight` concurrently) and read
- * back by a consumer on the same broker, on a throwaway topic that is deleted afterwards. The benchmark states the
- * order pipeline as a fraction of this.
+ * The floor under every event hop: records produced with acks=all (idempotent producer, `inFlight` requests at once)
+ * and read back by a consumer on the same broker, on a throwaway topic that is deleted afterwards. The benchmark
+ * states the order pipeline as a fraction of this.
  */
-export async function measureKafkaHop(
-  settings: MessagingSettings,
-  options: { records: number; inFlight: number; valueBytes: number },
-): Promise<HopSample> {
+export async function measureKafkaHop(settings: MessagingSettings, options: HopOptions): Promise<HopSample> {
+  const perSend = Math.max(1, options.recordsPerSend ?? 1);
   const kafka = createKafka(settings, 'probe');
   const topic = `${settings.topicPrefix}probe.hop.${randomUUID().slice(0, 8)}`;
   const admin = kafka.admin();
@@ -44,29 +55,35 @@ export async function measureKafkaHop(
     const joined = waitForAssignment(consumer, 30_000);
     let resolveAll: () => void = () => undefined;
     const allSeen = new Promise<void>((resolve) => (resolveAll = resolve));
-    await consumer.run({
-      eachMessage: ({ message }) => {
-        const id = message.key?.toString() ?? '';
-        const start = sentAt.get(id);
-        if (start !== undefined) {
-          latenciesMs.push(performance.now() - start);
-          sentAt.delete(id);
-          if (latenciesMs.length === options.records) {
-            resolveAll();
-          }
+    const seen = (key: Buffer | null): void => {
+      const id = key?.toString() ?? '';
+      const start = sentAt.get(id);
+      if (start !== undefined) {
+        latenciesMs.push(performance.now() - start);
+        sentAt.delete(id);
+        if (latenciesMs.length === options.records) {
+          resolveAll();
         }
-        return Promise.resolve();
-      },
-    });
+      }
+    };
+    await consumer.run(
+      perSend === 1
+        ? { eachMessage: ({ message }) => Promise.resolve(seen(message.key)) }
+        : { eachBatch: ({ batch }) => Promise.resolve(batch.messages.forEach((m) => seen(m.key))) },
+    );
     await joined;
     const value = Buffer.alloc(options.valueBytes, 'x');
     const began = performance.now();
     let next = 0;
     const lane = async (): Promise<void> => {
       while (next < options.records) {
-        const id = String(next++);
-        sentAt.set(id, performance.now());
-        await producer.send({ topic, acks: -1, messages: [{ key: id, value }] });
+        const messages = [];
+        while (messages.length < perSend && next < options.records) {
+          const id = String(next++);
+          sentAt.set(id, performance.now());
+          messages.push({ key: id, value });
+        }
+        await producer.send({ topic, acks: -1, messages });
       }
     };
     await Promise.all(Array.from({ length: options.inFlight }, lane));

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { EventProducer } from '../kafka/event-producer.js';
+import { EventProducer } from '../kafka/event.producer.js';
 import type { MessagingSettings } from '../messaging.settings.js';
-import { TopicAdmin } from '../topics/topic-admin.service.js';
+import { TopicAdminService } from '../topics/topic-admin.service.js';
 import { RecordTap } from './record-tap.js';
 import type { TappedRecord } from './tapped-record.js';
 
@@ -38,7 +38,7 @@ describe('RecordTap (real Kafka)', () => {
     sessionTimeoutMs: 6_000,
   };
   const topics = [`${prefix}a`, `${prefix}b`];
-  const admin = new TopicAdmin(settings);
+  const admin = new TopicAdminService(settings);
   const producer = new EventProducer(settings);
   const taps: RecordTap[] = [];
 

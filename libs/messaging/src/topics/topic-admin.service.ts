@@ -26,6 +26,20 @@ export interface TopicReport {
   }[];
 }
 
+/** A topic's layout and retention as the brokers apply them (the topic's own override, else the broker's default). */
+export interface TopicSettings {
+  topic: string;
+  partitions: number;
+  /** Replicas of the topic's least-replicated partition. */
+  replicationFactor: number;
+  minInsyncReplicas: number;
+  /** How long records are kept; -1: for ever. */
+  retentionMs: number;
+  /** How many bytes a partition keeps; -1: no limit. */
+  retentionBytes: number;
+  cleanupPolicy: string;
+}
+
 export interface PartitionLag {
   partition: number;
   /** Next offset the group will read, or null if it never committed on this partition. */
@@ -71,8 +85,8 @@ export async function partitionLags(
 
 /** Creates the catalog's topics (auto-creation is off on the broker) and answers the readiness probe. */
 @Injectable()
-export class TopicAdmin implements OnModuleDestroy {
-  private readonly logger = new Logger(TopicAdmin.name);
+export class TopicAdminService implements OnModuleDestroy {
+  private readonly logger = new Logger(TopicAdminService.name);
   private readonly kafka: Kafka;
   private readonly admin: LazyAdmin;
 
@@ -218,17 +232,57 @@ export class TopicAdmin implements OnModuleDestroy {
 
   /** One configuration value of each topic (e.g. min.insync.replicas), as the brokers apply it. */
   async topicConfig(topics: string[], name: string): Promise<Map<string, string | undefined>> {
+    const configs = await this.topicConfigs(topics, [name]);
+    return new Map([...configs].map(([topic, values]) => [topic, values.get(name)]));
+  }
+
+  /** Partitions, replication and retention of each topic that exists; a topic the cluster lacks is left out. */
+  async topicSettings(topics: string[]): Promise<TopicSettings[]> {
+    const admin = await this.admin.connected();
+    const existing = new Set(await admin.listTopics());
+    const present = topics.filter((t) => existing.has(t));
+    if (present.length === 0) {
+      return [];
+    }
+    const { topics: described } = await admin.fetchTopicMetadata({ topics: present });
+    const configs = await this.topicConfigs(present, [
+      'min.insync.replicas',
+      'retention.ms',
+      'retention.bytes',
+      'cleanup.policy',
+    ]);
+    return described.map((t): TopicSettings => {
+      const config = configs.get(t.name);
+      return {
+        topic: t.name,
+        partitions: t.partitions.length,
+        replicationFactor: Math.min(...t.partitions.map((p) => p.replicas.length)),
+        minInsyncReplicas: Number(config?.get('min.insync.replicas') ?? 1),
+        retentionMs: Number(config?.get('retention.ms') ?? -1),
+        retentionBytes: Number(config?.get('retention.bytes') ?? -1),
+        cleanupPolicy: config?.get('cleanup.policy') ?? 'delete',
+      };
+    });
+  }
+
+  private async topicConfigs(
+    topics: string[],
+    names: string[],
+  ): Promise<Map<string, Map<string, string | undefined>>> {
     const admin = await this.admin.connected();
     const { resources } = await admin.describeConfigs({
       includeSynonyms: false,
       resources: topics.map((topic) => ({
         type: ConfigResourceTypes.TOPIC,
         name: topic,
-        configNames: [name],
+        configNames: names,
       })),
     });
     return new Map(
-      resources.map((r) => [r.resourceName, r.configEntries.find((e) => e.configName === name)?.configValue]),
+      resources.map((r) => [
+        r.resourceName,
+        new Map(names.map((name) => [name, r.configEntries.find((e) => e.configName === name)?.configValue])),
+      ]),
     );
   }
 

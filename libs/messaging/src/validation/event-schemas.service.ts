@@ -7,7 +7,7 @@ export type SchemaCheck =
 
 /** One compiled set of schemas per process: Ajv compiles every version once, at start-up. */
 @Injectable()
-export class EventSchemas {
+export class EventSchemasService {
   /** Producers: a property the schema does not know is a bug. */
   private readonly validator = new EventValidator();
   /** Consumers: a newer producer may already send an optional field this build does not know; drop it. */

@@ -4,7 +4,7 @@ import type { WebhookDelivery } from './entities/webhook-delivery.entity.js';
 import { type DeliveryPolicy, attemptError, nextStep } from './webhook-delivery.state.js';
 import { signedRequest } from './webhook-request.js';
 import { WebhookRepository } from './webhook.repository.js';
-import { WebhookSecrets } from './webhook-secrets.service.js';
+import { WebhookSecretsService } from './webhook-secrets.service.js';
 import { DeliveryInterrupted, type SendResult, WebhookSender } from './webhook.sender.js';
 
 /** How long past the timeout a claimed delivery stays with its process before another may try it. */
@@ -17,14 +17,14 @@ const LEASE_MARGIN_MS = 30_000;
  * and receivers deduplicate on Platforma-Event-Id.
  */
 @Injectable()
-export class WebhookDeliveryRunner {
-  private readonly logger = new Logger(WebhookDeliveryRunner.name);
+export class WebhookDeliveryRunnerService {
+  private readonly logger = new Logger(WebhookDeliveryRunnerService.name);
   private readonly shutdown = new AbortController();
   private readonly policy: DeliveryPolicy;
 
   constructor(
     private readonly webhooks: WebhookRepository,
-    private readonly secrets: WebhookSecrets,
+    private readonly secrets: WebhookSecretsService,
     private readonly sender: WebhookSender,
     private readonly config: AppConfig,
   ) {

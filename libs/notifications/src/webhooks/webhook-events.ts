@@ -9,7 +9,6 @@ export const WEBHOOK_EVENT_TYPES = [
   'order.confirmed',
   'order.completed',
   'order.cancelled',
-  'order.failed',
   'invoice.generated',
   'invoice.paid',
   'invoice.voided',

@@ -8,10 +8,11 @@ import { WebhookRepository } from './webhook.repository.js';
 
 /**
  * Queues an event for the webhooks of its own tenant that subscribed to it: one delivery row per endpoint, in the
- * handler's inbox transaction. The envelope's tenant decides, so no tenant ever receives another's events.
+ * handler's inbox transaction. The envelope's tenant decides, so no tenant ever receives another's events. An event
+ * no endpoint subscribed to ends without a transaction (the listener's transaction is on demand).
  */
 @Injectable()
-export class WebhookFanout {
+export class WebhookFanoutService {
   constructor(
     private readonly webhooks: WebhookRepository,
     private readonly config: AppConfig,
@@ -19,6 +20,11 @@ export class WebhookFanout {
 
   async enqueue(ctx: EventContext<WebhookEventType>): Promise<void> {
     const { envelope } = ctx;
+    // Most tenants have no endpoint for most events: deciding that costs one read, not a transaction.
+    if (!(await this.webhooks.anySubscribed(ctx.reader, envelope.tenantid, envelope.type))) {
+      return;
+    }
+    await ctx.begin();
     const endpoints = await this.webhooks.subscribedEndpoints(ctx.manager, envelope.tenantid, envelope.type);
     if (endpoints.length === 0) {
       return;

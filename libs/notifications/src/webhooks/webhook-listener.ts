@@ -3,7 +3,7 @@ import { Ctx, Payload } from '@nestjs/microservices';
 import type { EventData } from '@app/contracts';
 import { type EventContext, OnEvent } from '@app/messaging';
 import { NOTIFICATIONS } from '../notifications.domain.js';
-import { WebhookFanout } from './webhook-fanout.service.js';
+import { WebhookFanoutService } from './webhook-fanout.service.js';
 import type { WebhookEventType } from './webhook-events.js';
 
 export interface WebhookListener<T extends WebhookEventType> {
@@ -17,9 +17,9 @@ export interface WebhookListener<T extends WebhookEventType> {
 export function webhookListener<T extends WebhookEventType>(type: T): Type<WebhookListener<T>> {
   @Injectable()
   class QueueForWebhooks implements WebhookListener<T> {
-    constructor(private readonly fanout: WebhookFanout) {}
+    constructor(private readonly fanout: WebhookFanoutService) {}
 
-    @OnEvent(type, NOTIFICATIONS)
+    @OnEvent(type, NOTIFICATIONS, { transaction: 'on-demand' })
     async handle(@Payload() _data: EventData<T>, @Ctx() ctx: EventContext<T>): Promise<void> {
       await this.fanout.enqueue(ctx);
     }

@@ -14,7 +14,7 @@ const sealContext = (endpointId: string): string => `webhook-endpoint:${endpoint
  * it, and into an HMAC.
  */
 @Injectable()
-export class WebhookSecrets {
+export class WebhookSecretsService {
   private readonly sealer: SecretSealer;
 
   constructor(config: AppConfig) {

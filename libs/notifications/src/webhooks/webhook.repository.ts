@@ -98,6 +98,16 @@ export class WebhookRepository {
    * The tenant's active endpoints subscribed to the event. FOR SHARE waits for a concurrent deletion to commit and
    * then skips the endpoint, so a deleted endpoint never gets a delivery queued after its deletion.
    */
+  /** Whether any active endpoint of the tenant takes the event type (a plain read, outside any transaction). */
+  async anySubscribed(reader: EntityManager, tenantId: string, eventType: string): Promise<boolean> {
+    const rows: unknown[] = await reader.query(
+      `SELECT 1 FROM notifications.webhook_endpoints
+       WHERE tenant_id = $1 AND status = 'active' AND ($2 = ANY(events) OR $3 = ANY(events)) LIMIT 1`,
+      [tenantId, eventType, ALL_EVENTS],
+    );
+    return rows.length > 0;
+  }
+
   subscribedEndpoints(
     manager: EntityManager,
     tenantId: string,

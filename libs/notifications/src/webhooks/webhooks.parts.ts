@@ -6,19 +6,18 @@ import { OrderCancelledListener } from '../listeners/order-cancelled.listener.js
 import { OrderCompletedListener } from '../listeners/order-completed.listener.js';
 import { OrderConfirmedListener } from '../listeners/order-confirmed.listener.js';
 import { OrderCreatedListener } from '../listeners/order-created.listener.js';
-import { OrderFailedListener } from '../listeners/order-failed.listener.js';
 import { PaymentFailedListener } from '../listeners/payment-failed.listener.js';
 import { PaymentReceivedListener } from '../listeners/payment-received.listener.js';
 import { PaymentRefundedListener } from '../listeners/payment-refunded.listener.js';
 import { WebhookDeliveryAttempt } from './entities/webhook-delivery-attempt.entity.js';
 import { WebhookDelivery } from './entities/webhook-delivery.entity.js';
 import { WebhookEndpoint } from './entities/webhook-endpoint.entity.js';
-import { WebhookDeliveryPoller } from './webhook-delivery-poller.service.js';
-import { WebhookDeliveryRunner } from './webhook-delivery-runner.service.js';
-import { WebhookFanout } from './webhook-fanout.service.js';
+import { WebhookDeliveryPollerService } from './webhook-delivery-poller.service.js';
+import { WebhookDeliveryRunnerService } from './webhook-delivery-runner.service.js';
+import { WebhookFanoutService } from './webhook-fanout.service.js';
 import { WebhookRepository } from './webhook.repository.js';
 import { WEBHOOK_RESOLVER } from './webhook-resolver.js';
-import { WebhookSecrets } from './webhook-secrets.service.js';
+import { WebhookSecretsService } from './webhook-secrets.service.js';
 import { WebhookSender } from './webhook.sender.js';
 import { WebhooksController } from './webhooks.controller.js';
 import { WebhooksService } from './webhooks.service.js';
@@ -29,7 +28,6 @@ export const WEBHOOK_LISTENERS: Type[] = [
   OrderConfirmedListener,
   OrderCompletedListener,
   OrderCancelledListener,
-  OrderFailedListener,
   InvoiceGeneratedListener,
   InvoicePaidListener,
   InvoiceVoidedListener,
@@ -43,11 +41,11 @@ export const WEBHOOK_ENTITIES = [WebhookEndpoint, WebhookDelivery, WebhookDelive
 export const WEBHOOK_CONTROLLERS: Type[] = [WebhooksController, ...WEBHOOK_LISTENERS];
 export const WEBHOOK_PROVIDERS: Provider[] = [
   WebhookRepository,
-  WebhookSecrets,
+  WebhookSecretsService,
   WebhooksService,
-  WebhookFanout,
+  WebhookFanoutService,
   WEBHOOK_RESOLVER,
   WebhookSender,
-  WebhookDeliveryRunner,
-  WebhookDeliveryPoller,
+  WebhookDeliveryRunnerService,
+  WebhookDeliveryPollerService,
 ];

@@ -7,7 +7,7 @@ import type { ListWebhooksQuery } from './dto/list-webhooks.query.js';
 import type { WebhookEndpoint } from './entities/webhook-endpoint.entity.js';
 import { eventFilterRefusal } from './webhook-events.js';
 import { WebhookRepository } from './webhook.repository.js';
-import { WebhookSecrets } from './webhook-secrets.service.js';
+import { WebhookSecretsService } from './webhook-secrets.service.js';
 import { webhookUrlRefusal } from './webhook-url.js';
 import {
   type Page,
@@ -28,7 +28,7 @@ export class WebhooksService {
 
   constructor(
     private readonly webhooks: WebhookRepository,
-    private readonly secrets: WebhookSecrets,
+    private readonly secrets: WebhookSecretsService,
     private readonly config: AppConfig,
   ) {}
 

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ORDER_STATUSES, type OrderStatus } from '@app/contracts';
 import { PageQuery } from '@app/platform';
 import { IsIn, IsOptional } from 'class-validator';
-import { ORDER_STATUSES, type OrderStatus } from '../order.state.js';
 
 export class ListOrdersQuery extends PageQuery {
   @ApiProperty({ required: false, enum: ORDER_STATUSES })

@@ -4,7 +4,7 @@ import { UnauthorizedException } from '@nestjs/common';
 import { IS_PUBLIC, REQUIRED_ROLES, type AuthenticatedRequest } from './auth.decorators.js';
 import type { Role } from './principal.js';
 import { DomainProblem } from '../http/problem.js';
-import { TenantAccess } from './tenant-access.js';
+import { TenantAccessService } from './tenant-access.service.js';
 import { InvalidTokenError, TokenExpiredError, TokenService, type VerifiedToken } from './token.service.js';
 import { AuthBackoffService } from './auth-backoff.service.js';
 
@@ -14,7 +14,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: TokenService,
-    private readonly access: TenantAccess,
+    private readonly access: TenantAccessService,
     private readonly backoff: AuthBackoffService,
   ) {}
 

@@ -3,7 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { AuthBackoffService } from './auth-backoff.service.js';
 import { AuthGuard } from './auth.guard.js';
 import { RateLimitGuard } from './rate-limit.guard.js';
-import { TenantAccess } from './tenant-access.js';
+import { TenantAccessService } from './tenant-access.service.js';
 import { TokenService } from './token.service.js';
 
 /** Authentication first (so the rate limit knows the tenant), then per-tenant rate limiting, on every HTTP route. */
@@ -12,7 +12,7 @@ import { TokenService } from './token.service.js';
   providers: [
     TokenService,
     AuthBackoffService,
-    TenantAccess,
+    TenantAccessService,
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },
   ],

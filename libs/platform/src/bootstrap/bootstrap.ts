@@ -4,7 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger as JsonLogger } from 'nestjs-pino';
-import { ConsumerFactory, type DomainDescriptor, TopicAdmin } from '@app/messaging';
+import { ConsumerFactory, type DomainDescriptor, TopicAdminService } from '@app/messaging';
 import { AppConfig } from '../config/app.config.js';
 import { ConfigError, loadConfig } from '../config/load-config.js';
 import { ProblemFilter } from '../http/problem.filter.js';
@@ -108,7 +108,7 @@ export async function createPlatformApp(
     });
   }
   // Topics first: broker auto-creation is off and consumers subscribe at start-up.
-  await app.get(TopicAdmin).ensureTopics();
+  await app.get(TopicAdminService).ensureTopics();
   const consumers = app.get(ConsumerFactory);
   for (const { domain } of definition.domains) {
     app.connectMicroservice({ strategy: consumers.create(domain) }, { inheritAppConfig: true });

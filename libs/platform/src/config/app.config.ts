@@ -437,6 +437,13 @@ export class AppConfig {
   @Matches(/^smtps?:\/\/\S+$/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
   SMTP_URL: string = 'smtp://127.0.0.1:1025';
 
+  /**
+   * Development only: the directory where `npm start`'s mail catcher keeps each message it caught (set by
+   * scripts/start.sh). The console's Mail tab reads it; production refuses it.
+   */
+  @IsString()
+  DEV_MAIL_DIR: string = '';
+
   @IsString()
   @MinLength(3)
   MAIL_FROM: string = 'PLATFORMA <no-reply@platforma.invalid>';

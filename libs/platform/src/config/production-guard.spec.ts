@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { AppConfig } from './app.config.js';
 import { ConfigError, loadConfig } from './load-config.js';
-import { allowStandIn } from './production-guard.js';
+import { allowStandIn, refuseDevMailCatcher } from './production-guard.js';
 
 const JWT_PUBLIC_KEY = generateKeyPairSync('ed25519')
   .publicKey.export({ type: 'spki', format: 'pem' })
@@ -58,6 +58,26 @@ describe('production guard', () => {
     expect(refusal({ WEBHOOK_ALLOW_INSECURE_URLS: 'true' }).variables).toEqual([
       'WEBHOOK_ALLOW_INSECURE_URLS',
     ]);
+  });
+
+  it('refuses to serve caught development mail in production', () => {
+    expect(refusal({ DEV_MAIL_DIR: '/srv/mail' }).variables).toEqual(['DEV_MAIL_DIR']);
+  });
+
+  it.each([
+    ['unset', undefined],
+    ['the catcher', 'smtp://127.0.0.1:1025'],
+    ['the catcher by name, with credentials', 'smtp://u:p@localhost:1025/'],
+  ])('refuses the development mail catcher as the mail server when SMTP_URL is %s', (_what, url) => {
+    const config = production({ SMTP_URL: url });
+    expect(() => refuseDevMailCatcher(config)).toThrow(/SMTP_URL is unset or the development mail catcher/);
+    expect(() => refuseDevMailCatcher(loadConfig({ JWT_PUBLIC_KEY, SMTP_URL: url }))).not.toThrow();
+  });
+
+  it('sends production mail through a real server, on port 1025 too when it is not this host', () => {
+    for (const url of ['smtps://platforma:x@mail.example.com:465', 'smtp://relay.internal:1025']) {
+      expect(() => refuseDevMailCatcher(production({ SMTP_URL: url }))).not.toThrow();
+    }
   });
 
   it('names every refused variable at once', () => {

@@ -24,8 +24,11 @@ const SHIPPED = new Set<string>([
 /**
  * What production refuses to boot with: a secret left empty (an empty variable counts as unset and so takes the
  * public development default), shorter than its minimum or equal to a value the project ships; customer webhooks
- * allowed to reach http:// and private addresses. Each refusal names its variable; values are never printed.
+ * allowed to reach http:// and private addresses; the development mail catcher's directory served to the console. Each refusal names its variable; values are never printed.
  */
+/** The address `npm start` runs its mail catcher on (scripts/start.sh, src/cli/dev-mail.cli.ts). */
+const DEV_MAIL_CATCHER = /^smtps?:\/\/([^@/]*@)?(127\.0\.0\.1|localhost|\[::1\]):1025(\/|$)/i;
+
 export function productionRefusals(config: AppConfig): Refusal[] {
   if (config.NODE_ENV !== 'production') {
     return [];
@@ -44,6 +47,12 @@ export function productionRefusals(config: AppConfig): Refusal[] {
         message: `${variable} is shorter than ${rule.minLength} characters, refused in production`,
       });
     }
+  }
+  if (config.DEV_MAIL_DIR !== '') {
+    refusals.push({
+      variable: 'DEV_MAIL_DIR',
+      message: 'DEV_MAIL_DIR serves caught development mail to the console, refused in production',
+    });
   }
   if (config.WEBHOOK_ALLOW_INSECURE_URLS) {
     refusals.push({
@@ -76,4 +85,19 @@ export function allowStandIn(
     );
   }
   new Logger('ProductionGuard').warn(`${variable}=true: ${what} runs in production`);
+}
+
+/**
+ * Called where mail is about to be sent (MailSender): production refuses the development mail catcher as its mail
+ * server (SMTP_URL unset means it), which keeps mail instead of delivering it.
+ */
+export function refuseDevMailCatcher(config: AppConfig): void {
+  if (config.NODE_ENV === 'production' && DEV_MAIL_CATCHER.test(config.SMTP_URL)) {
+    throw new ConfigError(
+      ['SMTP_URL'],
+      [
+        'SMTP_URL is unset or the development mail catcher (port 1025 on this host), which keeps mail instead of sending it: set your mail server',
+      ],
+    );
+  }
 }

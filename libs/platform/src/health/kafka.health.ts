@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
-import { stoppedConsumers, TopicAdmin } from '@app/messaging';
+import { stoppedConsumers, TopicAdminService } from '@app/messaging';
 
 @Injectable()
 export class KafkaHealthIndicator {
   constructor(
     private readonly indicator: HealthIndicatorService,
-    private readonly topics: TopicAdmin,
+    private readonly topics: TopicAdminService,
   ) {}
 
   /** Down while a consumer group of this process is stopped (kafkajs gave up on it; it is being started again). */

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { applyDecorators, Header } from '@nestjs/common';
@@ -31,22 +31,69 @@ export function assetDirectories(moduleUrl: string): string[] {
   return at < 0 ? [beside] : [beside, join(beside.slice(0, at), beside.slice(at + build.length))];
 }
 
+/** The first directory holding every one of the files. */
+function directoryHolding(directories: string[], names: string[]): string | undefined {
+  return directories.find((dir) => names.every((name) => existsSync(join(dir, name))));
+}
+
+/** A page the app serves: its markup, its stylesheet and its ES modules by the name the browser asks for (admin.js). */
+export interface PageBundle {
+  html: string;
+  style: string;
+  modules: Record<string, string>;
+}
+
 /**
- * The first directory holding every one of a page's files, each read whole (they are small and never change at run
- * time); undefined when no directory holds them all.
+ * A page whose script is TypeScript: `entry`.ts beside the HTML and CSS, importing its sibling modules (./name.js).
+ * From the first directory holding a build (every .js SWC compiled there, as scripts/build.sh does for dist/), else
+ * from the first holding the sources (Jest, a checkout), each module transpiled here once. Type-only imports of
+ * server code are erased either way, so the browser gets the page's own modules and nothing else.
  */
-export function readPageFiles<K extends string>(
+export async function readPage(
   directories: string[],
-  files: Record<K, string>,
-): Record<K, string> | undefined {
-  const names = Object.entries(files) as [K, string][];
-  const directory = directories.find((dir) => names.every(([, name]) => existsSync(join(dir, name))));
-  if (directory === undefined) {
+  files: { html: string; style: string; entry: string },
+): Promise<PageBundle | undefined> {
+  const page = [files.html, files.style];
+  const built = directoryHolding(directories, [...page, `${files.entry}.js`]);
+  const source =
+    built === undefined ? directoryHolding(directories, [...page, `${files.entry}.ts`]) : undefined;
+  const dir = built ?? source;
+  if (dir === undefined) {
     return undefined;
   }
-  return Object.fromEntries(
-    names.map(([key, name]) => [key, readFileSync(join(directory, name), 'utf8')]),
-  ) as Record<K, string>;
+  const modules: Record<string, string> = {};
+  for (const name of moduleFiles(dir, built ? '.js' : '.ts')) {
+    const code = readFileSync(join(dir, name), 'utf8');
+    modules[name.replace(/\.ts$/, '.js')] = built
+      ? withoutSourceMap(code)
+      : await transpilePageModule(code, name);
+  }
+  const read = (name: string) => readFileSync(join(dir, name), 'utf8');
+  return { html: read(files.html), style: read(files.style), modules };
+}
+
+/** The page's modules in a directory: its scripts, not their tests or declarations. */
+function moduleFiles(dir: string, extension: '.js' | '.ts'): string[] {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith(extension) && /^[\w-]+$/.test(name.slice(0, -extension.length)))
+    .sort();
+}
+
+/**
+ * Types stripped, nothing else: the plain ES module the page loads. TypeScript is a development dependency, reached
+ * only from a source tree: a dist/ build has the modules SWC compiled.
+ */
+export async function transpilePageModule(source: string, fileName: string): Promise<string> {
+  const { default: ts } = await import('typescript');
+  return ts.transpileModule(source, {
+    fileName,
+    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ES2022, sourceMap: false },
+  }).outputText;
+}
+
+/** SWC's build links a source map the server does not serve. */
+function withoutSourceMap(script: string): string {
+  return script.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n');
 }
 
 const CONTENT_TYPES = {

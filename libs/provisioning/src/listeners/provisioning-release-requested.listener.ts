@@ -14,6 +14,6 @@ export class ProvisioningReleaseRequestedListener {
     @Payload() data: EventData<'provisioning.release_requested'>,
     @Ctx() ctx: EventContext<'provisioning.release_requested'>,
   ): Promise<void> {
-    await this.releases.release(ctx, data);
+    await this.releases.release(ctx, ctx.tenantId, data);
   }
 }

@@ -1,5 +1,12 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { CompensationStep, SagaData, SagaStatus, TimerKind } from '../order-saga.definition.js';
+import type {
+  CompensationStep,
+  SagaData,
+  SagaFailure,
+  SagaStatus,
+  SagaStep,
+  TimerKind,
+} from '../order-saga.definition.js';
 
 /** One order's saga, persisted after every step; its timer is a column, so it survives restarts. */
 @Entity({ schema: 'saga', name: 'instance' })
@@ -31,16 +38,16 @@ export class SagaInstance {
   status!: SagaStatus;
 
   @Column('text')
-  step!: string;
+  step!: SagaStep;
 
   @Column('jsonb')
   data!: SagaData;
 
   @Column('jsonb')
-  compensations!: CompensationStep[];
+  compensations!: readonly CompensationStep[];
 
   @Column('jsonb', { nullable: true })
-  failure!: { step: string; reason: string; message: string } | null;
+  failure!: SagaFailure | null;
 
   @Column('text', { nullable: true })
   timerKind!: TimerKind | null;

@@ -3,18 +3,18 @@ import { Ctx, Payload } from '@nestjs/microservices';
 import type { EventData } from '@app/contracts';
 import { type EventContext, OnEvent } from '@app/messaging';
 import { SAGA } from '../saga.domain.js';
-import { SagaRepository } from '../saga.repository.js';
+import { SagaViewsRepository } from '../saga-views.repository.js';
 
 /** Where to send the customer's notifications, learnt from the accounts module's event. */
 @Controller()
 export class AccountCreatedListener {
-  constructor(private readonly repository: SagaRepository) {}
+  constructor(private readonly views: SagaViewsRepository) {}
 
   @OnEvent('account.created', SAGA)
   handle(
     @Payload() data: EventData<'account.created'>,
     @Ctx() ctx: EventContext<'account.created'>,
   ): Promise<void> {
-    return this.repository.upsertAccount(ctx.manager, data.accountId, data.email, data.name);
+    return this.views.upsertAccount(ctx.manager, data.accountId, data.email, data.name);
   }
 }

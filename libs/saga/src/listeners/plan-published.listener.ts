@@ -3,18 +3,18 @@ import { Ctx, Payload } from '@nestjs/microservices';
 import type { EventData } from '@app/contracts';
 import { type EventContext, OnEvent } from '@app/messaging';
 import { SAGA } from '../saga.domain.js';
-import { SagaRepository } from '../saga.repository.js';
+import { SagaViewsRepository } from '../saga-views.repository.js';
 
 /** The resources a plan's VPS gets, so provisioning requests carry everything and nobody calls the catalog. */
 @Controller()
 export class PlanPublishedListener {
-  constructor(private readonly repository: SagaRepository) {}
+  constructor(private readonly views: SagaViewsRepository) {}
 
   @OnEvent('catalog.plan.published', SAGA)
   handle(
     @Payload() data: EventData<'catalog.plan.published'>,
     @Ctx() ctx: EventContext<'catalog.plan.published'>,
   ): Promise<void> {
-    return this.repository.upsertPlan(ctx.manager, data);
+    return this.views.upsertPlan(ctx.manager, data);
   }
 }

@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '@app/platform';
+import type { ListAdminServicesQuery } from '../dto/list-admin-services.query.js';
+import type { ServiceRecord } from '../entities/service-record.entity.js';
+import { ProvisioningErrorCode, ProvisioningException } from '../provisioning.exception.js';
+import { ServiceRepository } from '../service.repository.js';
+import { ADMIN_SERVICES_PAGE, type AdminServicePage, type AdminServiceView } from './services-admin.view.js';
+
+/** The back office's reads: this environment's services across tenants. */
+@Injectable()
+export class ServicesAdminService {
+  constructor(
+    private readonly services: ServiceRepository,
+    private readonly config: AppConfig,
+  ) {}
+
+  async list(query: ListAdminServicesQuery): Promise<AdminServicePage> {
+    const limit = query.limit ?? ADMIN_SERVICES_PAGE.defaultLimit;
+    const rows = await this.services.listAcrossTenants({
+      topicPrefix: this.config.KAFKA_TOPIC_PREFIX,
+      ...(query.status ? { state: query.status } : {}),
+      ...(query.tenantId ? { tenantId: query.tenantId } : {}),
+      ...(query.orderId ? { orderId: query.orderId } : {}),
+      ...(query.cursor ? { cursor: query.cursor } : {}),
+      limit: limit + 1,
+    });
+    const page = rows.slice(0, limit);
+    return {
+      items: page.map(toAdminView),
+      nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
+    };
+  }
+
+  async get(id: string): Promise<AdminServiceView> {
+    const service = await this.services.findInEnvironment(this.config.KAFKA_TOPIC_PREFIX, id);
+    if (!service) {
+      throw new ProvisioningException(ProvisioningErrorCode.ServiceNotFound);
+    }
+    return toAdminView(service);
+  }
+}
+
+const iso = (date: Date | null): string | null => date?.toISOString() ?? null;
+
+export function toAdminView(service: ServiceRecord): AdminServiceView {
+  return {
+    id: service.id,
+    tenantId: service.tenantId,
+    accountId: service.tenantId,
+    orderId: service.orderId,
+    planId: service.planId,
+    status: service.state,
+    hostname: service.hostname,
+    region: service.region,
+    image: service.image,
+    resources: { vcpus: service.vcpus, memoryMb: service.memoryMb, diskGb: service.diskGb },
+    node: service.node,
+    addresses: { ipv4: service.ipv4, ipv6: service.ipv6 },
+    releaseReason: service.releaseReason,
+    createdAt: service.createdAt.toISOString(),
+    updatedAt: service.updatedAt.toISOString(),
+    provisionedAt: iso(service.provisionedAt),
+    releasedAt: iso(service.releasedAt),
+  };
+}

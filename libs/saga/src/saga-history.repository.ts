@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { SagaStatus } from '@app/contracts';
+import type { HistoryEntry, HistoryKind } from './saga-console.view.js';
+
+/** saga.history: what each decision and operator action did to an instance, before → after, with its cause. */
+@Injectable()
+export class SagaHistoryRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Written in the transaction that applied what each entry tells, so history and instance always agree. */
+  async appendHistory(manager: EntityManager, entries: HistoryEntry[]): Promise<void> {
+    for (const e of entries) {
+      await manager.query(
+        `INSERT INTO saga.history (instance_id, kind, status_before, status_after, step_before, step_after,
+                                   cause_event_id, cause_type, detail)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [
+          e.instanceId,
+          e.kind,
+          e.statusBefore,
+          e.statusAfter,
+          e.stepBefore,
+          e.stepAfter,
+          e.causeEventId,
+          e.causeType,
+          JSON.stringify(e.detail),
+        ],
+      );
+    }
+  }
+
+  /** An instance's entries, oldest first. */
+  async history(instanceId: string) {
+    const rows = await this.dataSource.manager.query<
+      {
+        id: string;
+        at: Date;
+        kind: HistoryKind;
+        status_before: SagaStatus | null;
+        status_after: SagaStatus;
+        step_before: string | null;
+        step_after: string;
+        cause_event_id: string | null;
+        cause_type: string | null;
+        detail: Record<string, unknown>;
+      }[]
+    >(
+      `SELECT id::text AS id, at, kind, status_before, status_after, step_before, step_after, cause_event_id,
+              cause_type, detail
+         FROM saga.history WHERE instance_id = $1 ORDER BY id`,
+      [instanceId],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      at: r.at.toISOString(),
+      kind: r.kind,
+      statusBefore: r.status_before,
+      statusAfter: r.status_after,
+      stepBefore: r.step_before,
+      stepAfter: r.step_after,
+      causeEventId: r.cause_event_id,
+      causeType: r.cause_type,
+      detail: r.detail,
+    }));
+  }
+}
