@@ -34,7 +34,8 @@ ensure_nginx
 bash scripts/libvirt/libvirt.sh start
 bash scripts/libvirt/libvirt.sh prepare
 # Every run migrates a fresh test database from zero: a migration edited after a developer applied it, or rows
-# earlier runs left behind, cannot make the suites pass (or fail) here and not on a clean machine.
+# earlier runs left behind, cannot make the suites pass (or fail) here and not on a clean machine. It is the template
+# each suite's own database is copied from (test/setup/test-database.ts).
 log "recreating the test database platforma_test"
 psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS platforma_test WITH (FORCE)" \
   -c "CREATE DATABASE platforma_test"

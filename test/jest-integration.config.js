@@ -13,6 +13,7 @@ export default {
   moduleNameMapper,
   testEnvironment: 'node',
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
+  globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
   setupFiles: ['<rootDir>/test/setup/test-env.ts'],
   testTimeout: 60_000,
   maxWorkers: 1,

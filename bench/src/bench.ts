@@ -208,7 +208,7 @@ async function main(): Promise<void> {
           : null,
       cpuMsPerOrderMarginal: headlineMarginal(steps),
       reconciliation,
-      mails: { byStatus: await db.mailsByStatus(prefix), received: mail.delivered },
+      mails: { byStatus: await db.mailsByStatus(), received: mail.delivered },
     };
     for (const file of writeReport(`${ROOT}/bench/results`, report)) {
       log(`wrote ${file.slice(ROOT.length)}`);

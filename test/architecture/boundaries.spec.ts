@@ -3,6 +3,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SOURCE_MODULES } from '@app/contracts';
 import { defineDomain } from '@app/messaging';
+import { root, shippedSources } from './sources.js';
 
 const DOMAINS: readonly string[] = SOURCE_MODULES;
 /** Each domain's PostgreSQL schema, as its descriptor (`libs/<domain>/src/<domain>.domain.ts`) names it. */
@@ -81,6 +82,18 @@ describe('module boundaries', () => {
     expect(offending).toEqual([]);
   });
 
+  // One database per environment: KAFKA_TOPIC_PREFIX names topics and groups, no domain row carries it.
+  it.each([...DOMAINS, 'reconcile'])('%s keeps the environment out of its tables and SQL', (lib) => {
+    const offending = code(lib).flatMap((file) => {
+      const text = readFileSync(file, 'utf8');
+      const inSql = sqlOf(text).filter((sql) => /topic_prefix/i.test(sql));
+      const inEntities =
+        file.endsWith('.entity.ts') && /topic_?prefix/i.test(text) ? ['an entity column'] : [];
+      return [...inSql, ...inEntities].map((what) => `${file}: ${what}`);
+    });
+    expect(offending).toEqual([]);
+  });
+
   // The reconciler compares every domain's records, so it reads all schemas; it must never change one of them.
   it('reconcile reads the domains’ schemas and writes none of them', () => {
     const statements = code('reconcile').flatMap((file) =>
@@ -106,6 +119,18 @@ describe('module boundaries', () => {
     expect(offending).toEqual([]);
   });
 
+  // Jest's global setup is loaded without the moduleNameMapper, so it imports test/setup's code by its .ts name; the
+  // build keeps specifiers as they are, so shipped code must name the .js it will run.
+  it('shipped code imports no .ts file', () => {
+    const offending = shippedSources().flatMap((path) =>
+      [...readFileSync(join(root, path), 'utf8').matchAll(/from\s+'(\.{1,2}\/[^']+\.ts)'/g)].map(
+        (m) => `${path}: ${m[1]}`,
+      ),
+    );
+    expect(offending).toEqual([]);
+    expect(shippedSources().length).toBeGreaterThan(100);
+  });
+
   it('finds the domain libs it checks', () => {
     expect(DOMAINS.every((d) => sources(join(libs, d, 'src')).length > 0)).toBe(true);
     expect(code('reconcile').length).toBeGreaterThan(0);
@@ -121,5 +146,8 @@ describe('module boundaries', () => {
     expect(sqlOf(sample).flatMap(schemasIn).sort()).toEqual(['${…}', 'billing', 'orders']);
     expect(WRITE.test('UPDATE billing.invoice SET status = $1')).toBe(true);
     expect(WRITE.test('SELECT updated_at FROM saga.instance')).toBe(false);
+    expect(sqlOf("await q('SELECT id FROM audit.event_log WHERE topic_prefix = $1');")).toEqual([
+      "'SELECT id FROM audit.event_log WHERE topic_prefix = $1'",
+    ]);
   });
 });

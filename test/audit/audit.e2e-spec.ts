@@ -210,8 +210,8 @@ describe('audit log and admin API (monolith, real Kafka and PostgreSQL)', () => 
     const counts = async () => {
       const rows: { event_id: string; topic: string; n: number }[] = await db.query(
         `SELECT event_id, topic, count(*)::int AS n FROM audit.event_log
-         WHERE topic_prefix = $1 AND event_id = ANY($2) AND NOT is_dead_letter GROUP BY event_id, topic`,
-        [prefix, ids],
+         WHERE event_id = ANY($1) AND NOT is_dead_letter GROUP BY event_id, topic`,
+        [ids],
       );
       return rows;
     };
@@ -225,10 +225,7 @@ describe('audit log and admin API (monolith, real Kafka and PostgreSQL)', () => 
 
     // Redelivery: forget the tap's offsets (its group) while the app is down, so it reads every topic again.
     await tapCaughtUp();
-    const [{ max }] = await db.query<[{ max: string }]>(
-      'SELECT max(id)::text AS max FROM audit.event_log WHERE topic_prefix = $1',
-      [prefix],
-    );
+    const [{ max }] = await db.query<[{ max: string }]>('SELECT max(id)::text AS max FROM audit.event_log');
     const settings = app.get<MessagingSettings>(MESSAGING_SETTINGS);
     await app.close();
     const admin = new TopicAdminService(settings);
@@ -250,10 +247,10 @@ describe('audit log and admin API (monolith, real Kafka and PostgreSQL)', () => 
     // Records written before the restart came again; none became a second row.
     const again: unknown[] = await db.query(
       `SELECT n.id FROM audit.event_log n
-       WHERE n.topic_prefix = $1 AND n.id > $2 AND EXISTS (
-         SELECT 1 FROM audit.event_log o WHERE o.topic_prefix = $1 AND o.id <= $2
+       WHERE n.id > $1 AND EXISTS (
+         SELECT 1 FROM audit.event_log o WHERE o.id <= $1
            AND o.topic = n.topic AND o.partition = n.partition AND o."offset" = n."offset")`,
-      [prefix, max],
+      [max],
     );
     expect(again).toEqual([]);
     expect((await counts()).every((r) => r.n === 1)).toBe(true);
@@ -525,8 +522,8 @@ describe('audit log and admin API (monolith, real Kafka and PostgreSQL)', () => 
     const tenant = customer.accountId;
     await tapCaughtUp();
     const expected: { id: string }[] = await db.query(
-      `SELECT l.id::text AS id FROM audit.event_log l WHERE l.topic_prefix = $1 AND l.tenant_id = $2 ORDER BY l.id DESC`,
-      [prefix, tenant],
+      `SELECT l.id::text AS id FROM audit.event_log l WHERE l.tenant_id = $1 ORDER BY l.id DESC`,
+      [tenant],
     );
     expect(expected.length).toBeGreaterThan(40);
     const pageAfter = (cursor: string | null) =>
@@ -670,8 +667,7 @@ describe('audit log and admin API (monolith, real Kafka and PostgreSQL)', () => 
       key: string;
     }[] = await db.query(
       `SELECT type, payload::text AS payload, headers::text AS headers, raw_value, coalesce(record_key, '') AS key
-         FROM audit.event_log WHERE topic_prefix = $1`,
-      [prefix],
+         FROM audit.event_log`,
     );
     expect(rows.map((r) => r.type)).toEqual(
       expect.arrayContaining(['provisioning.completed', 'notification.requested', 'account.created']),

@@ -84,8 +84,8 @@ describe('bulk DLQ redrive (monolith, real Kafka and PostgreSQL)', () => {
   const lettersOf = async (eventIds: string[], genuine: string[] = eventIds): Promise<Letter[]> => {
     await waitFor(async () => {
       const logged: unknown[] = await db.query(
-        'SELECT DISTINCT event_id FROM audit.event_log WHERE topic_prefix = $1 AND topic = $2 AND event_id = ANY($3)',
-        [prefix, topic, genuine],
+        'SELECT DISTINCT event_id FROM audit.event_log WHERE topic = $1 AND event_id = ANY($2)',
+        [topic, genuine],
       );
       return logged.length === genuine.length ? true : undefined;
     }, 'the original void requests in the log');
@@ -167,8 +167,8 @@ describe('bulk DLQ redrive (monolith, real Kafka and PostgreSQL)', () => {
     const [forgedLetter, invalidLetter] = letters.slice(3);
     const ids = letters.map((l) => l.id);
     const [original] = await db.query<{ id: string }[]>(
-      'SELECT id::text AS id FROM audit.event_log WHERE topic_prefix = $1 AND topic = $2 AND event_id = $3',
-      [prefix, topic, genuine[0]],
+      'SELECT id::text AS id FROM audit.event_log WHERE topic = $1 AND event_id = $2',
+      [topic, genuine[0]],
     );
 
     const dry = await run({ selection: { type: TYPE, ids: [...ids, original?.id] } });
@@ -268,8 +268,8 @@ describe('bulk DLQ redrive (monolith, real Kafka and PostgreSQL)', () => {
     const again = await waitFor(async () => {
       const rows: { event_id: string; dlq_consumer_group: string; dlq_error: string }[] = await db.query(
         `SELECT event_id, dlq_consumer_group, dlq_error FROM audit.event_log
-         WHERE topic_prefix = $1 AND topic = $2 AND redrive_count = 1 AND event_id = ANY($3)`,
-        [prefix, `${topic}.dlq`, genuine],
+         WHERE topic = $1 AND redrive_count = 1 AND event_id = ANY($2)`,
+        [`${topic}.dlq`, genuine],
       );
       return rows.length === genuine.length ? rows : undefined;
     }, 'billing parking the redriven copies again');

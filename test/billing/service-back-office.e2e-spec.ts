@@ -164,16 +164,8 @@ describe('service back office (monolith, real Kafka and PostgreSQL, a test clock
 
   const subscriptionRow = async (serviceId: string) =>
     (
-      await db.query<
-        {
-          id: string;
-          status: string;
-          suspend_reason: string | null;
-          command_seq: number;
-          topic_prefix: string;
-        }[]
-      >(
-        `SELECT id, status, suspend_reason, command_seq, topic_prefix FROM billing.subscription
+      await db.query<{ id: string; status: string; suspend_reason: string | null; command_seq: number }[]>(
+        `SELECT id, status, suspend_reason, command_seq FROM billing.subscription
          WHERE service_id = $1`,
         [serviceId],
       )
@@ -190,8 +182,8 @@ describe('service back office (monolith, real Kafka and PostgreSQL, a test clock
         { version: number; occurred_at: Date; tenant_id: string; payload: Record<string, unknown> }[]
       >(
         `SELECT version, occurred_at, tenant_id, payload FROM audit.event_log
-         WHERE topic_prefix = $1 AND type = $2 AND event_id = $3`,
-        [prefix, type, eventId],
+         WHERE type = $1 AND event_id = $2`,
+        [type, eventId],
       );
       return rows[0];
     }, `${type} ${eventId} in the audit log`);
@@ -481,8 +473,8 @@ describe('service back office (monolith, real Kafka and PostgreSQL, a test clock
     // Only these two run through the weeks below; the suite's other subscriptions stop where they are.
     await db.query(
       `UPDATE billing.subscription_timer SET status = 'cancelled', outcome = 'test_over'
-       WHERE topic_prefix = $1 AND status = 'pending' AND subscription_id <> ALL($2::uuid[])`,
-      [prefix, [s1, s2]],
+       WHERE status = 'pending' AND subscription_id <> ALL($1::uuid[])`,
+      [[s1, s2]],
     );
     await accepted(c2.serviceId, 'suspend', 'Locked before the renewal');
     await serviceReaches(c2.serviceId, 'suspended');

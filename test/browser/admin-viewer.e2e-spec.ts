@@ -17,6 +17,7 @@ import { useConsoleHarness } from '../support/console-harness.js';
 import { sendUnissuedVoids } from '../support/dead-letters.js';
 import { committedPast } from '../support/consumers.js';
 import { closeIsolatedApp, uniquePrefix } from '../support/isolation.js';
+import { cloneTestDatabase } from '../setup/test-database.js';
 import { freePort, waitFor } from '../support/processes.js';
 import { Storefront } from '../support/storefront.js';
 
@@ -725,8 +726,10 @@ describe('admin viewer in headless Chromium (monolith, real Kafka and PostgreSQL
     const dir = mkdtempSync(join(tmpdir(), 'platforma-viewer-mail-'));
     const port = await freePort();
     const catcher = await startDevMailCatcher({ port, dir });
+    // Its own database too: the viewer's app would otherwise deliver (or fail) this app's mail.
     const mailApp = await createPlatformApp(MONOLITH, {
       ...process.env,
+      DATABASE_URL: cloneTestDatabase(),
       KAFKA_TOPIC_PREFIX: mailPrefix,
       KAFKA_TOPIC_PARTITIONS: '1',
       SMTP_URL: `smtp://127.0.0.1:${port}`,

@@ -95,7 +95,6 @@ interface NotificationRow {
   failure_reason: string | null;
   last_error: string | null;
   provider_message_id: string | null;
-  topic_prefix: string;
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -194,7 +193,7 @@ describe('notifications (monolith, real Kafka, PostgreSQL and SMTP)', () => {
 
   async function row(id: string): Promise<NotificationRow | undefined> {
     const rows: NotificationRow[] = await db.query(
-      `SELECT status, attempts, failure_reason, last_error, provider_message_id, topic_prefix
+      `SELECT status, attempts, failure_reason, last_error, provider_message_id
        FROM notifications.notification WHERE id = $1`,
       [id],
     );
@@ -244,7 +243,6 @@ describe('notifications (monolith, real Kafka, PostgreSQL and SMTP)', () => {
       failure_reason: null,
       last_error: null,
       provider_message_id: messageId,
-      topic_prefix: prefix,
     });
   });
 

@@ -13,7 +13,7 @@ import {
 } from '@app/messaging';
 import { createPlatformApp } from '@app/platform';
 import { MONOLITH } from '../../src/app.module.js';
-import { closeIsolatedApp, uniquePrefix } from '../support/isolation.js';
+import { closeIsolatedApp, uniquePrefix, useOwnDatabase } from '../support/isolation.js';
 import { waitFor } from '../support/processes.js';
 import { Storefront } from '../support/storefront.js';
 
@@ -575,7 +575,7 @@ describe('provisioning builds across a restart', () => {
   let db: DataSource;
 
   beforeAll(async () => {
-    db = new DataSource({ type: 'postgres', url: process.env.DATABASE_URL });
+    db = new DataSource({ type: 'postgres', url: useOwnDatabase() });
     await db.initialize();
   });
 

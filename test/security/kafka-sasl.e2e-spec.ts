@@ -179,7 +179,7 @@ describe('Kafka SASL_SSL with per-app SCRAM users and ACLs (deploy/kafka-securit
       async () => {
         const rows: unknown[] = await db.query(
           `SELECT 1 FROM notifications.inbox WHERE starts_with(topic, $1) AND event_id = ANY($2::uuid[])
-           UNION ALL SELECT 1 FROM audit.event_log WHERE topic_prefix = $1 AND event_id = $3`,
+           UNION ALL SELECT 1 FROM audit.event_log WHERE event_id = $3`,
           [prefix, mailRequests, completed],
         );
         return rows.length === mailRequests.length + 1 ? true : undefined;
@@ -198,7 +198,7 @@ describe('Kafka SASL_SSL with per-app SCRAM users and ACLs (deploy/kafka-securit
       const [row] = await db.query<{ n: string }[]>(
         `SELECT (SELECT count(*) FROM "${name}".outbox WHERE starts_with(topic, $1) AND published_at IS NOT NULL)
               + (SELECT count(*) FROM "${name}".inbox WHERE starts_with(topic, $1) AND consumer_group = $2)
-              + (SELECT count(*) FROM audit.event_log WHERE topic_prefix = $1 AND $3) AS n`,
+              + (SELECT count(*) FROM audit.event_log WHERE $3) AS n`,
         [prefix, `platforma.${name}`, name === 'audit'],
       );
       work[name] = Number(row?.n) > 0;

@@ -10,7 +10,7 @@ import { getCACertificates, setDefaultCACertificates } from 'node:tls';
 import { DataSource } from 'typeorm';
 import { createPlatformApp } from '@app/platform';
 import { MONOLITH } from '../../src/app.module.js';
-import { closeIsolatedApp, uniquePrefix } from '../support/isolation.js';
+import { closeIsolatedApp, uniquePrefix, useOwnDatabase } from '../support/isolation.js';
 import { waitFor } from '../support/processes.js';
 import { planKnown, Storefront } from '../support/storefront.js';
 import { DnsServer } from './dns-server.js';
@@ -287,6 +287,7 @@ describe('customer webhooks with WEBHOOK_ALLOW_INSECURE_URLS=true (development: 
   let booted: Awaited<ReturnType<typeof bootApp>>;
 
   beforeAll(async () => {
+    useOwnDatabase();
     await dns.start();
     booted = await bootApp(prefix, dns, true);
   });

@@ -3,6 +3,17 @@ import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SOURCE_MODULES } from '@app/contracts';
 import { TopicAdminService } from '@app/messaging';
+import { cloneTestDatabase } from '../setup/test-database.js';
+
+/**
+ * A database of its own for what follows in this file (apps started afterwards and DATABASE_URL readers): for a
+ * describe block after another one in the same file, whose app would otherwise pick up the jobs, mails and webhook
+ * deliveries the earlier block's app left pending. Each file already has its own (test/setup/test-env.ts).
+ */
+export function useOwnDatabase(): string {
+  process.env.DATABASE_URL = cloneTestDatabase();
+  return process.env.DATABASE_URL;
+}
 
 /** A topic/group prefix of its own per suite, so suites share the broker without sharing state. */
 export function uniquePrefix(suite: string): string {

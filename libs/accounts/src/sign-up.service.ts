@@ -125,7 +125,6 @@ export class SignUpService {
             status: 'active',
             createdAt: now,
             updatedAt: now,
-            topicPrefix: this.outbox.topicPrefix,
           },
           { id: userId, accountId, email: signUp.email, role: 'customer', createdAt: now },
           {

@@ -18,14 +18,8 @@ export class AdminActionRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Records the action in the caller's transaction: it commits with the act it records. */
-  async record(
-    manager: EntityManager,
-    prefix: string,
-    principal: Principal,
-    action: NewAdminAction,
-  ): Promise<AdminAction> {
+  async record(manager: EntityManager, principal: Principal, action: NewAdminAction): Promise<AdminAction> {
     const row = manager.create(AdminAction, {
-      topicPrefix: prefix,
       actorUserId: principal.userId,
       actorTenantId: principal.tenantId,
       actorRole: principal.role,
@@ -38,13 +32,13 @@ export class AdminActionRepository {
    * Records the action in a commit of its own: for an act with no transaction of audit's to join (an offset reset,
    * a refusal, a batch's summary).
    */
-  recordAlone(prefix: string, principal: Principal, action: NewAdminAction): Promise<AdminAction> {
-    return this.record(this.dataSource.manager, prefix, principal, action);
+  recordAlone(principal: Principal, action: NewAdminAction): Promise<AdminAction> {
+    return this.record(this.dataSource.manager, principal, action);
   }
 
-  list(prefix: string, limit: number, before?: string): Promise<AdminAction[]> {
+  list(limit: number, before?: string): Promise<AdminAction[]> {
     return this.dataSource.manager.find(AdminAction, {
-      where: { topicPrefix: prefix, ...(before ? { id: LessThan(before) } : {}) },
+      where: before ? { id: LessThan(before) } : {},
       order: { id: 'DESC' },
       take: limit,
     });
@@ -59,12 +53,12 @@ export class AdminActionRepository {
   }
 
   /** Actions on these log rows, oldest first. */
-  onRecords(prefix: string, recordIds: string[]): Promise<AdminAction[]> {
+  onRecords(recordIds: string[]): Promise<AdminAction[]> {
     if (recordIds.length === 0) {
       return Promise.resolve([]);
     }
     return this.dataSource.manager.find(AdminAction, {
-      where: { topicPrefix: prefix, targetRecordId: In(recordIds) },
+      where: { targetRecordId: In(recordIds) },
       order: { id: 'ASC' },
     });
   }

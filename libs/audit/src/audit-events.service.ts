@@ -10,7 +10,7 @@ import type { SearchEventsQuery } from './dto/search-events.query.js';
 import { EventLogRepository, type EventFilter, type EventSearch } from './event-log.repository.js';
 import { containments, payloadId } from './payload-search.js';
 
-/** Reading the log and the operators' trail; every read is limited to this environment's topics. */
+/** Reading the log and the operators' trail. */
 @Injectable()
 export class AuditEventsService {
   constructor(
@@ -30,7 +30,7 @@ export class AuditEventsService {
 
   async list(query: ListEventsQuery): Promise<Page<AuditEventView>> {
     const limit = query.limit ?? DEFAULT_LIMIT;
-    const rows = await this.log.list(this.prefix, this.filterOf(query), limit + 1, query.cursor);
+    const rows = await this.log.list(this.filterOf(query), limit + 1, query.cursor);
     return pageOf(rows, limit, toEventView);
   }
 
@@ -48,7 +48,7 @@ export class AuditEventsService {
           ? undefined
           : containments(query.path, query.value),
     };
-    const rows = await this.log.search(this.prefix, search, limit + 1, query.cursor);
+    const rows = await this.log.search(search, limit + 1, query.cursor);
     return pageOf(rows, limit, toEventView);
   }
 
@@ -78,7 +78,7 @@ export class AuditEventsService {
   }
 
   async byEventId(eventId: string): Promise<EventRecords> {
-    const rows = await this.log.byEventId(this.prefix, eventId);
+    const rows = await this.log.byEventId(eventId);
     if (rows.length === 0) {
       throw new AuditException(AuditErrorCode.EventNotFound);
     }
@@ -87,7 +87,7 @@ export class AuditEventsService {
 
   async listActions(query: AuditPageQuery): Promise<Page<AdminActionView>> {
     const limit = query.limit ?? DEFAULT_LIMIT;
-    const rows = await this.actions.list(this.prefix, limit + 1, query.cursor);
+    const rows = await this.actions.list(limit + 1, query.cursor);
     return pageOf(rows, limit, toActionView);
   }
 }

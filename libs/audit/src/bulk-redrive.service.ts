@@ -51,7 +51,7 @@ export class BulkRedriveService {
   async redrive(principal: Principal, dto: BulkRedriveDto): Promise<BulkRedriveResult> {
     const selection = selectionOf(dto.selection);
     const limit = dto.limit ?? BULK_REDRIVE_CAP;
-    const rows = await this.log.selectDeadLetters(this.redrives.prefix, selection, limit + 1, dto.cursor);
+    const rows = await this.log.selectDeadLetters(selection, limit + 1, dto.cursor);
     const page = rows.slice(0, limit);
     const nextCursor = rows.length > limit ? (page.at(-1)?.id ?? null) : null;
     const result: BulkRedriveResult = {
@@ -84,7 +84,7 @@ export class BulkRedriveService {
     if (batch === undefined) {
       return result;
     }
-    const recorded = await this.actions.recordAlone(this.redrives.prefix, principal, {
+    const recorded = await this.actions.recordAlone(principal, {
       action: 'dlq.redrive_batch',
       result: result.redriven.length > 0 ? 'accepted' : 'refused',
       reason: dto.reason,

@@ -96,7 +96,7 @@ export class ConsumerGroupsService {
     } catch (error) {
       if (error instanceof GroupActiveError) {
         if (!dryRun) {
-          await this.actions.recordAlone(this.prefix, principal, {
+          await this.actions.recordAlone(principal, {
             ...action,
             result: 'refused',
             detail: error.message,
@@ -119,7 +119,7 @@ export class ConsumerGroupsService {
       const moved = moves
         .filter((m) => m.targetOffset !== m.committedOffset)
         .map((m) => `${m.topic}/${m.partition}: ${m.committedOffset ?? 'none'} → ${m.targetOffset}`);
-      const recorded = await this.actions.recordAlone(this.prefix, principal, {
+      const recorded = await this.actions.recordAlone(principal, {
         ...action,
         result: 'accepted',
         detail:

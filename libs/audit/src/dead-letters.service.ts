@@ -30,7 +30,7 @@ export class DeadLettersService {
       query.topic === undefined || query.topic.startsWith(this.prefix)
         ? query.topic
         : this.prefix + query.topic;
-    const rows = await this.log.deadLetters(this.prefix, limit + 1, topic, query.cursor);
+    const rows = await this.log.deadLetters(limit + 1, topic, query.cursor);
     return pageOf(rows, limit, (row) => ({ ...toEventView(row), redriven: row.redriven }));
   }
 
@@ -39,7 +39,7 @@ export class DeadLettersService {
    * admin trail with its reason.
    */
   async redrive(principal: Principal, id: string, reason: string): Promise<RedriveAccepted> {
-    const letter = /^[1-9]\d{0,17}$/.test(id) ? await this.log.byId(this.prefix, id) : null;
+    const letter = /^[1-9]\d{0,17}$/.test(id) ? await this.log.byId(id) : null;
     if (!letter) {
       throw new AuditException(AuditErrorCode.RecordNotFound);
     }
@@ -50,7 +50,7 @@ export class DeadLettersService {
     const sent = checked.ok ? await this.redrives.send(principal, checked, reason) : checked;
     if (!sent.ok) {
       const action = { ...this.redrives.actionOn(letter, reason), result: 'refused' as const };
-      await this.actions.recordAlone(this.prefix, principal, { ...action, detail: sent.detail });
+      await this.actions.recordAlone(principal, { ...action, detail: sent.detail });
       throw new AuditException(sent.code, sent.detail);
     }
     return { redrivenTo: sent.target, actionId: sent.actionId };

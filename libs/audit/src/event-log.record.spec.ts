@@ -35,7 +35,6 @@ describe(toLogRow.name, () => {
   it('lifts the envelope headers into columns and keeps the JSON payload', () => {
     const row = toLogRow(tapped(), PREFIX);
     expect(row).toMatchObject({
-      topicPrefix: PREFIX,
       eventId: envelope.id,
       type: 'order.created',
       version: 2,

@@ -2,7 +2,6 @@ import { DLQ_HEADER, EVENT_HEADER, type TappedRecord } from '@app/messaging';
 
 /** A row of audit.event_log before the database gave it an id and a recorded_at. */
 export interface NewLogRow {
-  topicPrefix: string;
   eventId: string | null;
   type: string;
   version: number | null;
@@ -115,7 +114,6 @@ export function toLogRow(record: TappedRecord, topicPrefix: string, now = new Da
   const recordTimestamp = instant(record.timestamp);
   const dlq = (name: string): string | undefined => (isDeadLetter ? (headers[name] ?? undefined) : undefined);
   return {
-    topicPrefix,
     eventId: h(EVENT_HEADER.id),
     type: h(EVENT_HEADER.type) ?? typeOfTopic(record.topic, topicPrefix),
     version: int(headers[EVENT_HEADER.version]),

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
+import type { DataSource, SelectQueryBuilder } from 'typeorm';
 import { EventLogEntry } from './entities/event-log-entry.entity.js';
 import { degradedRow, type NewLogRow, storable } from './event-log.record.js';
 
@@ -35,7 +35,6 @@ export interface DeadLetterSelection {
 }
 
 const COLUMNS = [
-  'topic_prefix',
   'event_id',
   'type',
   'version',
@@ -67,7 +66,6 @@ const COLUMNS = [
 ];
 
 const values = (r: NewLogRow): unknown[] => [
-  r.topicPrefix,
   r.eventId,
   r.type,
   r.version,
@@ -98,7 +96,7 @@ const values = (r: NewLogRow): unknown[] => [
   r.ingestError,
 ];
 
-/** Rows per INSERT statement: 29 parameters each, well under PostgreSQL's 65535. */
+/** Rows per INSERT statement: 28 parameters each, well under PostgreSQL's 65535. */
 const ROWS_PER_STATEMENT = 500;
 
 const isDataException = (error: unknown): boolean => {
@@ -169,13 +167,13 @@ export class EventLogRepository {
     return inserted.length;
   }
 
-  private scoped(manager: EntityManager, prefix: string) {
-    return manager.createQueryBuilder(EventLogEntry, 'e').where('e.topicPrefix = :prefix', { prefix });
+  private entries(): SelectQueryBuilder<EventLogEntry> {
+    return this.dataSource.manager.createQueryBuilder(EventLogEntry, 'e');
   }
 
   /** Newest first; `before` is the id of the last row of the previous page. */
-  list(prefix: string, filter: EventFilter, limit: number, before?: string): Promise<EventLogEntry[]> {
-    const q = this.filtered(this.scoped(this.dataSource.manager, prefix), filter);
+  list(filter: EventFilter, limit: number, before?: string): Promise<EventLogEntry[]> {
+    const q = this.filtered(this.entries(), filter);
     if (before) {
       q.andWhere('e.id < :before', { before });
     }
@@ -187,18 +185,13 @@ export class EventLogRepository {
    * (occurred_at, id), which event_log_occurred_id_idx holds in order: rows logged while an operator pages (late
    * records with an older time included) can neither repeat a row nor shift one out of the pages.
    */
-  search(prefix: string, search: EventSearch, limit: number, before?: string): Promise<EventLogEntry[]> {
-    return this.searchQuery(prefix, search, limit, before).getMany();
+  search(search: EventSearch, limit: number, before?: string): Promise<EventLogEntry[]> {
+    return this.searchQuery(search, limit, before).getMany();
   }
 
   /** The statement search() runs; its tests read its plan. */
-  searchQuery(
-    prefix: string,
-    search: EventSearch,
-    limit: number,
-    before?: string,
-  ): SelectQueryBuilder<EventLogEntry> {
-    const q = this.filtered(this.scoped(this.dataSource.manager, prefix), search);
+  searchQuery(search: EventSearch, limit: number, before?: string): SelectQueryBuilder<EventLogEntry> {
+    const q = this.filtered(this.entries(), search);
     if (search.payloadId !== undefined) {
       // The very expression of event_log_payload_ids_idx, or the index does not apply.
       q.andWhere('audit.payload_ids(e.payload) @> ARRAY[CAST(:payloadId AS text)]', {
@@ -214,8 +207,7 @@ export class EventLogRepository {
     }
     if (before) {
       q.andWhere(
-        `(e.occurred_at, e.id) < (SELECT c.occurred_at, c.id FROM audit.event_log c
-           WHERE c.topic_prefix = :prefix AND c.id = :before)`,
+        '(e.occurred_at, e.id) < (SELECT c.occurred_at, c.id FROM audit.event_log c WHERE c.id = :before)',
         { before },
       );
     }
@@ -250,25 +242,25 @@ export class EventLogRepository {
     return q;
   }
 
-  byEventId(prefix: string, eventId: string): Promise<EventLogEntry[]> {
+  byEventId(eventId: string): Promise<EventLogEntry[]> {
     // Stored ids had their NUL characters replaced (PostgreSQL text holds none): look them up the same way.
-    return this.scoped(this.dataSource.manager, prefix)
-      .andWhere('e.eventId = :eventId', { eventId: storable(eventId) })
+    return this.entries()
+      .where('e.eventId = :eventId', { eventId: storable(eventId) })
       .orderBy('e.id', 'ASC')
       .getMany();
   }
 
-  byId(prefix: string, id: string): Promise<EventLogEntry | null> {
-    return this.scoped(this.dataSource.manager, prefix).andWhere('e.id = :id', { id }).getOne();
+  byId(id: string): Promise<EventLogEntry | null> {
+    return this.entries().where('e.id = :id', { id }).getOne();
   }
 
   /**
    * Whether `topic` carried this dead letter's event as it is: a DLQ is written by every consumer of its topic, the
    * topic itself only by the event's producer, so only a record seen there is the producer's.
    */
-  carried(prefix: string, topic: string, letter: EventLogEntry): Promise<boolean> {
-    return this.scoped(this.dataSource.manager, prefix)
-      .andWhere('e.topic = :topic AND NOT e.isDeadLetter', { topic })
+  carried(topic: string, letter: EventLogEntry): Promise<boolean> {
+    return this.entries()
+      .where('e.topic = :topic AND NOT e.isDeadLetter', { topic })
       .andWhere('e.eventId = :eventId AND e.type = :type', { eventId: letter.eventId, type: letter.type })
       .andWhere('e.source IS NOT DISTINCT FROM :source', { source: letter.source })
       .andWhere('e.subject IS NOT DISTINCT FROM :subject', { subject: letter.subject })
@@ -287,21 +279,20 @@ export class EventLogRepository {
    * An order's records: those naming it (data.orderId) and every record sharing the correlation id of its
    * order.created, i.e. everything its saga caused, also events that do not name the order.
    */
-  forOrder(prefix: string, orderId: string): Promise<EventLogEntry[]> {
-    return this.scoped(this.dataSource.manager, prefix)
-      .andWhere(
+  forOrder(orderId: string): Promise<EventLogEntry[]> {
+    return this.entries()
+      .where(
         `(e.orderId = :orderId OR e.correlationId IN (
            SELECT c.correlation_id FROM audit.event_log c
-           WHERE c.topic_prefix = :prefix AND c.order_id = :orderId AND c.type = 'order.created'
-             AND c.correlation_id IS NOT NULL))`,
+           WHERE c.order_id = :orderId AND c.type = 'order.created' AND c.correlation_id IS NOT NULL))`,
         { orderId },
       )
       .orderBy('e.id', 'ASC')
       .getMany();
   }
 
-  deadLetters(prefix: string, limit: number, topic?: string, before?: string): Promise<DeadLetterRow[]> {
-    const q = this.scoped(this.dataSource.manager, prefix).andWhere('e.isDeadLetter');
+  deadLetters(limit: number, topic?: string, before?: string): Promise<DeadLetterRow[]> {
+    const q = this.entries().where('e.isDeadLetter');
     if (topic !== undefined) {
       q.andWhere('e.topic = :topic', { topic });
     }
@@ -312,13 +303,8 @@ export class EventLogRepository {
   }
 
   /** The dead letters a bulk redrive selected, oldest first; `after` is the id of the last row of the previous page. */
-  selectDeadLetters(
-    prefix: string,
-    selection: DeadLetterSelection,
-    limit: number,
-    after?: string,
-  ): Promise<DeadLetterRow[]> {
-    const q = this.scoped(this.dataSource.manager, prefix).andWhere('e.isDeadLetter');
+  selectDeadLetters(selection: DeadLetterSelection, limit: number, after?: string): Promise<DeadLetterRow[]> {
+    const q = this.entries().where('e.isDeadLetter');
     const { type, error, from, to, ids } = selection;
     if (type !== undefined) {
       q.andWhere('e.type = :type', { type });

@@ -1,6 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { EventData } from '@app/contracts';
-import { type EventContext, MESSAGING_SETTINGS, type MessagingSettings } from '@app/messaging';
+import type { EventContext } from '@app/messaging';
 import { PLATFORM_TENANT_ID } from '@app/platform';
 import { AdminActionRepository } from './admin-action.repository.js';
 import type { AdminActionType } from './entities/admin-action.entity.js';
@@ -77,15 +77,11 @@ function commandOf(type: OperatorCommandType, data: EventData<OperatorCommandTyp
  */
 @Injectable()
 export class OperatorTrailService {
-  constructor(
-    @Inject(MESSAGING_SETTINGS) private readonly settings: MessagingSettings,
-    private readonly actions: AdminActionRepository,
-  ) {}
+  constructor(private readonly actions: AdminActionRepository) {}
 
   async sagaActed(ctx: EventContext, data: EventData<'saga.operator_action'>): Promise<void> {
     await this.actions.record(
       ctx.manager,
-      this.settings.topicPrefix,
       { userId: data.actor, tenantId: data.actorTenantId, role: 'admin' },
       {
         action: `saga.${data.action}`,
@@ -110,7 +106,6 @@ export class OperatorTrailService {
     await ctx.begin();
     await this.actions.record(
       ctx.manager,
-      this.settings.topicPrefix,
       { userId: command.operator, tenantId: PLATFORM_TENANT_ID, role: 'admin' },
       {
         action: OPERATOR_COMMANDS[type],

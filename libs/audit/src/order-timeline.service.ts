@@ -1,5 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { MESSAGING_SETTINGS, type MessagingSettings } from '@app/messaging';
+import { Injectable } from '@nestjs/common';
 import { AdminActionRepository } from './admin-action.repository.js';
 import type { OrderTimeline } from './admin-api.view.js';
 import { AuditErrorCode, AuditException } from './audit.exception.js';
@@ -11,21 +10,16 @@ import { orderTimeline } from './order-timeline.js';
 @Injectable()
 export class OrderTimelineService {
   constructor(
-    @Inject(MESSAGING_SETTINGS) private readonly settings: MessagingSettings,
     private readonly log: EventLogRepository,
     private readonly actions: AdminActionRepository,
   ) {}
 
   async timeline(orderId: string): Promise<OrderTimeline> {
-    const prefix = this.settings.topicPrefix;
-    const rows = await this.log.forOrder(prefix, orderId);
+    const rows = await this.log.forOrder(orderId);
     if (rows.length === 0) {
       throw new AuditException(AuditErrorCode.OrderNotLogged);
     }
-    const actions = await this.actions.onRecords(
-      prefix,
-      rows.filter((r) => r.isDeadLetter).map((r) => r.id),
-    );
+    const actions = await this.actions.onRecords(rows.filter((r) => r.isDeadLetter).map((r) => r.id));
     const entries = orderTimeline(rows.map(toEventView), actions.map(toActionView));
     const created = entries.find((e) => e.type === 'order.created' && !e.deadLetter);
     return { orderId, correlationId: created?.correlationId ?? null, entries };

@@ -110,11 +110,6 @@ export class RedriveService {
     private readonly actions: AdminActionRepository,
   ) {}
 
-  /** This environment's topic prefix: the log rows and admin actions it may act on. */
-  get prefix(): string {
-    return this.settings.topicPrefix;
-  }
-
   /** The admin action row of redriving this dead letter, accepted unless changed. */
   actionOn(letter: EventLogEntry, reason: string): NewAdminAction {
     return {
@@ -129,8 +124,8 @@ export class RedriveService {
   }
 
   async check(letter: EventLogEntry, redriven: boolean): Promise<Redrivable | RedriveRefusal> {
-    const checked = checkDeadLetter(letter, redriven, this.prefix, this.schemas);
-    if (checked.ok && !(await this.log.carried(this.prefix, checked.target, letter))) {
+    const checked = checkDeadLetter(letter, redriven, this.settings.topicPrefix, this.schemas);
+    if (checked.ok && !(await this.log.carried(checked.target, letter))) {
       return refused(
         AuditErrorCode.RedriveRefused,
         `${checked.target} never carried this event as the dead letter has it: only what its producer published goes back`,
@@ -155,7 +150,7 @@ export class RedriveService {
       return await this.outbox.transaction(async (uow) => {
         const target = await redriveDeadLetter(uow, dead);
         const detail = `redriven to ${target}${batch === undefined ? '' : ` by batch ${batch}`}`;
-        const recorded = await this.actions.record(uow.manager, this.prefix, principal, {
+        const recorded = await this.actions.record(uow.manager, principal, {
           ...this.actionOn(letter, reason),
           detail,
         });

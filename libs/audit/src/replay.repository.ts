@@ -11,8 +11,8 @@ export class ReplayRepository {
     await manager.insert(Replay, replay);
   }
 
-  find(prefix: string, id: string): Promise<Replay | null> {
-    return this.dataSource.manager.findOneBy(Replay, { id, topicPrefix: prefix });
+  find(id: string): Promise<Replay | null> {
+    return this.dataSource.manager.findOneBy(Replay, { id });
   }
 
   lockPending(manager: EntityManager, id: string): Promise<Replay | null> {

@@ -1,7 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import type { EventData } from '@app/contracts';
-import { MESSAGING_SETTINGS, type MessagingSettings, OutboxService, type Tx } from '@app/messaging';
+import { OutboxService, type Tx } from '@app/messaging';
 import type { Principal } from '@app/platform';
 import { AdminActionRepository } from './admin-action.repository.js';
 import type { ReplayRequested, ReplayView } from './admin-api.view.js';
@@ -17,7 +17,6 @@ import { ReplayRepository } from './replay.repository.js';
 @Injectable()
 export class ReplaysService {
   constructor(
-    @Inject(MESSAGING_SETTINGS) private readonly settings: MessagingSettings,
     private readonly outbox: OutboxService,
     private readonly timelines: OrderTimelineService,
     private readonly replays: ReplayRepository,
@@ -25,7 +24,6 @@ export class ReplaysService {
   ) {}
 
   async request(principal: Principal, orderId: string, reason?: string): Promise<ReplayRequested> {
-    const prefix = this.settings.topicPrefix;
     const { entries } = await this.timelines.timeline(orderId);
     const created = entries.find((e) => e.type === 'order.created' && e.tenantId !== null);
     const tenantId = created?.tenantId ?? entries.find((e) => e.tenantId !== null)?.tenantId;
@@ -39,7 +37,6 @@ export class ReplaysService {
     await this.outbox.transaction(async (tx) => {
       await this.replays.insert(tx.manager, {
         id: replayId,
-        topicPrefix: prefix,
         orderId,
         tenantId,
         status: 'pending',
@@ -50,7 +47,7 @@ export class ReplaysService {
         differences: null,
         matches: null,
       });
-      await this.actions.record(tx.manager, prefix, principal, {
+      await this.actions.record(tx.manager, principal, {
         action: 'order.replay',
         result: 'accepted',
         orderId,
@@ -83,7 +80,7 @@ export class ReplaysService {
   }
 
   async get(replayId: string): Promise<ReplayView> {
-    const replay = await this.replays.find(this.settings.topicPrefix, replayId);
+    const replay = await this.replays.find(replayId);
     if (!replay) {
       throw new AuditException(AuditErrorCode.ReplayNotFound);
     }

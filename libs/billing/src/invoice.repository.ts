@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, LessThan } from 'typeorm';
-import { OutboxService } from '@app/messaging';
 import { Invoice, type InvoiceKind, type InvoiceStatus } from './entities/invoice.entity.js';
 import { InvoiceLine } from './entities/invoice-line.entity.js';
 
@@ -15,10 +14,7 @@ export interface InvoiceFilter {
 /** All database I/O of invoices and their lines; every read of an invoice is scoped by tenant. */
 @Injectable()
 export class InvoiceRepository {
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly outbox: OutboxService,
-  ) {}
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   get manager(): EntityManager {
     return this.dataSource.manager;
@@ -47,9 +43,7 @@ export class InvoiceRepository {
     return next;
   }
 
-  /** Stamped with this environment's topic prefix, whoever issues it (order, renewal or plan change). */
   async insert(manager: EntityManager, invoice: Invoice, lines: InvoiceLine[]): Promise<void> {
-    invoice.topicPrefix = this.outbox.topicPrefix;
     await manager.insert(Invoice, invoice);
     await manager.insert(InvoiceLine, lines);
   }

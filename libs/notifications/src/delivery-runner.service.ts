@@ -1,6 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OutboxService, type Tx } from '@app/messaging';
-import { AppConfig } from '@app/platform';
 import { type Backoff, exponentialBackoffMs } from './backoff.js';
 import type { Notification } from './entities/notification.entity.js';
 import { MailSender, sendFailureOf } from './mail.sender.js';
@@ -26,14 +25,13 @@ export class DeliveryRunnerService {
     private readonly notifications: NotificationRepository,
     private readonly outbox: OutboxService,
     private readonly mail: MailSender,
-    private readonly config: AppConfig,
     private readonly signUpMails: SignUpMailService,
   ) {}
 
   /** Delivers the most overdue notification; false when none is due. */
   runDue(): Promise<boolean> {
     return this.notifications.inTransaction(async (manager) => {
-      const notification = await this.notifications.claimDue(manager, this.config.KAFKA_TOPIC_PREFIX);
+      const notification = await this.notifications.claimDue(manager);
       if (!notification) {
         return false;
       }

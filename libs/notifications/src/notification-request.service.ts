@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EventData } from '@app/contracts';
 import type { EventContext } from '@app/messaging';
-import { AppConfig, Span } from '@app/platform';
+import { Span } from '@app/platform';
 import type { Notification } from './entities/notification.entity.js';
 import { NotificationRepository } from './notification.repository.js';
 import { TemplateError, renderTemplate } from './notification.templates.js';
@@ -18,10 +18,7 @@ type RequestContext = EventContext<'notification.requested'>;
 export class NotificationRequestService {
   private readonly logger = new Logger(NotificationRequestService.name);
 
-  constructor(
-    private readonly notifications: NotificationRepository,
-    private readonly config: AppConfig,
-  ) {}
+  constructor(private readonly notifications: NotificationRepository) {}
 
   @Span('notifications.request')
   async request(ctx: RequestContext, data: Request): Promise<void> {
@@ -31,7 +28,6 @@ export class NotificationRequestService {
       id: data.notificationId,
       tenantId: ctx.tenantId,
       accountId: data.accountId,
-      topicPrefix: this.config.KAFKA_TOPIC_PREFIX,
       template: data.template,
       channel: data.channel,
       recipient: data.recipient,

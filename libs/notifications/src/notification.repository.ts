@@ -27,16 +27,15 @@ export class NotificationRepository {
   }
 
   /**
-   * Claims the most overdue pending notification of this environment, skipping rows another poller holds: the lock
-   * lasts until the delivery's transaction ends, so one row is sent by one process at a time.
+   * Claims the most overdue pending notification, skipping rows another poller holds: the lock lasts until the
+   * delivery's transaction ends, so one row is sent by one process at a time.
    */
-  async claimDue(manager: EntityManager, topicPrefix: string): Promise<Notification | null> {
+  async claimDue(manager: EntityManager): Promise<Notification | null> {
     const rows: { id: string }[] = await manager.query(
       `SELECT id FROM notifications.notification
-       WHERE status = 'pending' AND topic_prefix = $1 AND next_attempt_at <= clock_timestamp()
+       WHERE status = 'pending' AND next_attempt_at <= clock_timestamp()
        ORDER BY next_attempt_at LIMIT 1
        FOR UPDATE SKIP LOCKED`,
-      [topicPrefix],
     );
     const id = rows[0]?.id;
     return id ? manager.findOneByOrFail(Notification, { id }) : null;

@@ -41,7 +41,6 @@ export class SignUpMailService {
       id: data.signUpId,
       tenantId: ctx.tenantId,
       accountId: data.signUpId,
-      topicPrefix: this.config.KAFKA_TOPIC_PREFIX,
       template: TEMPLATE[data.purpose],
       channel: 'email',
       recipient: data.email,

@@ -90,7 +90,6 @@ export class OrdersService {
         serviceId: null,
         createdAt: now,
         updatedAt: now,
-        topicPrefix: this.outbox.topicPrefix,
       };
       const event = await uow.publish(
         'order.created',

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import type { EventData } from '@app/contracts';
 import { type EventContext, PermanentEventError } from '@app/messaging';
-import { AppConfig, Span } from '@app/platform';
+import { Span } from '@app/platform';
 import { FIRST_STEP } from './build.state.js';
 import type { ServiceRecord } from './entities/service-record.entity.js';
 import { ServiceRepository } from './service.repository.js';
@@ -18,10 +18,7 @@ type RequestContext = EventContext<'provisioning.requested'>;
 export class BuildRequestService {
   private readonly logger = new Logger(BuildRequestService.name);
 
-  constructor(
-    private readonly services: ServiceRepository,
-    private readonly config: AppConfig,
-  ) {}
+  constructor(private readonly services: ServiceRepository) {}
 
   @Span('provisioning.request_build')
   async request(ctx: RequestContext, data: Request): Promise<void> {
@@ -119,7 +116,6 @@ export class BuildRequestService {
       serviceId: service.id,
       tenantId: service.tenantId,
       attempt: service.attempt,
-      topicPrefix: this.config.KAFKA_TOPIC_PREFIX,
       status: 'running',
       step: FIRST_STEP,
       stepAnnounced: false,

@@ -59,7 +59,7 @@ export class BuildRunnerService {
   /** Runs one step of the most overdue job; false when no job is due. */
   runDueJob(): Promise<boolean> {
     return this.services.inTransaction(async (manager) => {
-      const claimed = await this.services.claimDueJob(manager, this.config.KAFKA_TOPIC_PREFIX);
+      const claimed = await this.services.claimDueJob(manager);
       if (!claimed) {
         return false;
       }

@@ -10,7 +10,6 @@ import { ServiceRelease } from './entities/service-release.entity.js';
 
 /** The back office's filter of services across tenants. */
 export interface AdminServiceFilter {
-  topicPrefix: string;
   state?: ServiceState;
   tenantId?: string;
   orderId?: string;
@@ -68,11 +67,11 @@ export class ServiceRepository {
   }
 
   /**
-   * The back office's list, across tenants: services of this environment (whose build ran on its topics), newest
-   * first; `filter.cursor` is the id of the last service of the previous page.
+   * The back office's list, across tenants, newest first; `filter.cursor` is the id of the last service of the
+   * previous page.
    */
   listAcrossTenants(filter: AdminServiceFilter): Promise<ServiceRecord[]> {
-    const query = this.inEnvironment(filter.topicPrefix);
+    const query = this.dataSource.manager.createQueryBuilder(ServiceRecord, 's');
     if (filter.state) {
       query.andWhere('s.state = :state', { state: filter.state });
     }
@@ -91,18 +90,8 @@ export class ServiceRepository {
     return query.orderBy('s.createdAt', 'DESC').addOrderBy('s.id', 'DESC').limit(filter.limit).getMany();
   }
 
-  findInEnvironment(topicPrefix: string, id: string): Promise<ServiceRecord | null> {
-    return this.inEnvironment(topicPrefix).andWhere('s.id = :id', { id }).getOne();
-  }
-
-  /** Test suites share a database, each with its own KAFKA_TOPIC_PREFIX: a service belongs to its builds'. */
-  private inEnvironment(topicPrefix: string) {
-    return this.dataSource.manager
-      .createQueryBuilder(ServiceRecord, 's')
-      .where(
-        `EXISTS (SELECT 1 FROM provisioning.build_job j WHERE j.service_id = s.id AND j.topic_prefix = :topicPrefix)`,
-        { topicPrefix },
-      );
+  find(id: string): Promise<ServiceRecord | null> {
+    return this.dataSource.manager.findOneBy(ServiceRecord, { id });
   }
 
   async insertService(manager: EntityManager, service: ServiceRecord): Promise<void> {
@@ -120,19 +109,15 @@ export class ServiceRepository {
   }
 
   /**
-   * Claims the most overdue running job of this environment together with its service, skipping rows another
-   * poller (or a release in progress) holds: the lock lasts until the step's transaction ends.
+   * Claims the most overdue running job together with its service, skipping rows another poller (or a release in
+   * progress) holds: the lock lasts until the step's transaction ends.
    */
-  async claimDueJob(
-    manager: EntityManager,
-    topicPrefix: string,
-  ): Promise<{ job: BuildJob; service: ServiceRecord } | null> {
+  async claimDueJob(manager: EntityManager): Promise<{ job: BuildJob; service: ServiceRecord } | null> {
     const rows: { id: string }[] = await manager.query(
       `SELECT j.id FROM provisioning.build_job j JOIN provisioning.service s ON s.id = j.service_id
-       WHERE j.status = 'running' AND j.topic_prefix = $1 AND j.run_after <= clock_timestamp()
+       WHERE j.status = 'running' AND j.run_after <= clock_timestamp()
        ORDER BY j.run_after LIMIT 1
        FOR UPDATE OF j, s SKIP LOCKED`,
-      [topicPrefix],
     );
     const id = rows[0]?.id;
     if (!id) {

@@ -311,7 +311,9 @@ export function formatReport(report: ReconcileReport): string {
 }
 
 export interface ReconcileOptions {
+  /** The environment's database: reconcile reads all of it. */
   databaseUrl: string;
+  /** The environment's topic prefix, naming the topics its orders' order.created and its outbox rows went to. */
   prefix: string;
   /** Rows younger than this are in flight, not stuck. */
   graceSeconds: number;

@@ -69,9 +69,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SAMPLES = 5;
 
 /**
- * Reads one environment (a topic prefix) across every domain's tables and the audit event log, looking for lost or
- * duplicated events and effects, stuck sagas and orders whose status disagrees with their saga or events; and, when
- * asked, what the hypervisor nodes hold against provisioning's services. Read-only.
+ * Reads one environment's database, every domain's tables and the audit event log, looking for lost or duplicated
+ * events and effects, stuck sagas and orders whose status disagrees with their saga or events; and, when asked, what
+ * the hypervisor nodes hold against provisioning's services. The topic prefix picks the environment's topics: its
+ * orders are those whose order.created went to its topic, its outbox rows those bound for its topics. Read-only.
  */
 export class Reconciler {
   private readonly hypervisors: HypervisorInventory;
@@ -122,7 +123,7 @@ export class Reconciler {
       finding(MONEY_MISSING_CHECK, money.completedWithoutMoney),
       finding(VOIDED_KEPT_CHECK, voidedWithPaymentKept(invoices)),
     );
-    findings.push(await this.stuckSagas(prefix, graceSeconds));
+    findings.push(await this.stuckSagas(graceSeconds));
     findings.push(
       finding(
         DISAGREEMENT_CHECK,
@@ -169,7 +170,7 @@ export class Reconciler {
         WHERE topic = $1::text || 'order.created' AND created_at > now() - $2::float8 * interval '1 hour'
        UNION
        SELECT order_id FROM audit.event_log
-        WHERE topic_prefix = $1 AND topic = $1::text || 'order.created' AND NOT is_dead_letter
+        WHERE topic = $1::text || 'order.created' AND NOT is_dead_letter
           AND occurred_at > now() - $2::float8 * interval '1 hour'`,
       [prefix, sinceHours],
     );
@@ -206,7 +207,7 @@ export class Reconciler {
       (s) =>
         `SELECT '${s}' AS schema, o.event_id::text AS event_id, o.topic,
                 EXISTS (SELECT 1 FROM audit.event_log e
-                         WHERE e.topic_prefix = $1 AND e.event_id = o.event_id::text AND e.topic = o.topic) AS logged
+                         WHERE e.event_id = o.event_id::text AND e.topic = o.topic) AS logged
            FROM "${s}".outbox o
           WHERE o.published_at IS NOT NULL AND starts_with(o.topic, $1)
             AND o.published_at < now() - $2::float8 * interval '1 second'
@@ -256,9 +257,9 @@ export class Reconciler {
     const notifications = await ids(
       `SELECT (variables ->> 'orderId') || ' ' || template || ' (' || count(*) || ' requested)' AS id
          FROM notifications.notification
-        WHERE topic_prefix = $1 AND template = ANY($2::text[]) AND variables ->> 'orderId' = ANY($3::text[])
+        WHERE template = ANY($1::text[]) AND variables ->> 'orderId' = ANY($2::text[])
         GROUP BY variables ->> 'orderId', template HAVING count(*) > 1`,
-      [prefix, ONCE_PER_ORDER_TEMPLATES, orderIds],
+      [ONCE_PER_ORDER_TEMPLATES, orderIds],
     );
     const events = (await this.eventsTwice(prefix, orderIds, ONCE_PER_ORDER_EVENTS, 'orderId')).map(
       (e) => `${e.subject} ${e.type} (${e.count} event ids)`,
@@ -274,7 +275,7 @@ export class Reconciler {
 
   /**
    * Events of these types published for one subject (the payload's `subjectField`) under more than one event id, read
-   * from every outbox and the event log of the environment, limited to the environment's orders.
+   * from every outbox (rows bound for the environment's topics) and the event log, limited to the environment's orders.
    */
   private async eventsTwice(
     prefix: string,
@@ -297,7 +298,7 @@ export class Reconciler {
          UNION
          SELECT ${loggedSubject}, ${loggedOrderId}, type, event_id
            FROM audit.event_log
-          WHERE topic_prefix = $1 AND type = ANY($2::text[]) AND NOT is_dead_letter
+          WHERE type = ANY($2::text[]) AND NOT is_dead_letter
        ) e
        WHERE order_id = ANY($3::text[]) AND subject IS NOT NULL
        GROUP BY subject, type HAVING count(DISTINCT event_id) > 1
@@ -311,18 +312,18 @@ export class Reconciler {
    * Sagas in progress that are neither terminal nor holding a due timer: with no timer and no activity for the grace
    * period they wait for an event no path sends; with a timer overdue by the grace period nothing fires it.
    */
-  async stuckSagas(prefix: string, graceSeconds: number): Promise<Finding> {
+  async stuckSagas(graceSeconds: number): Promise<Finding> {
     const { rows } = await this.db.query<{ row: string }>(
       `SELECT order_id::text || ' ' || status || ' at ' || step ||
               coalesce(', timer ' || timer_kind || ' overdue since ' || to_char(timer_at, 'YYYY-MM-DD"T"HH24:MI:SS'),
                        ', waiting for an event no path sends (no timer)')
               AS row
          FROM saga.instance
-        WHERE topic_prefix = $1 AND status IN ('running', 'compensating')
-          AND ((timer_at IS NULL AND updated_at < now() - $2::float8 * interval '1 second')
-               OR timer_at < now() - $2::float8 * interval '1 second')
+        WHERE status IN ('running', 'compensating')
+          AND ((timer_at IS NULL AND updated_at < now() - $1::float8 * interval '1 second')
+               OR timer_at < now() - $1::float8 * interval '1 second')
         ORDER BY updated_at`,
-      [prefix, graceSeconds],
+      [graceSeconds],
     );
     return finding(
       STUCK_CHECK,
@@ -349,7 +350,7 @@ export class Reconciler {
           WHERE starts_with(topic, $1) AND headers ->> 'ce_type' = ANY($2::text[])
          UNION
          SELECT order_id, type FROM audit.event_log
-          WHERE topic_prefix = $1 AND type = ANY($2::text[]) AND NOT is_dead_letter AND order_id = ANY($3::text[])`,
+          WHERE type = ANY($2::text[]) AND NOT is_dead_letter AND order_id = ANY($3::text[])`,
         [prefix, TERMINAL_ORDER_EVENTS, orderIds],
       )
     ).rows;

@@ -101,7 +101,6 @@ export class OrderSagaService {
       orderId: order.orderId,
       tenantId: ctx.tenantId,
       correlationId: ctx.envelope.correlationid,
-      topicPrefix: this.outbox.topicPrefix,
       definition: DEFINITION,
       definitionVersion: CURRENT_VERSION,
       status: decision.state.status,
@@ -193,7 +192,7 @@ export class OrderSagaService {
     return this.outbox.transaction(async (uow) => {
       await this.repository.lockOrder(uow.manager, orderId);
       const instance = await this.repository.lockByOrder(uow.manager, orderId);
-      if (!instance || instance.topicPrefix !== this.outbox.topicPrefix) {
+      if (!instance) {
         throw new SagaException(SagaErrorCode.SagaNotFound);
       }
       const env = await this.environment(uow.manager, instance.data.accountId, instance.data.planId);
@@ -243,7 +242,7 @@ export class OrderSagaService {
     const result = await this.outbox.transaction(async (uow) => {
       await this.repository.lockOrder(uow.manager, orderId);
       const instance = await this.repository.lockByOrder(uow.manager, orderId);
-      if (!instance || instance.topicPrefix !== this.outbox.topicPrefix) {
+      if (!instance) {
         throw new SagaException(SagaErrorCode.SagaNotFound);
       }
       if (instance.definitionVersion !== CURRENT_VERSION) {
@@ -352,7 +351,7 @@ export class OrderSagaService {
   async fireDueTimer(): Promise<boolean> {
     let instance: SagaInstance | null = null;
     await this.outbox.transaction(async (uow) => {
-      instance = await this.repository.claimDue(uow.manager, this.outbox.topicPrefix);
+      instance = await this.repository.claimDue(uow.manager);
       if (!instance) {
         return;
       }

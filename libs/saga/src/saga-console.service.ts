@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { OutboxService } from '@app/messaging';
 import { AppConfig } from '@app/platform';
 import type { ListSagasQuery } from './dto/list-sagas.query.js';
 import { SagaErrorCode, SagaException } from './saga.exception.js';
@@ -13,7 +12,6 @@ export class SagaConsoleService {
   constructor(
     private readonly repository: SagaRepository,
     private readonly historyLog: SagaHistoryRepository,
-    private readonly outbox: OutboxService,
     private readonly config: AppConfig,
   ) {}
 
@@ -27,7 +25,6 @@ export class SagaConsoleService {
   async list(query: ListSagasQuery): Promise<{ items: SagaView[]; nextCursor: string | null }> {
     const limit = query.limit ?? 20;
     const rows = await this.repository.list({
-      topicPrefix: this.outbox.topicPrefix,
       ...(query.status ? { status: query.status } : {}),
       ...(query.step ? { step: query.step } : {}),
       ...(query.tenantId ? { tenantId: query.tenantId } : {}),
@@ -44,7 +41,7 @@ export class SagaConsoleService {
   }
 
   async get(orderId: string) {
-    const instance = await this.repository.find(orderId, this.outbox.topicPrefix);
+    const instance = await this.repository.find(orderId);
     if (!instance) {
       throw new SagaException(SagaErrorCode.SagaNotFound);
     }

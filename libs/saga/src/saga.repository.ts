@@ -6,7 +6,6 @@ import { SagaInstance } from './entities/saga-instance.entity.js';
 
 /** The console's filters; stuck compares updated_at with the deadline of the instance's step. */
 export interface SagaFilter {
-  topicPrefix: string;
   status?: SagaStatus;
   step?: string;
   tenantId?: string;
@@ -21,11 +20,9 @@ export interface SagaFilter {
 export class SagaRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** One page of an environment's instances, newest first (ids are UUIDv7). */
+  /** One page of instances, newest first (ids are UUIDv7). */
   list(filter: SagaFilter): Promise<SagaInstance[]> {
-    const query = this.dataSource.manager
-      .createQueryBuilder(SagaInstance, 'i')
-      .where('i.topic_prefix = :topicPrefix', { topicPrefix: filter.topicPrefix });
+    const query = this.dataSource.manager.createQueryBuilder(SagaInstance, 'i');
     if (filter.status) {
       query.andWhere('i.status = :status', { status: filter.status });
     }
@@ -62,8 +59,8 @@ export class SagaRepository {
   }
 
   /** An instance as it stands, without a lock (the console's read). */
-  find(orderId: string, topicPrefix: string): Promise<SagaInstance | null> {
-    return this.dataSource.manager.findOneBy(SagaInstance, { orderId, topicPrefix });
+  find(orderId: string): Promise<SagaInstance | null> {
+    return this.dataSource.manager.findOneBy(SagaInstance, { orderId });
   }
 
   /** The order's instance under its row lock, for a transaction that changes it. */
@@ -80,10 +77,10 @@ export class SagaRepository {
   }
 
   /** Claims one instance whose timer is due; concurrent pollers (several saga apps) skip each other's rows. */
-  async claimDue(manager: EntityManager, topicPrefix: string): Promise<SagaInstance | null> {
+  async claimDue(manager: EntityManager): Promise<SagaInstance | null> {
     return manager
       .createQueryBuilder(SagaInstance, 'i')
-      .where('i.topic_prefix = :topicPrefix AND i.timer_at <= now()', { topicPrefix })
+      .where('i.timer_at <= now()')
       .orderBy('i.timer_at')
       .limit(1)
       .setLock('pessimistic_write')

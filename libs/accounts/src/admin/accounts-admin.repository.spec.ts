@@ -10,7 +10,6 @@ const row: AdminAccountRow = {
   country: 'DE',
   currency: 'EUR',
   status: 'active',
-  topic_prefix: 't.x.',
   suspension_reason: null,
   suspension_note: null,
   suspended_at: null,

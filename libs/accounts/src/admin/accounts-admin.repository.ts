@@ -10,7 +10,6 @@ import type {
 } from './accounts-admin.view.js';
 
 export interface AccountFilter {
-  topicPrefix: string;
   status?: AdminAccountStatus;
   email?: string;
   emailPrefix?: string;
@@ -27,7 +26,6 @@ export interface AdminAccountRow {
   country: string;
   currency: string;
   status: AdminAccountStatus;
-  topic_prefix: string;
   suspension_reason: AdminSuspensionReason | null;
   suspension_note: string | null;
   suspended_at: Date | null;
@@ -45,7 +43,7 @@ export interface Suspension {
   by: string;
 }
 
-const COLUMNS = `a.id, a.kind, a.name, a.email, a.country, a.currency, a.status, a.topic_prefix, a.suspension_reason,
+const COLUMNS = `a.id, a.kind, a.name, a.email, a.country, a.currency, a.status, a.suspension_reason,
   a.suspension_note, a.suspended_at, a.suspended_by, a.created_at, a.updated_at,
   ${keysetTimeSql('a.created_at')} AS "cursorAt"`;
 
@@ -78,15 +76,15 @@ export function toAdminAccountView(row: AdminAccountRow): AdminAccountView {
   };
 }
 
-/** The back office's reads and writes of accounts across tenants, one environment (topic prefix) at a time. */
+/** The back office's reads and writes of accounts across tenants. */
 @Injectable()
 export class AccountsAdminRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** One page newest first, by keyset on (created_at, id): the indexes of migration BackOfficeLists serve each filter. */
   list(filter: AccountFilter): Promise<AdminAccountRow[]> {
-    const where = ['a.topic_prefix = $1'];
-    const params: unknown[] = [filter.topicPrefix];
+    const where: string[] = [];
+    const params: unknown[] = [];
     const param = (value: unknown): string => {
       params.push(value);
       return `$${params.length}`;
@@ -108,8 +106,9 @@ export class AccountsAdminRepository {
         `(a.created_at, a.id) < (${param(filter.after.at)}::timestamptz, ${param(filter.after.id)}::uuid)`,
       );
     }
+    const whereSql = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
     return this.dataSource.manager.query(
-      `SELECT ${COLUMNS} FROM accounts.account a WHERE ${where.join(' AND ')}
+      `SELECT ${COLUMNS} FROM accounts.account a ${whereSql}
         ORDER BY a.created_at DESC, a.id DESC LIMIT ${param(filter.limit)}`,
       params,
     );

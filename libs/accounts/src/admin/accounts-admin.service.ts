@@ -15,9 +15,9 @@ import {
 import type { AdminAccountPage, AdminAccountView } from './accounts-admin.view.js';
 
 /**
- * The back office's accounts: this environment's accounts across tenants, and their suspension. A suspension or a
- * lift names the operator user who made it and why, on the account and in its event (the audit trail); doing it
- * twice is refused (409), so two operators acting at once learn that one of them came second.
+ * The back office's accounts: every account across tenants, and their suspension. A suspension or a lift names the
+ * operator user who made it and why, on the account and in its event (the audit trail); doing it twice is refused
+ * (409), so two operators acting at once learn that one of them came second.
  */
 @Injectable()
 export class AccountsAdminService {
@@ -31,7 +31,6 @@ export class AccountsAdminService {
     const limit = query.limit ?? ADMIN_PAGE_DEFAULT_LIMIT;
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     const rows = await this.accounts.list({
-      topicPrefix: this.outbox.topicPrefix,
       ...(query.status ? { status: query.status } : {}),
       ...(query.email ? { email: query.email } : {}),
       ...(query.emailPrefix ? { emailPrefix: query.emailPrefix } : {}),
@@ -43,7 +42,7 @@ export class AccountsAdminService {
   }
 
   async get(id: string): Promise<AdminAccountView> {
-    return toAdminAccountView(this.ofThisEnvironment(await this.accounts.find(this.dataSource.manager, id)));
+    return toAdminAccountView(this.orNotFound(await this.accounts.find(this.dataSource.manager, id)));
   }
 
   async suspend(id: string, dto: SuspendAccountDto, by: string): Promise<AdminAccountView> {
@@ -53,7 +52,7 @@ export class AccountsAdminService {
       if (account?.kind === 'operator') {
         throw new AccountsException(AccountsErrorCode.OperatorAccount);
       }
-      if (this.ofThisEnvironment(account).status === 'suspended') {
+      if (this.orNotFound(account).status === 'suspended') {
         throw new AccountsException(AccountsErrorCode.AccountAlreadySuspended);
       }
       const note = dto.note?.trim() ? dto.note : null;
@@ -63,13 +62,13 @@ export class AccountsAdminService {
         { accountId: id, reason: dto.reason, ...(note ? { note } : {}), suspendedBy: by },
         { tenantId: id, subject: id },
       );
-      return toAdminAccountView(this.ofThisEnvironment(await this.accounts.find(uow.manager, id)));
+      return toAdminAccountView(this.orNotFound(await this.accounts.find(uow.manager, id)));
     });
   }
 
   async unsuspend(id: string, dto: UnsuspendAccountDto, by: string): Promise<AdminAccountView> {
     return this.outbox.transaction(async (uow) => {
-      const account = this.ofThisEnvironment(await this.accounts.lock(uow.manager, id));
+      const account = this.orNotFound(await this.accounts.lock(uow.manager, id));
       if (account.status !== 'suspended') {
         throw new AccountsException(AccountsErrorCode.AccountNotSuspended);
       }
@@ -79,13 +78,12 @@ export class AccountsAdminService {
         { accountId: id, unsuspendedBy: by, note: dto.note },
         { tenantId: id, subject: id },
       );
-      return toAdminAccountView(this.ofThisEnvironment(await this.accounts.find(uow.manager, id)));
+      return toAdminAccountView(this.orNotFound(await this.accounts.find(uow.manager, id)));
     });
   }
 
-  /** Another environment's account is not this back office's to show or act on: unknown here (404). */
-  private ofThisEnvironment(account: AdminAccountRow | undefined): AdminAccountRow {
-    if (!account || account.topic_prefix !== this.outbox.topicPrefix) {
+  private orNotFound(account: AdminAccountRow | undefined): AdminAccountRow {
+    if (!account) {
       throw new AccountsException(AccountsErrorCode.AccountNotFound);
     }
     return account;

@@ -30,12 +30,8 @@ export class Account {
   @Column('timestamptz', { default: () => 'now()' })
   createdAt!: Date;
 
-  // The back office's columns (admin/accounts-admin.repository.ts reads them): not selected by default, so no
-  // customer-facing answer built from the entity shows the environment or an operator's note.
-
-  /** The environment (KAFKA_TOPIC_PREFIX) whose sign-up opened the account; '' for the operator's own. */
-  @Column('text', { default: '', select: false })
-  topicPrefix?: string;
+  // The suspension columns are the back office's (admin/accounts-admin.repository.ts reads them) and are not mapped
+  // here, so no customer-facing answer built from the entity shows an operator's note.
 
   @Column('timestamptz', { default: () => 'now()' })
   updatedAt!: Date;

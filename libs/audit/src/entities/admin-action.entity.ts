@@ -28,9 +28,6 @@ export class AdminAction {
   id!: string;
 
   @Column('text')
-  topicPrefix!: string;
-
-  @Column('text')
   action!: AdminActionType;
 
   @Column('text')

@@ -9,9 +9,6 @@ export class EventLogEntry {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id!: string;
 
-  @Column('text')
-  topicPrefix!: string;
-
   @Column('text', { nullable: true })
   eventId!: string | null;
 

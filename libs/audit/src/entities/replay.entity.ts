@@ -8,9 +8,6 @@ export class Replay {
   id!: string;
 
   @Column('text')
-  topicPrefix!: string;
-
-  @Column('text')
   orderId!: string;
 
   @Column('text')

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, In, LessThan } from 'typeorm';
-import { OutboxService } from '@app/messaging';
 import { Invoice, type InvoiceStatus } from '../entities/invoice.entity.js';
 import { Payment } from '../entities/payment.entity.js';
 
@@ -37,24 +36,15 @@ const TARGET_TABLE: Record<OperatorRequestKind, string> = {
 
 /**
  * The back office's database I/O: unlike the customer's reads, these cross tenants (an operator's token belongs to
- * the platform tenant), but never environments: an invoice is found only by the environment (topic prefix) that
- * issued it. Every write still names the tenant the invoice or payment belongs to.
+ * the platform tenant). Every write still names the tenant the invoice or payment belongs to.
  */
 @Injectable()
 export class BillingAdminRepository {
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly outbox: OutboxService,
-  ) {}
-
-  private get topicPrefix(): string {
-    return this.outbox.topicPrefix;
-  }
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   list(limit: number, filter: AdminInvoiceFilter): Promise<Invoice[]> {
     return this.dataSource.manager.find(Invoice, {
       where: {
-        topicPrefix: this.topicPrefix,
         ...(filter.status ? { status: filter.status } : {}),
         ...(filter.tenantId ? { tenantId: filter.tenantId } : {}),
         ...(filter.orderId ? { orderId: filter.orderId } : {}),
@@ -66,7 +56,7 @@ export class BillingAdminRepository {
   }
 
   find(id: string): Promise<Invoice | null> {
-    return this.dataSource.manager.findOneBy(Invoice, { id, topicPrefix: this.topicPrefix });
+    return this.dataSource.manager.findOneBy(Invoice, { id });
   }
 
   /** The payments of these invoices, oldest first. */
@@ -95,7 +85,7 @@ export class BillingAdminRepository {
 
   lockInvoice(manager: EntityManager, id: string): Promise<Invoice | null> {
     return manager.findOne(Invoice, {
-      where: { id, topicPrefix: this.topicPrefix },
+      where: { id },
       lock: { mode: 'pessimistic_write' },
     });
   }

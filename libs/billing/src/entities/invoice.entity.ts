@@ -90,8 +90,4 @@ export class Invoice {
 
   @Column('timestamptz')
   updatedAt!: Date;
-
-  /** The environment (topic prefix) that issued it; set by InvoiceRepository.insert. The back office lists by it. */
-  @Column('text', { default: '' })
-  topicPrefix?: string;
 }

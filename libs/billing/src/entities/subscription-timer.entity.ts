@@ -39,9 +39,6 @@ export class SubscriptionTimer {
   @Column('text', { nullable: true })
   outcome!: string | null;
 
-  @Column('text')
-  topicPrefix!: string;
-
   @Column('timestamptz', { nullable: true })
   firedAt!: Date | null;
 

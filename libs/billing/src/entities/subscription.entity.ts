@@ -69,10 +69,6 @@ export class Subscription {
   @Column('integer')
   commandSeq!: number;
 
-  /** KAFKA_TOPIC_PREFIX of the environment that activated it; only its processes fire its timers. */
-  @Column('text')
-  topicPrefix!: string;
-
   @Column('timestamptz', { nullable: true })
   activatedAt!: Date | null;
 

@@ -62,11 +62,7 @@ export class ServiceBackOfficeService {
     operator: Principal,
   ): Promise<OperatorActionResult> {
     return this.outbox.transaction(async (tx) => {
-      const subscription = await this.subscriptions.lockByServiceIn(
-        tx.manager,
-        this.outbox.topicPrefix,
-        serviceId,
-      );
+      const subscription = await this.subscriptions.lockForOperator(tx.manager, serviceId);
       if (!subscription) {
         throw new BillingException(BillingErrorCode.SubscriptionNotFound);
       }

@@ -13,7 +13,7 @@ const RETRY_FAILED_MS = 60_000;
 /**
  * Fires due subscription timers (renewal, reminders, suspension, termination) from the database, by this process's
  * clock, so restarts lose none. Each fire is one transaction: claim (skipping rows another process holds), act,
- * mark fired. Only timers of this process's topic prefix fire here.
+ * mark fired.
  */
 @Injectable()
 export class SubscriptionTimersService extends DuePoller {
@@ -48,7 +48,7 @@ export class SubscriptionTimersService extends DuePoller {
 
   private fire(now: Date, claimed: (timerId: string) => void): Promise<boolean> {
     return this.outbox.transaction(async (uow) => {
-      const due = await this.subscriptions.claimDue(uow.manager, this.outbox.topicPrefix, now);
+      const due = await this.subscriptions.claimDue(uow.manager, now);
       if (!due) {
         return false;
       }

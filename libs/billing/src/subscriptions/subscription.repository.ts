@@ -47,16 +47,9 @@ export class SubscriptionRepository {
     });
   }
 
-  /** The back office's lookup, across tenants: the subscription of a service of this environment, locked. */
-  lockByServiceIn(
-    manager: EntityManager,
-    topicPrefix: string,
-    serviceId: string,
-  ): Promise<Subscription | null> {
-    return manager.findOne(Subscription, {
-      where: { serviceId, topicPrefix },
-      lock: { mode: 'pessimistic_write' },
-    });
+  /** The back office's lookup, across tenants: the subscription of a service, locked. */
+  lockForOperator(manager: EntityManager, serviceId: string): Promise<Subscription | null> {
+    return manager.findOne(Subscription, { where: { serviceId }, lock: { mode: 'pessimistic_write' } });
   }
 
   /** The subscription's invoices still open (renewals, upgrades), unlocked; oldest first. */
@@ -111,7 +104,6 @@ export class SubscriptionRepository {
         dueAt: timer.dueAt,
         status: 'pending',
         outcome: null,
-        topicPrefix: subscription.topicPrefix,
         firedAt: null,
         createdAt: new Date(),
       })
@@ -120,20 +112,19 @@ export class SubscriptionRepository {
   }
 
   /**
-   * Claims the most overdue pending timer of this environment together with its subscription, skipping rows another
-   * poller or a payment holds; both stay locked until the caller's transaction ends.
+   * Claims the most overdue pending timer together with its subscription, skipping rows another poller or a payment
+   * holds; both stay locked until the caller's transaction ends.
    */
   async claimDue(
     manager: EntityManager,
-    topicPrefix: string,
     now: Date,
   ): Promise<{ timer: SubscriptionTimer; subscription: Subscription } | null> {
     const rows: { id: string }[] = await manager.query(
       `SELECT t.id FROM billing.subscription_timer t JOIN billing.subscription s ON s.id = t.subscription_id
-       WHERE t.status = 'pending' AND t.topic_prefix = $1 AND t.due_at <= $2
+       WHERE t.status = 'pending' AND t.due_at <= $1
        ORDER BY t.due_at LIMIT 1
        FOR UPDATE OF t, s SKIP LOCKED`,
-      [topicPrefix, now],
+      [now],
     );
     const id = rows[0]?.id;
     if (!id) {

@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import type { EventData } from '@app/contracts';
-import { OutboxService } from '@app/messaging';
 import { Clock, type Principal } from '@app/platform';
 import { BillingErrorCode, BillingException } from '../billing.exception.js';
 import type { Tx } from '@app/messaging';
@@ -20,7 +19,6 @@ export class SubscriptionsService {
   constructor(
     private readonly subscriptions: SubscriptionRepository,
     private readonly policy: DunningPolicy,
-    private readonly outbox: OutboxService,
     private readonly clock: Clock,
     private readonly views: BillingViewsRepository,
   ) {}
@@ -45,7 +43,6 @@ export class SubscriptionsService {
       currentPeriodStart: null,
       currentPeriodEnd: null,
       commandSeq: 0,
-      topicPrefix: this.outbox.topicPrefix,
       activatedAt: null,
       suspendedAt: null,
       suspendReason: null,
@@ -80,8 +77,6 @@ export class SubscriptionsService {
       currentPeriodEnd: first.end,
       activatedAt: now,
     });
-    // The processes that fire its timers are those of the environment that delivered it.
-    subscription.topicPrefix = this.outbox.topicPrefix;
     await this.subscriptions.save(tx.manager, subscription, now);
     await this.subscriptions.schedule(tx.manager, subscription, {
       kind: 'renewal',

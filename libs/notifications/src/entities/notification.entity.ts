@@ -17,10 +17,6 @@ export class Notification {
   @Column('uuid')
   accountId!: string;
 
-  /** KAFKA_TOPIC_PREFIX of the environment that received the request; only its processes deliver it. */
-  @Column('text')
-  topicPrefix!: string;
-
   @Column('text')
   template!: string;
 

@@ -45,10 +45,7 @@ export class WebhookDeliveryRunnerService {
       return false;
     }
     const timeoutMs = this.config.WEBHOOK_TIMEOUT_MS;
-    const delivery = await this.webhooks.claimDue(
-      this.config.KAFKA_TOPIC_PREFIX,
-      timeoutMs + LEASE_MARGIN_MS,
-    );
+    const delivery = await this.webhooks.claimDue(timeoutMs + LEASE_MARGIN_MS);
     if (!delivery) {
       return false;
     }

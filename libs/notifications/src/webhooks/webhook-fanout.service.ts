@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import type { EventContext } from '@app/messaging';
-import { AppConfig } from '@app/platform';
 import type { WebhookDelivery, WebhookPayload } from './entities/webhook-delivery.entity.js';
 import type { WebhookEventType } from './webhook-events.js';
 import { WebhookRepository } from './webhook.repository.js';
@@ -13,10 +12,7 @@ import { WebhookRepository } from './webhook.repository.js';
  */
 @Injectable()
 export class WebhookFanoutService {
-  constructor(
-    private readonly webhooks: WebhookRepository,
-    private readonly config: AppConfig,
-  ) {}
+  constructor(private readonly webhooks: WebhookRepository) {}
 
   async enqueue(ctx: EventContext<WebhookEventType>): Promise<void> {
     const { envelope } = ctx;
@@ -45,7 +41,6 @@ export class WebhookFanoutService {
         id: uuidv7(),
         endpointId: id,
         tenantId: envelope.tenantid,
-        topicPrefix: this.config.KAFKA_TOPIC_PREFIX,
         eventId: envelope.id,
         eventType: envelope.type,
         payload,

@@ -127,24 +127,24 @@ export class WebhookRepository {
   }
 
   /**
-   * Claims the most overdue pending delivery of this environment for leaseMs: it is not due again until then, so
-   * no other process sends it meanwhile, and a process that dies mid-attempt leaves it to be retried after the
-   * lease. Nothing is held open while the endpoint is called.
+   * Claims the most overdue pending delivery for leaseMs: it is not due again until then, so no other process sends
+   * it meanwhile, and a process that dies mid-attempt leaves it to be retried after the lease. Nothing is held open
+   * while the endpoint is called.
    */
-  async claimDue(topicPrefix: string, leaseMs: number): Promise<WebhookDelivery | null> {
+  async claimDue(leaseMs: number): Promise<WebhookDelivery | null> {
     // A SELECT around the UPDATE: TypeORM returns [rows, count] for a bare UPDATE … RETURNING.
     const rows: { id: string }[] = await this.dataSource.query(
       `WITH claimed AS (
          UPDATE notifications.webhook_deliveries d
-         SET next_attempt_at = clock_timestamp() + make_interval(secs => $2::double precision / 1000)
+         SET next_attempt_at = clock_timestamp() + make_interval(secs => $1::double precision / 1000)
          WHERE d.id = (
            SELECT id FROM notifications.webhook_deliveries
-           WHERE status = 'pending' AND topic_prefix = $1 AND next_attempt_at <= clock_timestamp()
+           WHERE status = 'pending' AND next_attempt_at <= clock_timestamp()
            ORDER BY next_attempt_at LIMIT 1
            FOR UPDATE SKIP LOCKED)
          RETURNING d.id)
        SELECT id FROM claimed`,
-      [topicPrefix, leaseMs],
+      [leaseMs],
     );
     const id = rows[0]?.id;
     return id ? this.dataSource.manager.findOneBy(WebhookDelivery, { id }) : null;

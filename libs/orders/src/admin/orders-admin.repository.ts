@@ -5,7 +5,6 @@ import { type KeysetPosition, keysetTimeSql } from '@app/platform';
 import type { AdminBillingCycle, AdminOrderStatus, AdminOrderView } from './orders-admin.view.js';
 
 export interface OrderFilter {
-  topicPrefix: string;
   status?: AdminOrderStatus;
   tenantId?: string;
   planId?: string;
@@ -52,7 +51,7 @@ export function toAdminOrderView(row: AdminOrderRow): AdminOrderView {
   };
 }
 
-/** The back office's read of orders across tenants, one environment (topic prefix) at a time. */
+/** The back office's read of orders across tenants. */
 @Injectable()
 export class OrdersAdminRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -63,8 +62,8 @@ export class OrdersAdminRepository {
    * index (migration BackOfficeLists) serves every filter: the hot path rewrites each index at every status change.
    */
   list(filter: OrderFilter): Promise<AdminOrderRow[]> {
-    const where = ['o.topic_prefix = $1'];
-    const params: unknown[] = [filter.topicPrefix];
+    const where: string[] = [];
+    const params: unknown[] = [];
     const param = (value: unknown): string => {
       params.push(value);
       return `$${params.length}`;
@@ -89,11 +88,12 @@ export class OrdersAdminRepository {
         `(o.created_at, o.id) < (${param(filter.after.at)}::timestamptz, ${param(filter.after.id)}::uuid)`,
       );
     }
+    const whereSql = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
     return this.dataSource.manager.query(
       `SELECT o.id, o.tenant_id, o.plan_id, o.status, o.region, o.hostname, o.billing_cycle, o.price_minor,
               o.setup_fee_minor, o.currency, o.service_id, o.created_at, o.updated_at,
               ${keysetTimeSql('o.created_at')} AS "cursorAt"
-         FROM orders."order" o WHERE ${where.join(' AND ')}
+         FROM orders."order" o ${whereSql}
         ORDER BY o.created_at DESC, o.id DESC LIMIT ${param(filter.limit)}`,
       params,
     );

@@ -1,18 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { OutboxService } from '@app/messaging';
 import { ADMIN_PAGE_DEFAULT_LIMIT, decodeCursor, keysetPage } from '@app/platform';
 import type { ListOrdersAdminQuery } from '../dto/list-orders-admin.query.js';
 import { OrdersErrorCode, OrdersException } from '../orders.exception.js';
 import { OrdersAdminRepository, toAdminOrderView } from './orders-admin.repository.js';
 import type { AdminOrderPage } from './orders-admin.view.js';
 
-/** The back office's orders: this environment's orders across tenants, newest first. */
+/** The back office's orders: every order across tenants, newest first. */
 @Injectable()
 export class OrdersAdminService {
-  constructor(
-    private readonly outbox: OutboxService,
-    private readonly orders: OrdersAdminRepository,
-  ) {}
+  constructor(private readonly orders: OrdersAdminRepository) {}
 
   async list(query: ListOrdersAdminQuery): Promise<AdminOrderPage> {
     const limit = query.limit ?? ADMIN_PAGE_DEFAULT_LIMIT;
@@ -23,7 +19,6 @@ export class OrdersAdminService {
     }
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     const rows = await this.orders.list({
-      topicPrefix: this.outbox.topicPrefix,
       ...(query.status ? { status: query.status } : {}),
       ...(query.tenantId ? { tenantId: query.tenantId } : {}),
       ...(query.planId ? { planId: query.planId } : {}),

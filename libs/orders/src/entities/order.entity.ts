@@ -47,8 +47,4 @@ export class Order {
 
   @Column('timestamptz')
   updatedAt!: Date;
-
-  /** The environment (KAFKA_TOPIC_PREFIX) the order was placed in: the back office lists its own (admin/). */
-  @Column('text', { default: '', select: false })
-  topicPrefix?: string;
 }

@@ -143,6 +143,7 @@ export class AppConfig {
   @MinLength(1)
   KAFKA_CLIENT_ID: string = 'platforma';
 
+  /** Before every topic and consumer group name: environments share a broker this way, never a database. */
   @Matches(/^[a-zA-Z0-9._-]*$/, {
     message: 'KAFKA_TOPIC_PREFIX may hold only letters, digits, ".", "_" and "-"',
   })

@@ -1,23 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '@app/platform';
 import type { ListAdminServicesQuery } from '../dto/list-admin-services.query.js';
 import type { ServiceRecord } from '../entities/service-record.entity.js';
 import { ProvisioningErrorCode, ProvisioningException } from '../provisioning.exception.js';
 import { ServiceRepository } from '../service.repository.js';
 import { ADMIN_SERVICES_PAGE, type AdminServicePage, type AdminServiceView } from './services-admin.view.js';
 
-/** The back office's reads: this environment's services across tenants. */
+/** The back office's reads: every service across tenants. */
 @Injectable()
 export class ServicesAdminService {
-  constructor(
-    private readonly services: ServiceRepository,
-    private readonly config: AppConfig,
-  ) {}
+  constructor(private readonly services: ServiceRepository) {}
 
   async list(query: ListAdminServicesQuery): Promise<AdminServicePage> {
     const limit = query.limit ?? ADMIN_SERVICES_PAGE.defaultLimit;
     const rows = await this.services.listAcrossTenants({
-      topicPrefix: this.config.KAFKA_TOPIC_PREFIX,
       ...(query.status ? { state: query.status } : {}),
       ...(query.tenantId ? { tenantId: query.tenantId } : {}),
       ...(query.orderId ? { orderId: query.orderId } : {}),
@@ -32,7 +27,7 @@ export class ServicesAdminService {
   }
 
   async get(id: string): Promise<AdminServiceView> {
-    const service = await this.services.findInEnvironment(this.config.KAFKA_TOPIC_PREFIX, id);
+    const service = await this.services.find(id);
     if (!service) {
       throw new ProvisioningException(ProvisioningErrorCode.ServiceNotFound);
     }

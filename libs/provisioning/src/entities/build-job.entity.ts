@@ -19,10 +19,6 @@ export class BuildJob {
   @Column('integer')
   attempt!: number;
 
-  /** KAFKA_TOPIC_PREFIX of the environment that enqueued it; only its processes run it. */
-  @Column('text')
-  topicPrefix!: string;
-
   @Column('text')
   status!: 'running' | 'succeeded' | 'failed' | 'cancelled';
 

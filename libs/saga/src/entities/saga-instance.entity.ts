@@ -23,10 +23,6 @@ export class SagaInstance {
   @Column('text')
   correlationId!: string;
 
-  /** The environment that started the instance: only its processes fire the timer. */
-  @Column('text')
-  topicPrefix!: string;
-
   @Column('text')
   definition!: string;
 

@@ -27,10 +27,6 @@ export class WebhookDelivery {
   @Column('uuid')
   tenantId!: string;
 
-  /** KAFKA_TOPIC_PREFIX of the environment that received the event; only its processes deliver it. */
-  @Column('text')
-  topicPrefix!: string;
-
   @Column('uuid')
   eventId!: string;
 
