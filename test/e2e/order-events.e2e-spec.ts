@@ -74,9 +74,10 @@ describe('order progress over Server-Sent Events (monolith, real Kafka and Postg
     SseStream.open(`${baseUrl}/v1/orders/${orderId}/events`, buyer?.token, lastEventId);
 
   const history = (orderId: string): Promise<HistoryLine[]> =>
-    db.query(`SELECT id::text AS id, kind, status FROM orders.order_step WHERE order_id = $1 ORDER BY id`, [
-      orderId,
-    ]);
+    db.query(
+      `SELECT s.id::text AS id, kind, status FROM orders.order_step s WHERE order_id = $1 ORDER BY s.id`,
+      [orderId],
+    );
 
   const dataOf = (m: SseMessage) => JSON.parse(m.data) as Record<string, unknown>;
 

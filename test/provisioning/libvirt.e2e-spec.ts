@@ -506,6 +506,8 @@ describe('provisioning on libvirt/QEMU (monolith, real Kafka, PostgreSQL and lib
     await release(kept.serviceId);
   }, 300_000);
 
+  // The killed app is a second process on the suite's database: after the kill, the restarted app or the suite's
+  // own picks the build job up when its lease ends, as replicas of one environment do.
   it('resumes a build after the app is SIGKILLed mid-build: one domain, one disk, one address of each family', async () => {
     const childPrefix = uniquePrefix('libvirt-kill');
     const port = await freePort();
@@ -567,8 +569,10 @@ describe('provisioning on libvirt/QEMU (monolith, real Kafka, PostgreSQL and lib
         250,
       );
       expect(await domainState(domainOf(serviceId))).toBe('running');
+      // One disk, and at most the seed besides: when the suite's app resumed the build, the seed goes after its
+      // 20 s PROVISIONING_SEED_TTL_SECONDS, which may be over by now.
       const { volumes } = await leftovers(serviceId);
-      expect(volumes.sort()).toEqual([diskOf(serviceId), seedOf(serviceId)].sort());
+      expect(volumes.filter((v) => v !== seedOf(serviceId))).toEqual([diskOf(serviceId)]);
       expect((await leases(serviceId)).map((l) => l.family)).toEqual([4, 6]);
       const reservations = await db.query<{ n: string }[]>(
         'SELECT count(*) AS n FROM provisioning.node_reservation WHERE service_id = $1',

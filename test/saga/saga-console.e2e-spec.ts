@@ -24,6 +24,7 @@ interface SagaView {
   data: { serviceId?: string; invoiceId?: string };
 }
 interface HistoryRow {
+  id: string;
   kind: string;
   statusBefore: string | null;
   statusAfter: string;
@@ -211,6 +212,9 @@ describe('saga console (monolith, real Kafka and PostgreSQL)', () => {
     // History: the start, its timer, the operator's action with the timer it fired and the compensation it began,
     // then the answers that closed it — each with what caused it.
     const history = closed.history;
+    // Oldest first by number, not by the text of the id (the suite's database starts its ids at 1, so 9 < 10 shows).
+    const ids = history.map((h) => BigInt(h.id));
+    expect(ids).toEqual([...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
     const kinds = history.map((h) => h.kind);
     expect(kinds.slice(0, 2)).toEqual(['decision', 'timer_set']);
     expect(history[0]).toMatchObject({

@@ -49,7 +49,7 @@ export class SagaHistoryRepository {
     >(
       `SELECT id::text AS id, at, kind, status_before, status_after, step_before, step_after, cause_event_id,
               cause_type, detail
-         FROM saga.history WHERE instance_id = $1 ORDER BY id`,
+         FROM saga.history h WHERE instance_id = $1 ORDER BY h.id`,
       [instanceId],
     );
     return rows.map((r) => ({
