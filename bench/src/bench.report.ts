@@ -15,6 +15,8 @@ export interface BenchReport {
   baselines: Baselines;
   /** The outbox relay's publish delay for events written one at a time on an idle system. */
   idlePublishDelay: LatencySummary;
+  /** Busy cores with no order in flight (pollers, relays, consumers' empty fetches): the fixed cost of a step. */
+  idleCpu: CpuUse | null;
   steps: Omit<StepResult, 'orderIds'>[];
   sustainedRate: number | null;
   /** Busy CPU milliseconds one more order costs, per process group, between two sustained steps. */
@@ -33,6 +35,13 @@ export function writeReport(dir: string, report: BenchReport): string[] {
   writeFileSync(files[1], markdown(report, `${stamp}.svg`));
   writeFileSync(files[2], chart(report.steps));
   return files;
+}
+
+function idleLine(cpu: CpuUse | null): string {
+  return cpu
+    ? `With no order in flight (after the warm-up): ${cpu.machine} cores busy — app ${cpu.app}, broker ${cpu.broker}, ` +
+        `PostgreSQL ${cpu.postgres}, the rest ${cpu.other}.`
+    : 'Idle CPU: not measured (no /proc).';
 }
 
 function marginalLine(m: MarginalCpu | null): string {
@@ -89,6 +98,7 @@ arrival until the step drained, less the idle system's rate over as long (${repo
 ${report.settings.idleRowWritesPerSecond} row writes/s): counts of work, not time, so they hold on a busy machine too.
 
 ${marginalLine(report.cpuMsPerOrderMarginal)}
+${idleLine(report.idleCpu)}
 
 Baselines in the same run:
 - Kafka, one record per produce request (acks=all, ${b.kafkaHop.inFlight} in flight): ${b.kafkaHop.recordsPerSecond} records/s,

@@ -10,7 +10,7 @@ import { SOURCE_MODULES } from '@app/contracts';
 import { TopicAdminService } from '@app/messaging';
 import { loadConfig } from '@app/platform';
 import { measureBaselines } from './baselines.js';
-import { marginalCpu, type MarginalCpu } from './cpu.sample.js';
+import { cpuBetween, cpuSnapshot, marginalCpu, type MarginalCpu } from './cpu.sample.js';
 import { BenchDatabase } from './bench.database.js';
 import { summarize } from './latency.histogram.js';
 import { MailSink } from './mail-sink.js';
@@ -109,14 +109,19 @@ async function main(): Promise<void> {
     // What the database does with no order in flight (pollers, relays, the benchmark's sampling): each step's
     // per-order counts leave it out.
     const idleBefore = await db.activity();
+    const idleCpuBefore = cpuSnapshot(appPids);
     await sleep(IDLE_SECONDS * 1000);
+    const idleCpu = cpuBetween(idleCpuBefore, cpuSnapshot(appPids), 0);
     const idleAfter = await db.activity();
     const idle = {
       commitsPerSecond: (idleAfter.commits - idleBefore.commits) / IDLE_SECONDS,
       rowWritesPerSecond: (idleAfter.writes - idleBefore.writes) / IDLE_SECONDS,
     };
     log(
-      `idle: ${idle.commitsPerSecond.toFixed(1)} commits/s, ${idle.rowWritesPerSecond.toFixed(1)} row writes/s`,
+      `idle: ${idle.commitsPerSecond.toFixed(1)} commits/s, ${idle.rowWritesPerSecond.toFixed(1)} row writes/s` +
+        (idleCpu
+          ? `, cpu ${idleCpu.machine} cores (app ${idleCpu.app}, broker ${idleCpu.broker}, postgres ${idleCpu.postgres})`
+          : ''),
     );
     for (const rate of rates) {
       await db.vacuumAnalyze();
@@ -198,6 +203,7 @@ async function main(): Promise<void> {
       },
       baselines,
       idlePublishDelay,
+      idleCpu: idleCpu ?? null,
       steps: steps.map(({ orderIds: _ids, ...rest }) => rest),
       sustainedRate:
         reconciliation.lost === 0 &&

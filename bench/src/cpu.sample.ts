@@ -16,8 +16,11 @@ export interface CpuUse {
 interface Snapshot {
   at: number;
   busyTicks: number;
-  byGroup: Record<'app' | 'broker' | 'postgres', number>;
+  /** Ticks of each process of a group, by pid. */
+  byGroup: Record<Group, Map<string, number>>;
 }
+
+type Group = 'app' | 'broker' | 'postgres';
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
@@ -36,7 +39,7 @@ function processTicks(pid: string): number {
   return fields ? Number(fields[11]) + Number(fields[12]) : 0;
 }
 
-function groupOf(pid: string, appPids: Set<number>): keyof Snapshot['byGroup'] | undefined {
+function groupOf(pid: string, appPids: Set<number>): Group | undefined {
   if (appPids.has(Number(pid))) {
     return 'app';
   }
@@ -54,11 +57,11 @@ export function cpuSnapshot(appPids: Set<number>): Snapshot | undefined {
     return undefined;
   }
   const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = total;
-  const byGroup = { app: 0, broker: 0, postgres: 0 };
+  const byGroup: Snapshot['byGroup'] = { app: new Map(), broker: new Map(), postgres: new Map() };
   for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
     const group = groupOf(pid, appPids);
     if (group) {
-      byGroup[group] += processTicks(pid);
+      byGroup[group].set(pid, processTicks(pid));
     }
   }
   return { at: performance.now(), busyTicks: user + nice + system + irq + softirq + steal, byGroup };
@@ -75,9 +78,9 @@ export function cpuBetween(
   const seconds = (last.at - first.at) / 1000;
   const cores = (ticks: number) => Math.round((ticks / TICKS_PER_SECOND / seconds) * 100) / 100;
   const machine = cores(last.busyTicks - first.busyTicks);
-  const app = cores(last.byGroup.app - first.byGroup.app);
-  const broker = cores(last.byGroup.broker - first.byGroup.broker);
-  const postgres = cores(last.byGroup.postgres - first.byGroup.postgres);
+  const app = cores(ticksBetween(first.byGroup.app, last.byGroup.app));
+  const broker = cores(ticksBetween(first.byGroup.broker, last.byGroup.broker));
+  const postgres = cores(ticksBetween(first.byGroup.postgres, last.byGroup.postgres));
   return {
     machine,
     app,
@@ -86,6 +89,19 @@ export function cpuBetween(
     other: Math.round(Math.max(0, machine - app - broker - postgres) * 100) / 100,
     msPerOrder: completed > 0 ? Math.round(((machine * seconds * 1000) / completed) * 10) / 10 : 0,
   };
+}
+
+/**
+ * Ticks a group's processes used between two snapshots: each living process's growth, a process started meanwhile
+ * counted from zero. One that ended meanwhile (a PostgreSQL backend of a closed connection) is left out: its last
+ * ticks are unknown, and subtracting its earlier total would make the group's use negative.
+ */
+function ticksBetween(first: Map<string, number>, last: Map<string, number>): number {
+  let ticks = 0;
+  for (const [pid, now] of last) {
+    ticks += Math.max(0, now - (first.get(pid) ?? 0));
+  }
+  return ticks;
 }
 
 /** CPU of one more order per second, in milliseconds of busy time per order: what an order costs at the margin. */

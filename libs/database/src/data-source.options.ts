@@ -2,11 +2,14 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import { SnakeNamingStrategy } from './naming.strategy.js';
+import { cacheStatements } from './statement-cache.js';
 
 export interface DatabaseSettings {
   url: string;
   poolSize: number;
   logging: boolean;
+  /** Statements a connection runs again and again are prepared on it (statement-cache.ts); on unless false. */
+  preparedStatements?: boolean;
   /** Entities are registered by the domain modules (autoLoadEntities) in the apps; the CLI globs them. */
   entities?: DataSourceOptions['entities'];
 }
@@ -26,7 +29,12 @@ export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions
     entities: settings.entities ?? [],
     namingStrategy: new SnakeNamingStrategy(),
     logging: settings.logging ? ['error', 'warn', 'migration'] : ['error', 'migration'],
-    extra: { max: settings.poolSize, connectionTimeoutMillis: 5_000 },
+    extra: {
+      max: settings.poolSize,
+      connectionTimeoutMillis: 5_000,
+      // pg-pool's hook for each new connection.
+      ...(settings.preparedStatements === false ? {} : { onConnect: cacheStatements }),
+    },
     applicationName: 'platforma',
   };
 }

@@ -137,10 +137,10 @@ export class OrderSagaService {
     data: EventData<T>,
   ): Promise<void> {
     await this.repository.lockOrder(ctx.manager, orderId);
-    const instance = await this.repository.lockByOrder(ctx.manager, orderId);
+    const locked = await this.repository.lockWithParked(ctx.manager, orderId);
     const input = eventInput(ctx.envelope.type, data);
     const cause = { eventId: ctx.envelope.id, type: ctx.envelope.type };
-    const verdict = instance ? await this.apply(ctx, instance, input, false, cause) : 'park';
+    const verdict = locked ? await this.apply(ctx, locked.instance, input, false, cause) : 'park';
     if (verdict === 'park') {
       await this.parkedEvents.park(ctx.manager, orderId, {
         eventId: ctx.envelope.id,
@@ -148,8 +148,9 @@ export class OrderSagaService {
         correlationId: ctx.envelope.correlationid,
         data,
       });
-    } else if (instance && moves(verdict)) {
-      await this.replayParked(ctx.manager, instance);
+    } else if (locked?.parked && moves(verdict)) {
+      // Nothing parked for the order (the common case): no replay, and no query to find that out.
+      await this.replayParked(ctx.manager, locked.instance);
     }
   }
 

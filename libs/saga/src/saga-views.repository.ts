@@ -5,18 +5,21 @@ import type { SagaEnvironment } from './order-saga.definition.js';
 /** The two read models the saga keeps from other modules' events: accounts (for mails) and plans (for builds). */
 @Injectable()
 export class SagaViewsRepository {
+  /** Both read models in one round trip: the account to write to and the plan to build. */
   async context(manager: EntityManager, accountId: string, planId: string) {
-    const [accounts, plans] = await Promise.all([
-      manager.query<{ email: string; name: string }[]>(
-        'SELECT email, name FROM saga.account_view WHERE account_id = $1',
-        [accountId],
-      ),
-      manager.query<{ vcpus: number; memoryMb: number; diskGb: number }[]>(
-        'SELECT vcpus, memory_mb AS "memoryMb", disk_gb AS "diskGb" FROM saga.plan_view WHERE plan_id = $1',
-        [planId],
-      ),
-    ]);
-    return { account: accounts[0], plan: plans[0] } satisfies Partial<SagaEnvironment>;
+    const [row] = await manager.query<
+      { account: SagaEnvironment['account'] | null; plan: SagaEnvironment['plan'] | null }[]
+    >(
+      `SELECT (SELECT json_build_object('email', email, 'name', name)
+                 FROM saga.account_view WHERE account_id = $1) AS account,
+              (SELECT json_build_object('vcpus', vcpus, 'memoryMb', memory_mb, 'diskGb', disk_gb)
+                 FROM saga.plan_view WHERE plan_id = $2) AS plan`,
+      [accountId, planId],
+    );
+    return {
+      account: row?.account ?? undefined,
+      plan: row?.plan ?? undefined,
+    } satisfies Partial<SagaEnvironment>;
   }
 
   async upsertAccount(manager: EntityManager, accountId: string, email: string, name: string): Promise<void> {

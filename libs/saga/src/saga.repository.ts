@@ -68,12 +68,36 @@ export class SagaRepository {
     return manager.findOne(SagaInstance, { where: { orderId }, lock: { mode: 'pessimistic_write' } });
   }
 
+  /**
+   * lockByOrder, and in the same statement whether events wait parked for the order. Under the order's lock
+   * (lockOrder, taken before) nobody else parks or unparks, so the answer holds for the whole transaction.
+   */
+  async lockWithParked(
+    manager: EntityManager,
+    orderId: string,
+  ): Promise<{ instance: SagaInstance; parked: boolean } | null> {
+    const { entities, raw } = await manager
+      .createQueryBuilder(SagaInstance, 'i')
+      .addSelect('EXISTS (SELECT 1 FROM saga.parked_event p WHERE p.order_id = i.order_id)', 'parked')
+      .where('i.order_id = :orderId', { orderId })
+      .setLock('pessimistic_write', undefined, ['i'])
+      .getRawAndEntities<{ parked: boolean }>();
+    const instance = entities[0];
+    return instance ? { instance, parked: raw[0]?.parked === true } : null;
+  }
+
   async insert(manager: EntityManager, instance: SagaInstance): Promise<void> {
     await manager.insert(SagaInstance, instance);
   }
 
+  /** Writes what a decision may change, by primary key: one UPDATE, no read before it. */
   async save(manager: EntityManager, instance: SagaInstance): Promise<void> {
-    await manager.save(SagaInstance, instance);
+    const { status, step, data, compensations, failure, timerKind, timerAt, updatedAt } = instance;
+    await manager.update(
+      SagaInstance,
+      { id: instance.id },
+      { status, step, data, compensations, failure, timerKind, timerAt, updatedAt },
+    );
   }
 
   /** Claims one instance whose timer is due; concurrent pollers (several saga apps) skip each other's rows. */

@@ -42,11 +42,16 @@ describe('RecordTap (real Kafka)', () => {
   const producer = new EventProducer(settings);
   const taps: RecordTap[] = [];
 
-  const tap = (groupId: string, handler: (records: TappedRecord[]) => Promise<void>) => {
+  const tap = (
+    groupId: string,
+    handler: (records: TappedRecord[]) => Promise<void>,
+    partitionsConcurrency?: number,
+  ) => {
     const created = new RecordTap(settings, {
       groupId,
       topics,
       handler,
+      partitionsConcurrency,
       initialBackoffMs: 50,
       maxBackoffMs: 200,
     });
@@ -145,5 +150,41 @@ describe('RecordTap (real Kafka)', () => {
       'the records committed after the restart',
     );
     await working.stop();
+  });
+
+  it('stores the partitions of one fetch in one handler call, each partition in order, and commits them all', async () => {
+    // 50 records wait over the 4 partitions (tests above): a new group's first fetch brings all four at once.
+    const groupId = `${prefix}group.three`;
+    const calls: TappedRecord[][] = [];
+    const together = tap(
+      groupId,
+      (records) => {
+        calls.push(records);
+        return Promise.resolve();
+      },
+      4,
+    );
+    await together.start();
+    await until(() => (calls.flat().length >= 50 ? true : undefined), 'all 50 records stored');
+    await until(
+      async () => ((await admin.consumerLag(groupId, topics)).lag === 0 ? true : undefined),
+      'every partition committed to its end',
+    );
+    await together.stop();
+
+    const partitionOf = (r: TappedRecord) => `${r.topic}/${r.partition}`;
+    const stored = calls.flat();
+    expect(new Set(stored.map((r) => r.headers.ce_id)).size).toBe(50);
+    expect(stored).toHaveLength(50);
+    // Fewer handler calls than partitions with records: a call carried several partitions' chunks.
+    const partitions = new Set(stored.map(partitionOf));
+    expect(together.counters.chunks).toBe(calls.length);
+    expect(calls.length).toBeLessThan(partitions.size);
+    expect(Math.max(...calls.map((c) => new Set(c.map(partitionOf)).size))).toBeGreaterThan(1);
+    // Within every partition, offsets only go up across and within calls.
+    for (const partition of partitions) {
+      const offsets = stored.filter((r) => partitionOf(r) === partition).map((r) => Number(r.offset));
+      expect(offsets).toEqual([...offsets].sort((a, b) => a - b));
+    }
   });
 });

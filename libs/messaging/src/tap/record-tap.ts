@@ -12,6 +12,11 @@ export interface RecordTapOptions {
   handler: TapHandler;
   /** Most records handed to the handler at once (a fetched batch is cut into chunks of this size). */
   chunkSize?: number;
+  /**
+   * Partitions of one fetch worked on side by side (kafkajs partitionsConsumedConcurrently; default the
+   * settings'). Their chunks go to the handler together, so a tap over many partitions wants this high.
+   */
+  partitionsConcurrency?: number;
   initialBackoffMs?: number;
   maxBackoffMs?: number;
   /**
@@ -24,11 +29,26 @@ export interface RecordTapOptions {
 
 export interface TapCounters {
   records: number;
+  /** Handler calls that stored records (one may carry several partitions' chunks). */
   chunks: number;
   failures: number;
 }
 
 const WARN_EVERY_MS = 10_000;
+
+/** A partition's chunk waiting for the next flush; settles true once stored and committed. */
+interface WaitingChunk {
+  records: TappedRecord[];
+  payload: EachBatchPayload;
+  last: string;
+  settle: (stored: boolean) => void;
+  fail: (error: unknown) => void;
+}
+
+/** The partition is still this member's and the tap still running. */
+function partitionActive(payload: EachBatchPayload, stopping: boolean): boolean {
+  return !stopping && payload.isRunning() && !payload.isStale();
+}
 
 /**
  * Reads every record of a set of topics from the beginning, raw (no envelope decoding, no schema check), and
@@ -45,6 +65,8 @@ export class RecordTap {
   private readonly sleepers = new Set<() => void>();
   private lastWarnAt = 0;
   readonly counters: TapCounters = { records: 0, chunks: 0, failures: 0 };
+  private readonly waiting: WaitingChunk[] = [];
+  private flushing?: Promise<void>;
 
   constructor(
     private readonly settings: MessagingSettings,
@@ -84,7 +106,8 @@ export class RecordTap {
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: this.settings.partitionsConcurrency,
+        partitionsConsumedConcurrently:
+          this.options.partitionsConcurrency ?? this.settings.partitionsConcurrency,
         eachBatch: (payload) => this.handleBatch(payload),
       });
     } catch (error) {
@@ -118,46 +141,100 @@ export class RecordTap {
     await consumer?.disconnect();
   }
 
+  /**
+   * Cuts the partition's batch into chunks and waits for each to be stored and committed before the next, so a
+   * partition's records are stored in order and never two of its chunks at once.
+   */
   private async handleBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     const size = this.options.chunkSize ?? 500;
-    const active = () => !this.stopping && payload.isRunning() && !payload.isStale();
     for (let start = 0; start < batch.messages.length; start += size) {
       const messages = batch.messages.slice(start, start + size);
       const last = messages[messages.length - 1];
-      if (!last || !active()) {
+      if (!last || !partitionActive(payload, this.stopping)) {
         return;
       }
-      const records: TappedRecord[] = messages.map((m) => tappedRecord(batch.topic, batch.partition, m));
-      const stored = await deliver(this.options.handler, records, {
-        active,
-        wait: (ms) => this.pause(ms, payload),
-        onFailure: (error, attempt, retryInMs) => {
-          this.counters.failures++;
-          this.warn(
-            `storing ${records.length} record(s) of ${batch.topic}/${batch.partition} from ${records[0]?.offset} ` +
-              `failed (attempt ${attempt}, retrying in ${retryInMs} ms): ${(error as Error).message}`,
-          );
-        },
-        initialBackoffMs: this.options.initialBackoffMs,
-        maxBackoffMs: this.options.maxBackoffMs,
+      const records = messages.map((m) => tappedRecord(batch.topic, batch.partition, m));
+      const stored = await new Promise<boolean>((settle, fail) => {
+        this.waiting.push({ records, payload, last: last.offset, settle, fail });
+        this.scheduleFlush();
       });
       if (!stored) {
         return; // uncommitted: the partition's next owner (or the next start) reads these records again
       }
-      this.counters.records += records.length;
-      this.counters.chunks++;
-      payload.resolveOffset(last.offset);
-      await payload.commitOffsetsIfNecessary({
-        topics: [
-          {
-            topic: batch.topic,
-            partitions: [{ partition: batch.partition, offset: nextOffset(last.offset) }],
-          },
-        ],
-      });
       await payload.heartbeat();
     }
+  }
+
+  /**
+   * One fetch hands the tap a batch per partition, run side by side: the chunks that arrive together go to the
+   * handler as one call and their offsets to the broker as one commit, instead of a write and a commit each.
+   */
+  private scheduleFlush(): void {
+    if (this.flushing) {
+      return; // the running flush takes what arrived meanwhile
+    }
+    this.flushing = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.flush())
+      .finally(() => (this.flushing = undefined));
+  }
+
+  private async flush(): Promise<void> {
+    const limit = this.options.chunkSize ?? 500;
+    while (this.waiting.length > 0) {
+      const taken: WaitingChunk[] = [];
+      let count = 0;
+      while (
+        this.waiting.length > 0 &&
+        (taken.length === 0 || count + this.waiting[0].records.length <= limit)
+      ) {
+        const chunk = this.waiting.shift()!;
+        taken.push(chunk);
+        count += chunk.records.length;
+      }
+      try {
+        const stored = await this.storeTogether(taken);
+        taken.forEach((c) => c.settle(stored));
+      } catch (error) {
+        taken.forEach((c) => c.fail(error));
+      }
+    }
+  }
+
+  /** The chunks' records stored (retried while any of their partitions is still ours), then their offsets committed. */
+  private async storeTogether(chunks: WaitingChunk[]): Promise<boolean> {
+    const records = chunks.flatMap((c) => c.records);
+    const first = chunks[0].payload;
+    const active = () => chunks.some((c) => partitionActive(c.payload, this.stopping));
+    const stored = await deliver(this.options.handler, records, {
+      active,
+      wait: (ms) => this.pause(ms, first),
+      onFailure: (error, attempt, retryInMs) => {
+        this.counters.failures++;
+        this.warn(
+          `storing ${records.length} record(s) of ${chunks.length} partition(s) from ` +
+            `${chunks[0].records[0]?.topic}/${chunks[0].records[0]?.partition} failed ` +
+            `(attempt ${attempt}, retrying in ${retryInMs} ms): ${(error as Error).message}`,
+        );
+      },
+      initialBackoffMs: this.options.initialBackoffMs,
+      maxBackoffMs: this.options.maxBackoffMs,
+    });
+    if (!stored) {
+      return false;
+    }
+    this.counters.records += records.length;
+    this.counters.chunks++;
+    const owned = chunks.filter((c) => partitionActive(c.payload, false));
+    owned.forEach((c) => c.payload.resolveOffset(c.last));
+    const topics = [...Map.groupBy(owned, (c) => c.payload.batch.topic)].map(([topic, group]) => ({
+      topic,
+      partitions: group.map((c) => ({ partition: c.payload.batch.partition, offset: nextOffset(c.last) })),
+    }));
+    if (topics.length > 0) {
+      await first.commitOffsetsIfNecessary({ topics });
+    }
+    return true;
   }
 
   /** Sleeps ms, heartbeating each second so a long outage does not cost the group its member; stop() wakes it. */

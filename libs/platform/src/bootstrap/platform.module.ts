@@ -19,6 +19,7 @@ export class PlatformModule {
           url: config.DATABASE_URL,
           poolSize: config.DATABASE_POOL_SIZE,
           logging: config.DATABASE_LOGGING,
+          preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
         })),
         MessagingModule.forRoot(() => config.messaging),
         AuthModule,

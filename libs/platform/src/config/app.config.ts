@@ -113,6 +113,10 @@ export class AppConfig {
   @Matches(/^(https?:\/\/\S+)?$/, { message: 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL' })
   OTEL_EXPORTER_OTLP_ENDPOINT: string = '';
 
+  /** A span per SQL statement (pg instrumentation); off, an order's trace holds its hops and handlers. */
+  @IsIn(['', 'true', 'false'], { message: 'OTEL_DATABASE_SPANS must be true or false' })
+  OTEL_DATABASE_SPANS: '' | 'true' | 'false' = '';
+
   /**
    * When set, GET /metrics wants `Authorization: Bearer <METRICS_TOKEN>`; when empty, it is open, which production
    * refuses.
@@ -133,6 +137,14 @@ export class AppConfig {
   @IsBoolean()
   @Transform(toBoolean)
   DATABASE_LOGGING: boolean = false;
+
+  /**
+   * Statements each connection runs again and again are prepared on it (parsed and planned once). Off only behind a
+   * pooler that cannot keep them (PgBouncer in transaction mode before 1.21).
+   */
+  @IsBoolean()
+  @Transform(toBoolean)
+  DATABASE_PREPARED_STATEMENTS: boolean = true;
 
   @Matches(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, {
     message: 'KAFKA_BROKERS must be a comma-separated list of host:port',
