@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import pg from 'pg';
+import { cacheStatements } from '@app/database';
 import { type EventProducer, isRecordRefusal } from '../kafka/event.producer.js';
 import type { DomainDescriptor } from '../domain.js';
 import { quoteSchema } from './unit-of-work.js';
@@ -126,18 +127,16 @@ export class OutboxRelay {
    * the same topic and key wait behind them (their order is kept), everything else goes on.
    */
   private async drain(client: pg.Client): Promise<number> {
-    // Named: the session parses and plans it once, not on every wake-up (123 → 25 µs of PostgreSQL's CPU).
-    const { rows } = await client.query<OutboxRow>({
-      name: 'relay_pending',
-      text: `SELECT o.id, o.topic, o.key, o.headers, o.payload, o.attempts, o.created_at FROM ${this.table} o
+    const { rows } = await client.query<OutboxRow>(
+      `SELECT o.id, o.topic, o.key, o.headers, o.payload, o.attempts, o.created_at FROM ${this.table} o
        WHERE o.published_at IS NULL AND starts_with(o.topic, $2)
          AND NOT EXISTS (
            SELECT 1 FROM ${this.table} d
            WHERE d.published_at IS NULL AND d.topic = o.topic AND d.key = o.key AND d.id <= o.id
              AND d.next_attempt_at > now())
        ORDER BY o.id LIMIT $1`,
-      values: [this.options.batchSize, this.topicPrefix],
-    });
+      [this.options.batchSize, this.topicPrefix],
+    );
     if (rows.length === 0) {
       return 0;
     }
@@ -177,11 +176,10 @@ export class OutboxRelay {
     this.observePublished(rows, published, hops);
     relaySpan.end();
     if (published.length > 0) {
-      await client.query({
-        name: 'relay_published',
-        text: `UPDATE ${this.table} SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])`,
-        values: [published.map((r) => r.id)],
-      });
+      await client.query(
+        `UPDATE ${this.table} SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])`,
+        [published.map((r) => r.id)],
+      );
     }
     return published.length === rows.length ? rows.length : 0;
   }
@@ -259,6 +257,9 @@ export class OutboxRelay {
       this.wakeIfIdle();
     });
     await client.connect();
+    // Its pending-row query and its mark run on every wake-up: prepared, as on the pool's connections (123 → 25 µs
+    // of PostgreSQL's CPU for the query). The session is its own, never behind a transaction pooler (LISTEN, lock).
+    cacheStatements(client);
     // This session only marks rows published (and defers or purges them): a mark lost in a crash of PostgreSQL
     // republishes the row, which consumers deduplicate. So its commits need not wait for the WAL flush.
     await client.query('SET synchronous_commit = off');

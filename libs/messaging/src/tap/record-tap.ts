@@ -231,8 +231,8 @@ export class RecordTap {
       topic,
       partitions: group.map((c) => ({ partition: c.payload.batch.partition, offset: nextOffset(c.last) })),
     }));
-    if (topics.length > 0) {
-      await first.commitOffsetsIfNecessary({ topics });
+    if (owned[0]) {
+      await owned[0].payload.commitOffsetsIfNecessary({ topics });
     }
     return true;
   }
