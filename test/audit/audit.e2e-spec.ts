@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
-import { auditLogGroupId } from '@app/audit';
+import { auditLogGroupId, auditLogGroups } from '@app/audit';
 import {
   DLQ_HEADER,
   EventProducer,
@@ -172,8 +172,10 @@ describe('audit log and admin API (monolith, real Kafka and PostgreSQL)', () => 
   const tapCaughtUp = () =>
     waitFor(async () => {
       const { groups } = await get<{ groups: GroupLag[] }>('/v1/admin/consumers/lag');
-      const tap = groups.find((g) => g.groupId === auditLogGroupId(prefix));
-      return tap && tap.lag === 0 && tap.topics.length > 0 ? tap : undefined;
+      const taps = auditLogGroups(prefix).map(({ groupId }) => groups.find((g) => g.groupId === groupId));
+      return taps.every((tap) => tap && tap.lag === 0) && (taps[0]?.topics.length ?? 0) > 0
+        ? taps
+        : undefined;
     }, 'the log tap to catch up');
 
   const claims = (token: string): { sub: string; tid: string } =>
@@ -230,15 +232,14 @@ describe('audit log and admin API (monolith, real Kafka and PostgreSQL)', () => 
     await app.close();
     const admin = new TopicAdminService(settings);
     try {
+      const tapGroups = auditLogGroups(prefix).map((g) => g.groupId);
       const before = await admin.consumerLag(auditLogGroupId(prefix));
       expect(before.topics.length).toBeGreaterThan(10);
-      // The coordinator may take a moment to register that the tap left the group.
-      await waitFor(
-        () => admin.deleteGroups([auditLogGroupId(prefix)]).then(() => true),
-        'the tap group deleted',
-      );
-      const rewound = await admin.consumerLag(auditLogGroupId(prefix));
-      expect(rewound.topics).toEqual([]);
+      // The coordinator may take a moment to register that the tap left its groups.
+      await waitFor(() => admin.deleteGroups(tapGroups).then(() => true), 'the tap groups deleted');
+      for (const group of tapGroups) {
+        expect((await admin.consumerLag(group)).topics).toEqual([]);
+      }
     } finally {
       await admin.onModuleDestroy();
     }
@@ -638,7 +639,11 @@ describe('audit log and admin API (monolith, real Kafka and PostgreSQL)', () => 
   it('reports the lag of every consumer group of the environment, the log tap included', async () => {
     const { groups } = await get<{ groups: GroupLag[] }>('/v1/admin/consumers/lag');
     expect(groups.map((g) => g.groupId).sort()).toEqual(
-      [...MODULES.map((m) => `${prefix}platforma.${m}`), auditLogGroupId(prefix)].sort(),
+      [
+        ...MODULES.map((m) => `${prefix}platforma.${m}`),
+        `${prefix}platforma.audit.log`,
+        `${prefix}platforma.audit.log.dlq`,
+      ].sort(),
     );
     for (const group of groups) {
       expect(group.lag).toBe(group.topics.flatMap((t) => t.partitions).reduce((sum, p) => sum + p.lag, 0));
@@ -651,10 +656,16 @@ describe('audit log and admin API (monolith, real Kafka and PostgreSQL)', () => 
     const received = orders?.topics.find((t) => t.topic === `${prefix}payment.received`);
     expect(received?.partitions.map((p) => p.partition)).toEqual([0, 1]);
     expect(received?.partitions.some((p) => (p.committedOffset ?? 0) > 0)).toBe(true);
-    const tap = groups.find((g) => g.groupId === auditLogGroupId(prefix));
-    expect(tap?.topics.map((t) => t.topic)).toEqual(
-      expect.arrayContaining([`${prefix}order.created`, `${prefix}invoice.void_requested.dlq`]),
+    // The log tap reads the event topics in one group and their DLQs in another.
+    const [events, deadLetters] = auditLogGroups(prefix).map(({ groupId }) =>
+      groups.find((g) => g.groupId === groupId)?.topics.map((t) => t.topic),
     );
+    expect(events).toEqual(
+      expect.arrayContaining([`${prefix}order.created`, `${prefix}invoice.void_requested`]),
+    );
+    expect(events?.some((t) => t.endsWith('.dlq'))).toBe(false);
+    expect(deadLetters).toEqual(expect.arrayContaining([`${prefix}invoice.void_requested.dlq`]));
+    expect(deadLetters?.every((t) => t.endsWith('.dlq'))).toBe(true);
   });
 
   it('keeps no secret in the log: no VPS password, API key, bearer token or sealing key', async () => {

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { v7 as uuidv7 } from 'uuid';
-import { allTopics, eventDefinition, exampleEvent } from '@app/contracts';
-import { auditLogGroupId } from '@app/audit';
+import { eventDefinition, exampleEvent } from '@app/contracts';
+import { auditLogGroups } from '@app/audit';
 import { ConsumerGroupAdminService, encodeEnvelope, EventProducer } from '@app/messaging';
 import { caughtMailId, startDevMailCatcher } from '@app/notifications';
 import { createPlatformApp } from '@app/platform';
@@ -92,7 +92,9 @@ describe('admin viewer in headless Chromium (monolith, real Kafka and PostgreSQL
       45_000,
       250,
     );
-    await committedPast(h.app, [auditLogGroupId(prefix)], allTopics(prefix), 45_000);
+    for (const { groupId, topics } of auditLogGroups(prefix)) {
+      await committedPast(h.app, [groupId], topics, 45_000);
+    }
     const { body: timeline } = await adminGet<{ entries: AuditEvent[] }>(
       `/v1/admin/orders/${orderId}/timeline`,
     );

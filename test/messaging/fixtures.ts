@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Controller, Module } from '@nestjs/common';
+import { Controller, type INestApplication, Module } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { v7 as uuidv7 } from 'uuid';
 import { exampleEvent, type EventData, type EventEnvelope } from '@app/contracts';
@@ -10,6 +10,7 @@ import {
   OnEvent,
   PermanentEventError,
 } from '@app/messaging';
+import { createPlatformApp } from '@app/platform';
 
 // Two stand-in domains with the real schemas' outbox and inbox, whose handlers record every effect in a table
 // without a unique key — so a duplicate effect would show as a second row.
@@ -45,6 +46,8 @@ export function orderCreatedEnvelope(hostname: string): EventEnvelope<'order.cre
 
 /** Handler invocations per event id, including ones whose transaction rolled back. */
 export const invocations = new Map<string, number>();
+/** What a handler published per incoming event id, in publish order. */
+export const published = new Map<string, string[]>();
 /** Hostnames refused once (then accepted), to exercise the DLQ redrive. */
 export const refuseOnce = new Set<string>();
 
@@ -80,6 +83,19 @@ class OrderCreatedInOrders {
   @OnEvent('order.created', ORDERS)
   async handle(@Payload() data: EventData<'order.created'>, @Ctx() ctx: EventContext<'order.created'>) {
     await record('orders', data, ctx);
+    // Several events from one handler: their outbox rows keep the order they were published in.
+    if (data.hostname.startsWith('fanout')) {
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const event = await ctx.publish(
+          'order.confirmed',
+          { ...exampleEvent('order.confirmed'), orderId: data.orderId },
+          { subject: data.orderId },
+        );
+        ids.push(event.id);
+      }
+      published.set(ctx.envelope.id, ids);
+    }
     // Publishing from a handler: same transaction as the inbox row and the effect.
     if (data.hostname.startsWith('chain')) {
       await ctx.publish(
@@ -106,3 +122,28 @@ export class TestOrdersModule {}
 
 @Module({ imports: [MessagingModule.forDomain(BILLING)], controllers: [OrderCreatedInBilling] })
 export class TestBillingModule {}
+
+/** An app of the two stand-in domains on topics of its own (the prefix), initialised. */
+export async function startTestApp(
+  name: string,
+  prefix: string,
+  partitions: number,
+): Promise<INestApplication> {
+  const app = await createPlatformApp(
+    {
+      name,
+      domains: [
+        { domain: ORDERS, module: TestOrdersModule },
+        { domain: BILLING, module: TestBillingModule },
+      ],
+    },
+    {
+      ...process.env,
+      KAFKA_TOPIC_PREFIX: prefix,
+      KAFKA_TOPIC_PARTITIONS: String(partitions),
+      KAFKA_SESSION_TIMEOUT_MS: '6000',
+    },
+  );
+  await app.init();
+  return app;
+}

@@ -16,7 +16,6 @@ import {
   TopicAdminService,
   TopicReader,
 } from '@app/messaging';
-import { createPlatformApp } from '@app/platform';
 import { committedPast, consumerServers, inboxHits } from '../support/consumers.js';
 import { waitFor } from '../support/processes.js';
 import { closeIsolatedApp, uniquePrefix } from '../support/isolation.js';
@@ -27,8 +26,7 @@ import {
   orderCreatedEnvelope,
   ORDERS,
   refuseOnce,
-  TestBillingModule,
-  TestOrdersModule,
+  startTestApp,
 } from './fixtures.js';
 
 describe('messaging backbone (real Kafka and PostgreSQL)', () => {
@@ -38,25 +36,7 @@ describe('messaging backbone (real Kafka and PostgreSQL)', () => {
   let db: DataSource;
   let reader: TopicReader;
 
-  const start = async (): Promise<INestApplication> => {
-    const started = await createPlatformApp(
-      {
-        name: 'messaging-test',
-        domains: [
-          { domain: ORDERS, module: TestOrdersModule },
-          { domain: BILLING, module: TestBillingModule },
-        ],
-      },
-      {
-        ...process.env,
-        KAFKA_TOPIC_PREFIX: prefix,
-        KAFKA_TOPIC_PARTITIONS: '6',
-        KAFKA_SESSION_TIMEOUT_MS: '6000',
-      },
-    );
-    await started.init();
-    return started;
-  };
+  const start = (): Promise<INestApplication> => startTestApp('messaging-test', prefix, 6);
 
   beforeAll(async () => {
     app = await start();

@@ -741,6 +741,7 @@ describe('security (monolith, real Kafka and PostgreSQL)', () => {
       grant('audit', 'Write', 'topic', 'literal', type);
     }
     grant('audit', 'Read', 'group', 'literal', 'platforma.audit.log');
+    grant('audit', 'Read', 'group', 'literal', 'platforma.audit.log.dlq');
     grant('audit', 'Describe', 'group', 'prefixed', 'platforma.');
     const written = readFileSync(join(ROOT, 'deploy/kafka-security/acls.txt'), 'utf8')
       .split('\n')

@@ -13,7 +13,7 @@ import {
 } from '@app/messaging';
 import type { Principal } from '@app/platform';
 import { AdminActionRepository } from './admin-action.repository.js';
-import { auditLogGroupId } from './audit-log.tap.js';
+import { auditLogGroups } from './audit-log.tap.js';
 import { AuditErrorCode, AuditException } from './audit.exception.js';
 import type { ResetOffsetsDto } from './dto/reset-offsets.dto.js';
 
@@ -57,7 +57,7 @@ export class ConsumerGroupsService {
   async list(): Promise<{ groups: ConsumerGroupView[] }> {
     const own = [
       ...SOURCE_MODULES.map((name) => this.prefix + defineDomain(name).groupId),
-      auditLogGroupId(this.prefix),
+      ...auditLogGroups(this.prefix).map((g) => g.groupId),
     ];
     const ids = [...new Set([...(await this.groups.list(this.prefix)), ...own])].sort();
     return { groups: await Promise.all(ids.map((id) => this.view(id))) };

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { allTopics, SOURCE_MODULES } from '@app/contracts';
+import { SOURCE_MODULES } from '@app/contracts';
 import {
   type ConsumerGroupLag,
   defineDomain,
@@ -7,9 +7,9 @@ import {
   type MessagingSettings,
   TopicAdminService,
 } from '@app/messaging';
-import { auditLogGroupId } from './audit-log.tap.js';
+import { auditLogGroups } from './audit-log.tap.js';
 
-/** How far behind every consumer group of this environment is: each domain's group and the log tap. */
+/** How far behind every consumer group of this environment is: each domain's group and the log tap's two. */
 @Injectable()
 export class ConsumerLagService {
   constructor(
@@ -22,7 +22,7 @@ export class ConsumerLagService {
     const domains = SOURCE_MODULES.map((name) => prefix + defineDomain(name).groupId);
     const groups = await Promise.all([
       ...domains.map((groupId) => this.topics.consumerLag(groupId)),
-      this.topics.consumerLag(auditLogGroupId(prefix), allTopics(prefix)),
+      ...auditLogGroups(prefix).map(({ groupId, topics }) => this.topics.consumerLag(groupId, topics)),
     ]);
     return { groups };
   }

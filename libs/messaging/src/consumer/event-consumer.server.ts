@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { type CustomTransportStrategy, type MessageHandler, Server } from '@nestjs/microservices';
-import type { Consumer, EachMessagePayload, Kafka } from 'kafkajs';
+import type { Consumer, EachBatchPayload, EachMessagePayload, Kafka } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { isEventType, type EventEnvelope, type EventType } from '@app/contracts';
@@ -13,8 +13,10 @@ import { DEFAULT_MAX_RECORD_BYTES, type MessagingSettings } from '../messaging.s
 import type { DomainDescriptor } from '../domain.js';
 import type { OutboxService } from '../outbox/outbox.service.js';
 import { quoteSchema } from '../outbox/unit-of-work.js';
+import { withHeldOutbox } from '../outbox/outbox-writes.js';
 import type { EventSchemasService } from '../validation/event-schemas.service.js';
 import { ConsumerSupervisor } from './consumer-supervisor.js';
+import { OffsetCommits } from './offset-commits.js';
 import { DuplicateDeliveryError, EventContext } from './event-context.js';
 import { ON_EVENT_OPTIONS, type OnEventOptions } from './on-event.decorator.js';
 import { PermanentEventError, RetryLaterError } from './errors.js';
@@ -68,7 +70,35 @@ export interface ConsumerCounters {
   duplicates: number;
   deadLettered: number;
   retries: number;
+  /** Fetched batches worked through (one partition's records of one fetch each). */
+  batches: number;
+  /** Offset commits sent (each for every partition with settled records). */
+  offsetCommits: number;
 }
+
+/** Most records of one partition batch that share one transaction: bounds how long it holds its locks. */
+const MAX_SHARED_DELIVERIES = 64;
+
+/** A fetched record with what decoding and validation made of it. */
+interface Delivery {
+  payload: EachMessagePayload;
+  accepted: EventEnvelope | MalformedRecordError;
+}
+
+/** How a record's first attempt failed when it ran in a shared transaction. */
+interface PriorFailure {
+  error: unknown;
+  at: Date;
+}
+
+const handlerOptions = (handler: MessageHandler): OnEventOptions =>
+  (handler.extras?.[ON_EVENT_OPTIONS] ?? {}) as OnEventOptions;
+
+const positionOf = ({ topic, partition, message }: EachMessagePayload): EventContext['position'] => ({
+  topic,
+  partition,
+  offset: message.offset,
+});
 
 class RejectedEvent extends Error {
   constructor(
@@ -90,11 +120,19 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   private readonly log: Logger;
   private readonly kafka: Kafka;
   private consumer?: Consumer;
+  private commits?: OffsetCommits;
   private closing = false;
   private readonly lag: ConsumerLagProbe;
   private unwatchLag?: () => void;
   private supervisor?: ConsumerSupervisor;
-  readonly counters: ConsumerCounters = { handled: 0, duplicates: 0, deadLettered: 0, retries: 0 };
+  readonly counters: ConsumerCounters = {
+    handled: 0,
+    duplicates: 0,
+    deadLettered: 0,
+    retries: 0,
+    batches: 0,
+    offsetCommits: 0,
+  };
   private readonly inbox: string;
 
   constructor(
@@ -161,10 +199,14 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
       topics: types.map((t) => this.settings.topicPrefix + t),
       fromBeginning: true,
     });
+    this.commits = new OffsetCommits(consumer, this.log, () => this.counters.offsetCommits++);
     await consumer.run({
-      autoCommit: true,
+      // Offsets are resolved record by record, each once its record is settled (committed in the database, a
+      // duplicate, or dead-lettered), and committed together on a short timer (OffsetCommits).
+      autoCommit: false,
+      eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.settings.partitionsConcurrency,
-      eachMessage: (payload) => this.handleRecord(payload),
+      eachBatch: (payload) => this.handleBatch(payload),
     });
     this.log.log(`consuming ${types.length} topic(s) as ${this.groupId}`);
     if (this.unwatchLag) {
@@ -179,26 +221,203 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   }
 
   /**
+   * One partition's fetched records, in offset order. Consecutive records whose handlers run in the delivery's
+   * transaction share one: one BEGIN, one inbox INSERT, the handlers one after another, one outbox INSERT, one
+   * COMMIT (up to MAX_SHARED_DELIVERIES). If anything in it fails, it rolls back whole and each of its records
+   * runs again on its own, as every other record does: retries, DLQ and offsets per record, as before.
+   */
+  private async handleBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    this.counters.batches++;
+    const beat = setInterval(() => void payload.heartbeat().catch(() => undefined), 1_000);
+    try {
+      for (const run of this.runsOf(batch.topic, batch.partition, batch.messages, payload)) {
+        if (!payload.isRunning() || payload.isStale()) {
+          return; // what is left goes to the partition's next owner, from its last resolved offset
+        }
+        if (run.length === 1) {
+          await this.handleRecord(run[0].payload, run[0].accepted);
+        } else {
+          await this.handleShared(run, (offset) => {
+            payload.resolveOffset(offset);
+            this.commits?.resolved(payload);
+          });
+        }
+        payload.resolveOffset(run[run.length - 1].payload.message.offset);
+        this.commits?.resolved(payload);
+      }
+    } finally {
+      clearInterval(beat);
+    }
+  }
+
+  /** The batch cut into runs: records that can share a transaction together, every other record alone. */
+  private *runsOf(
+    topic: string,
+    partition: number,
+    messages: EachBatchPayload['batch']['messages'],
+    batch: EachBatchPayload,
+  ): Generator<Delivery[]> {
+    let run: Delivery[] = [];
+    for (const message of messages) {
+      const payload: EachMessagePayload = {
+        topic,
+        partition,
+        message,
+        heartbeat: () => batch.heartbeat(),
+        pause: () => batch.pause(),
+      };
+      const accepted = this.tryAccept(payload);
+      const delivery = { payload, accepted };
+      if (this.sharesTransaction(accepted) && run.length < MAX_SHARED_DELIVERIES) {
+        run.push(delivery);
+        continue;
+      }
+      if (run.length > 0) {
+        yield run;
+        run = [];
+      }
+      if (this.sharesTransaction(accepted)) {
+        run.push(delivery);
+      } else {
+        yield [delivery];
+      }
+    }
+    if (run.length > 0) {
+      yield run;
+    }
+  }
+
+  private sharesTransaction(accepted: EventEnvelope | MalformedRecordError): accepted is EventEnvelope {
+    if (accepted instanceof MalformedRecordError) {
+      return false;
+    }
+    const handler = this.getHandlerByPattern(accepted.type);
+    return handler ? handlerOptions(handler).transaction !== 'on-demand' : false;
+  }
+
+  private tryAccept(payload: EachMessagePayload): EventEnvelope | MalformedRecordError {
+    try {
+      return this.accept(payload);
+    } catch (error) {
+      if (error instanceof MalformedRecordError) {
+        return error;
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Records of one partition in one transaction. A record already in the inbox (or twice in the run) is a
+   * duplicate, as on its own. On any failure nothing of the run stays, and each record is settled on its own;
+   * the record whose handler failed starts there at its second attempt.
+   */
+  private async handleShared(run: Delivery[], resolve: (offset: string) => void): Promise<void> {
+    const deliveries = run as (Delivery & { accepted: EventEnvelope })[];
+    let contexts: EventContext[] = [];
+    let duplicates: EventEnvelope[] = [];
+    let failure: { index: number; error: unknown; at: Date } | undefined;
+    try {
+      await transaction(this.dataSource, (manager) =>
+        withHeldOutbox(manager, async () => {
+          contexts = [];
+          duplicates = [];
+          failure = undefined;
+          const fresh = await this.recordAllInInbox(manager, deliveries);
+          for (const [index, { payload, accepted: envelope }] of deliveries.entries()) {
+            if (!fresh.delete(envelope.id.toLowerCase())) {
+              duplicates.push(envelope);
+              continue;
+            }
+            const handled = await this.inRecordScope(payload, async () => {
+              // In the record's span: what the handler publishes hangs below it.
+              const uow = this.unitOfWork(manager, envelope);
+              const context = new EventContext(envelope, positionOf(payload), uow, 1);
+              try {
+                await this.invoke(this.handlerOf(envelope), envelope, context);
+              } catch (error) {
+                failure = { index, error, at: new Date() };
+                throw error;
+              }
+              return context;
+            });
+            contexts.push(handled);
+          }
+        }),
+      );
+    } catch (error) {
+      this.log.warn(
+        `${deliveries.length} records of ${run[0]?.payload.topic} could not commit together, each goes on its own: ${(error as Error).message}`,
+      );
+      for (const [index, { payload, accepted }] of deliveries.entries()) {
+        const prior = failure?.index === index ? failure : undefined;
+        await this.handleRecord(payload, accepted, prior && { error: prior.error, at: prior.at });
+        resolve(payload.message.offset);
+      }
+      return;
+    }
+    for (const context of contexts) {
+      context.runAfterCommit();
+    }
+    this.counters.handled += contexts.length;
+    duplicates.forEach((envelope) => this.countDuplicate(envelope));
+  }
+
+  /** The run's event ids that were not in the inbox yet (lower case), in one INSERT. */
+  private async recordAllInInbox(
+    manager: EntityManager,
+    deliveries: { payload: EachMessagePayload; accepted: EventEnvelope }[],
+  ): Promise<Set<string>> {
+    const inserted: { event_id: string }[] = await manager.query(
+      `INSERT INTO ${this.inbox} (consumer_group, event_id, event_type, topic, partition, "offset")
+       SELECT $1, event_id, event_type, topic, partition, "offset"
+         FROM unnest($2::uuid[], $3::text[], $4::text[], $5::int[], $6::bigint[])
+              AS r(event_id, event_type, topic, partition, "offset")
+       ON CONFLICT DO NOTHING RETURNING event_id`,
+      [
+        this.domain.groupId,
+        deliveries.map((d) => d.accepted.id),
+        deliveries.map((d) => d.accepted.type),
+        deliveries.map((d) => d.payload.topic),
+        deliveries.map((d) => d.payload.partition),
+        deliveries.map((d) => d.payload.message.offset),
+      ],
+    );
+    return new Set(inserted.map((r) => r.event_id.toLowerCase()));
+  }
+
+  /**
    * A record ends handled, skipped as a duplicate, or in the DLQ, so its partition moves on. It throws (leaving the
    * offset uncommitted for the partition's next owner) only when shutdown interrupts its retries or the DLQ write
    * fails. Its logs carry the record's correlation and tenant, its span continues the record's trace.
    */
-  private handleRecord(payload: EachMessagePayload): Promise<void> {
+  private handleRecord(
+    payload: EachMessagePayload,
+    accepted: EventEnvelope | MalformedRecordError,
+    prior?: PriorFailure,
+  ): Promise<void> {
+    return this.inRecordScope(payload, () => this.settleRecord(payload, accepted, prior));
+  }
+
+  /** The record's log fields and its `handle` span (continuing the record's trace) around `work`. */
+  private inRecordScope<T>(payload: EachMessagePayload, work: () => Promise<T>): Promise<T> {
     const { topic, partition, message } = payload;
     const { offset, key, headers } = message;
     const record = { module: this.domain.name, group: this.groupId, topic, partition, offset, key, headers };
-    return LogContext.run(consumedLogFields(message.headers), () =>
-      withConsumerSpan(record, () => this.settleRecord(payload)),
-    );
+    return LogContext.run(consumedLogFields(message.headers), () => withConsumerSpan(record, work));
   }
 
-  private async settleRecord(payload: EachMessagePayload): Promise<void> {
-    const { topic, partition, message } = payload;
-    const position = { topic, partition, offset: message.offset };
+  private async settleRecord(
+    payload: EachMessagePayload,
+    accepted: EventEnvelope | MalformedRecordError,
+    prior?: PriorFailure,
+  ): Promise<void> {
     const beat = setInterval(() => void payload.heartbeat().catch(() => undefined), 1_000);
     try {
-      const envelope = this.accept(payload);
-      await this.runWithRetries(envelope, position);
+      if (accepted instanceof MalformedRecordError) {
+        throw accepted;
+      }
+      await this.runWithRetries(accepted, positionOf(payload), prior);
     } catch (error) {
       if (error instanceof RejectedEvent) {
         await this.deadLetter(payload, error, error.attempts, error.firstFailure);
@@ -231,11 +450,19 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     return { ...raw, version: this.schemas.latestVersion(raw.type), data: checked.data } as EventEnvelope;
   }
 
-  private async runWithRetries(envelope: EventEnvelope, position: EventContext['position']): Promise<void> {
+  /** `prior`: the record's first attempt already ran and failed (in a shared transaction); this goes on from there. */
+  private async runWithRetries(
+    envelope: EventEnvelope,
+    position: EventContext['position'],
+    prior?: PriorFailure,
+  ): Promise<void> {
     let backoff = this.retry.initialBackoffMs;
-    let firstFailure: Date | undefined;
+    let firstFailure: Date | undefined = prior?.at;
     for (let attempt = 1; ; attempt++) {
       try {
+        if (prior && attempt === 1) {
+          throw prior.error; // the first attempt, as it failed in the shared transaction
+        }
         await this.processOnce(envelope, position, attempt);
         return;
       } catch (error) {
@@ -265,35 +492,45 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   }
 
   private async processOnce(envelope: EventEnvelope, position: EventContext['position'], attempt: number) {
-    const handler = this.getHandlerByPattern(envelope.type);
-    if (!handler) {
-      throw new PermanentEventError(`no handler for ${envelope.type} in ${this.domain.name}`);
-    }
-    const options = (handler.extras?.[ON_EVENT_OPTIONS] ?? {}) as OnEventOptions;
+    const handler = this.handlerOf(envelope);
     let context: EventContext | undefined;
     const handled =
-      options.transaction === 'on-demand'
+      handlerOptions(handler).transaction === 'on-demand'
         ? await this.processOnDemand(handler, envelope, position, attempt, (c) => (context = c))
-        : await transaction(this.dataSource, async (manager) => {
-            // A retried transaction (deadlock) runs the handler again with a context of its own.
-            context = undefined;
-            if (!(await this.recordInInbox(manager, envelope, position))) {
-              return false;
-            }
-            const uow = this.unitOfWork(manager, envelope);
-            context = new EventContext(envelope, position, uow, attempt);
-            await this.invoke(handler, envelope, context);
-            return true;
-          });
+        : await transaction(this.dataSource, (manager) =>
+            withHeldOutbox(manager, async () => {
+              // A retried transaction (deadlock) runs the handler again with a context of its own.
+              context = undefined;
+              if (!(await this.recordInInbox(manager, envelope, position))) {
+                return false;
+              }
+              const uow = this.unitOfWork(manager, envelope);
+              context = new EventContext(envelope, position, uow, attempt);
+              await this.invoke(handler, envelope, context);
+              return true;
+            }),
+          );
     if (handled) {
       context?.runAfterCommit();
       this.counters.handled++;
     } else {
-      this.counters.duplicates++;
-      const labels = { module: this.domain.name, group: this.groupId, event_type: envelope.type };
-      messagingMetrics().inboxDuplicates.add(1, labels);
+      this.countDuplicate(envelope);
       annotateActiveSpan({ 'platforma.inbox.duplicate': true });
     }
+  }
+
+  private handlerOf(envelope: EventEnvelope): MessageHandler {
+    const handler = this.getHandlerByPattern(envelope.type);
+    if (!handler) {
+      throw new PermanentEventError(`no handler for ${envelope.type} in ${this.domain.name}`);
+    }
+    return handler;
+  }
+
+  private countDuplicate(envelope: EventEnvelope): void {
+    this.counters.duplicates++;
+    const labels = { module: this.domain.name, group: this.groupId, event_type: envelope.type };
+    messagingMetrics().inboxDuplicates.add(1, labels);
   }
 
   /**
@@ -407,6 +644,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   private async restart(types: EventType[]): Promise<void> {
     const stopped = this.consumer;
     this.consumer = undefined;
+    this.commits?.close();
     await stopped?.disconnect().catch(() => undefined);
     if (!this.closing) {
       await this.start(types);
@@ -418,7 +656,10 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     this.supervisor?.close();
     const consumer = this.consumer;
     this.consumer = undefined;
-    // kafkajs waits for in-flight eachMessage calls, commits resolved offsets, then leaves the group.
+    // What is settled goes out now; kafkajs then waits for the batches in flight and leaves the group. Records
+    // those settle are delivered again to the partition's next owner, and its inbox skips them.
+    await this.commits?.flush();
+    this.commits?.close();
     await consumer?.disconnect();
     this.unwatchLag?.();
     await this.lag.close();

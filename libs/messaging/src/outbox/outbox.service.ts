@@ -3,6 +3,7 @@ import { transaction } from '@app/database';
 import type { DomainDescriptor } from '../domain.js';
 import type { EventSchemasService } from '../validation/event-schemas.service.js';
 import { UnitOfWork, type CausalContext } from './unit-of-work.js';
+import { withHeldOutbox } from './outbox-writes.js';
 
 /** A domain's only way to publish: its state change and its events in one transaction. */
 export class OutboxService {
@@ -14,7 +15,9 @@ export class OutboxService {
   ) {}
 
   transaction<T>(work: (uow: UnitOfWork) => Promise<T>, causal: CausalContext = {}): Promise<T> {
-    return transaction(this.dataSource, (manager) => work(this.unitOfWork(manager, causal)));
+    return transaction(this.dataSource, (manager) =>
+      withHeldOutbox(manager, () => work(this.unitOfWork(manager, causal))),
+    );
   }
 
   unitOfWork(manager: EntityManager, causal: CausalContext = {}): UnitOfWork {

@@ -5,6 +5,7 @@ import { encodeEnvelope } from '../envelope/envelope.codec.js';
 import { activeTraceparent } from '../telemetry/tracing.js';
 import type { EventSchemasService } from '../validation/event-schemas.service.js';
 import type { DomainDescriptor } from '../domain.js';
+import { writeOutboxRow } from './outbox-writes.js';
 
 export interface PublishMeta {
   tenantId: string;
@@ -50,7 +51,8 @@ export type Tx = Pick<UnitOfWork, 'manager' | 'publish'>;
 
 /**
  * The state change and its events commit together: publish() writes an outbox row through the same
- * EntityManager the caller writes its rows with.
+ * EntityManager the caller writes its rows with (at once, or at the end of the transaction when its owner holds
+ * the outbox rows back: withHeldOutbox).
  */
 export class UnitOfWork {
   constructor(
@@ -92,11 +94,13 @@ export class UnitOfWork {
       data: result.data as EventData<T>,
     };
     const record = encodeEnvelope(envelope);
-    await this.manager.query(
-      `INSERT INTO ${quoteSchema(this.domain.schema)}.outbox (event_id, topic, key, headers, payload)
-       VALUES ($1, $2, $3, $4, $5)`,
-      [id, this.topicPrefix + type, record.key, JSON.stringify(record.headers), record.value],
-    );
+    await writeOutboxRow(this.manager, this.outboxTable(), {
+      eventId: id,
+      topic: this.topicPrefix + type,
+      key: record.key,
+      headers: record.headers,
+      payload: record.value,
+    });
     return envelope;
   }
 
@@ -107,11 +111,16 @@ export class UnitOfWork {
     headers: Record<string, string>,
     value: string,
   ): Promise<void> {
-    const eventId = headers.ce_id;
-    await this.manager.query(
-      `INSERT INTO ${quoteSchema(this.domain.schema)}.outbox (event_id, topic, key, headers, payload)
-       VALUES ($1, $2, $3, $4, $5)`,
-      [eventId ?? uuidv7(), topic, key, JSON.stringify(headers), value],
-    );
+    await writeOutboxRow(this.manager, this.outboxTable(), {
+      eventId: headers.ce_id ?? uuidv7(),
+      topic,
+      key,
+      headers,
+      payload: value,
+    });
+  }
+
+  private outboxTable(): string {
+    return `${quoteSchema(this.domain.schema)}.outbox`;
   }
 }

@@ -4,9 +4,10 @@ import { Kafka } from 'kafkajs';
 import { restoreRecordTrace } from './tracing.js';
 
 /**
- * @opentelemetry/instrumentation-kafkajs on the kafkajs this library uses: a `send <topic>` span per produced record
- * and a `process <topic>` span around each consumed record, child of the context in the record's traceparent
- * header (the relay's records keep their rows' traceparent: see restoreRecordTrace). Its module hooks see kafkajs
+ * @opentelemetry/instrumentation-kafkajs on the kafkajs this library uses: a `send <topic>` span per produced record;
+ * per consumed batch a `receive` span with a `process <topic>` span per record, linked to the context in the
+ * record's traceparent header (the relay's records keep their rows' traceparent: see restoreRecordTrace). The
+ * module's `handle` span is the record's child (withConsumerSpan), so an order stays one trace. Its module hooks see kafkajs
  * only when they are installed before kafkajs loads (a loader preload; not under Jest or a plain `node` start), so
  * enabling it patches the Kafka class imported here directly: the prototype those hooks would patch.
  */
