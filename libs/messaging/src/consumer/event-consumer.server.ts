@@ -230,6 +230,10 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     const { batch } = payload;
     this.counters.batches++;
     const beat = setInterval(() => void payload.heartbeat().catch(() => undefined), 1_000);
+    const settled = (offset: string) => {
+      payload.resolveOffset(offset);
+      this.commits?.resolved(payload);
+    };
     try {
       for (const run of this.runsOf(batch.topic, batch.partition, batch.messages, payload)) {
         if (!payload.isRunning() || payload.isStale()) {
@@ -238,13 +242,9 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
         if (run.length === 1) {
           await this.handleRecord(run[0].payload, run[0].accepted);
         } else {
-          await this.handleShared(run, (offset) => {
-            payload.resolveOffset(offset);
-            this.commits?.resolved(payload);
-          });
+          await this.handleShared(run, settled);
         }
-        payload.resolveOffset(run[run.length - 1].payload.message.offset);
-        this.commits?.resolved(payload);
+        settled(run[run.length - 1].payload.message.offset);
       }
     } finally {
       clearInterval(beat);
@@ -268,19 +268,15 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
         pause: () => batch.pause(),
       };
       const accepted = this.tryAccept(payload);
-      const delivery = { payload, accepted };
-      if (this.sharesTransaction(accepted) && run.length < MAX_SHARED_DELIVERIES) {
-        run.push(delivery);
-        continue;
-      }
-      if (run.length > 0) {
+      const shares = this.sharesTransaction(accepted);
+      if (run.length > 0 && (!shares || run.length === MAX_SHARED_DELIVERIES)) {
         yield run;
         run = [];
       }
-      if (this.sharesTransaction(accepted)) {
-        run.push(delivery);
+      if (shares) {
+        run.push({ payload, accepted });
       } else {
-        yield [delivery];
+        yield [{ payload, accepted }];
       }
     }
     if (run.length > 0) {
