@@ -10,6 +10,14 @@ export interface DatabaseActivity {
   commits: number;
   rollbacks: number;
   writes: number;
+  /** Executions so far per statement (pg_stat_statements' queryid), when that extension is loaded. */
+  statements?: Map<string, StatementCount>;
+}
+
+export interface StatementCount {
+  calls: number;
+  /** The normalized text, whitespace folded. */
+  query: string;
 }
 
 export class BenchDatabase {
@@ -72,7 +80,36 @@ export class BenchDatabase {
       commits: Number(row?.commits ?? 0),
       rollbacks: Number(row?.rollbacks ?? 0),
       writes: Number(row?.writes ?? 0),
+      statements: await this.statements(),
     };
+  }
+
+  /**
+   * Whether PostgreSQL counts executions per statement: pg_stat_statements must be in shared_preload_libraries
+   * (a server setting the benchmark does not change); the extension is created in the benchmark's database.
+   */
+  async countsStatements(): Promise<boolean> {
+    try {
+      await this.pool.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+      await this.pool.query('SELECT 1 FROM pg_stat_statements LIMIT 1');
+      this.statementsCounted = true;
+    } catch {
+      this.statementsCounted = false;
+    }
+    return this.statementsCounted;
+  }
+
+  private statementsCounted = false;
+
+  private async statements(): Promise<Map<string, StatementCount> | undefined> {
+    if (!this.statementsCounted) {
+      return undefined;
+    }
+    const { rows } = await this.pool.query<{ id: string; calls: string; query: string }>(
+      `SELECT queryid::text || ':' || toplevel::text AS id, calls, regexp_replace(query, '\\s+', ' ', 'g') AS query
+       FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+    );
+    return new Map(rows.map((r) => [r.id, { calls: Number(r.calls), query: r.query }]));
   }
 
   async outboxBacklog(): Promise<number> {

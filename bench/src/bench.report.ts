@@ -57,6 +57,34 @@ function cpuCells(cpu: CpuUse | undefined): string {
     : 'n/a | n/a';
 }
 
+/**
+ * Each step's statements per order by statement (pg_stat_statements, when the server loads it): where the round
+ * trips go.
+ */
+function censusSection(steps: Omit<StepResult, 'orderIds'>[]): string {
+  const counted = steps.filter((s) => s.database.statements);
+  if (counted.length === 0) {
+    return '\nStatements per order: not counted (pg_stat_statements is not in shared_preload_libraries).\n';
+  }
+  return counted
+    .map((s) => {
+      const c = s.database.statements;
+      if (!c) {
+        return '';
+      }
+      const lines = c.top.map((t) => `| ${t.perOrder} | \`${t.statement.replaceAll('|', '\\|')}\` |`);
+      return `
+Statements per order at ${s.rate} orders/s (pg_stat_statements, less the idle system's): ${c.perOrder}, of which
+${c.transactionControlPerOrder} BEGIN/COMMIT/ROLLBACK. The most executed:
+
+| per order | statement |
+|---|---|
+${lines.join('\n')}
+`;
+    })
+    .join('');
+}
+
 export function markdown(report: BenchReport, chartFile: string): string {
   const { baselines: b, reconciliation: r } = report;
   const rows = report.steps.map(
@@ -99,6 +127,7 @@ ${report.settings.idleRowWritesPerSecond} row writes/s): counts of work, not tim
 
 ${marginalLine(report.cpuMsPerOrderMarginal)}
 ${idleLine(report.idleCpu)}
+${censusSection(report.steps)}
 
 Baselines in the same run:
 - Kafka, one record per produce request (acks=all, ${b.kafkaHop.inFlight} in flight): ${b.kafkaHop.recordsPerSecond} records/s,

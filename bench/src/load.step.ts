@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { BenchDatabase } from './bench.database.js';
+import type { BenchDatabase, DatabaseActivity } from './bench.database.js';
 import { cpuBetween, cpuSnapshot, type CpuUse } from './cpu.sample.js';
 import { summarize, type LatencySummary } from './latency.histogram.js';
 import type { StorefrontClient } from './storefront.client.js';
@@ -23,6 +23,66 @@ export interface StepPlan {
 export interface DatabaseRates {
   commitsPerSecond: number;
   rowWritesPerSecond: number;
+  /** Executions per second of each statement (pg_stat_statements), when counted. */
+  statementsPerSecond?: Map<string, number>;
+}
+
+/** Statements executed per order accepted, less the idle system's (pg_stat_statements; absent when not loaded). */
+export interface StatementCensus {
+  perOrder: number;
+  /** Transaction control (BEGIN, START TRANSACTION, COMMIT, ROLLBACK) among them. */
+  transactionControlPerOrder: number;
+  /** The most executed statements, most first. */
+  top: { perOrder: number; statement: string }[];
+}
+
+const CENSUS_TOP = 25;
+const STATEMENT_CHARS = 140;
+
+/** Executions per second of each statement between two readings. */
+export function statementRates(
+  before: DatabaseActivity,
+  after: DatabaseActivity,
+  seconds: number,
+): Map<string, number> | undefined {
+  if (!before.statements || !after.statements) {
+    return undefined;
+  }
+  const rates = new Map<string, number>();
+  for (const [id, { calls }] of after.statements) {
+    rates.set(id, (calls - (before.statements.get(id)?.calls ?? 0)) / seconds);
+  }
+  return rates;
+}
+
+function statementCensus(
+  start: DatabaseActivity,
+  end: DatabaseActivity,
+  idle: Map<string, number> | undefined,
+  seconds: number,
+  orders: number,
+): StatementCensus | undefined {
+  if (!start.statements || !end.statements || orders === 0) {
+    return undefined;
+  }
+  const counts: { calls: number; query: string }[] = [];
+  for (const [id, { calls, query }] of end.statements) {
+    const net = calls - (start.statements.get(id)?.calls ?? 0) - (idle?.get(id) ?? 0) * seconds;
+    if (net > 0) {
+      counts.push({ calls: net, query });
+    }
+  }
+  counts.sort((a, b) => b.calls - a.calls);
+  const sum = (list: typeof counts) => list.reduce((n, c) => n + c.calls, 0);
+  const control = counts.filter((c) => /^(BEGIN|START TRANSACTION|COMMIT|ROLLBACK)\b/i.test(c.query.trim()));
+  return {
+    perOrder: perOrder(sum(counts), orders),
+    transactionControlPerOrder: perOrder(sum(control), orders),
+    top: counts.slice(0, CENSUS_TOP).map((c) => ({
+      perOrder: perOrder(c.calls, orders),
+      statement: c.query.length > STATEMENT_CHARS ? `${c.query.slice(0, STATEMENT_CHARS)}…` : c.query,
+    })),
+  };
 }
 
 export interface StepResult {
@@ -48,7 +108,12 @@ export interface StepResult {
    * relays, pollers, the benchmark's own queries), counted from the first arrival until the step drained, less what
    * the idle system does in as long (StepPlan.idle). Counts, not CPU: the same on a busy machine as on a quiet one.
    */
-  database: { commitsPerOrder: number; rowWritesPerOrder: number; seconds: number };
+  database: {
+    commitsPerOrder: number;
+    rowWritesPerOrder: number;
+    seconds: number;
+    statements?: StatementCensus;
+  };
   sustained: boolean;
   reasons: string[];
   orderIds: string[];
@@ -219,6 +284,13 @@ export async function runStep(
         accepted.length,
       ),
       seconds: Math.round(dbSeconds),
+      statements: statementCensus(
+        dbAtStart,
+        dbAtEnd,
+        plan.idle?.statementsPerSecond,
+        dbSeconds,
+        accepted.length,
+      ),
     },
     sustained: reasons.length === 0,
     reasons,

@@ -58,21 +58,24 @@ export class BuildRunnerService {
 
   /** Runs one step of the most overdue job; false when no job is due. */
   runDueJob(): Promise<boolean> {
-    return this.services.inTransaction(async (manager) => {
-      const claimed = await this.services.claimDueJob(manager);
-      if (!claimed) {
-        return false;
-      }
-      const { job, service } = claimed;
-      const tx = this.outbox.unitOfWork(manager, {
-        tenantId: job.tenantId,
-        correlationId: job.correlationId,
-        causationId: job.causationId ?? undefined,
-        traceparent: job.traceparent ?? undefined,
-      });
-      await this.advance(tx, job, service);
-      return true;
-    });
+    // Steps chained in one transaction publish up to seven events (started, progress, completed): one INSERT.
+    return this.services.inTransaction((manager) =>
+      this.outbox.holdingRows(manager, async () => {
+        const claimed = await this.services.claimDueJob(manager);
+        if (!claimed) {
+          return false;
+        }
+        const { job, service } = claimed;
+        const tx = this.outbox.unitOfWork(manager, {
+          tenantId: job.tenantId,
+          correlationId: job.correlationId,
+          causationId: job.causationId ?? undefined,
+          traceparent: job.traceparent ?? undefined,
+        });
+        await this.advance(tx, job, service);
+        return true;
+      }),
+    );
   }
 
   /**

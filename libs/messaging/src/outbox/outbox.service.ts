@@ -20,6 +20,15 @@ export class OutboxService {
     );
   }
 
+  /**
+   * For code that owns its transaction's commit but learns the causal context inside it (a claimed job): the rows
+   * published through `manager` while `work` runs go in one INSERT when it ends. Call it inside the transaction and
+   * commit only after it resolved.
+   */
+  holdingRows<T>(manager: EntityManager, work: () => Promise<T>): Promise<T> {
+    return withHeldOutbox(manager, work);
+  }
+
   unitOfWork(manager: EntityManager, causal: CausalContext = {}): UnitOfWork {
     return new UnitOfWork(manager, this.domain, this.schemas, this.topicPrefix, causal);
   }
