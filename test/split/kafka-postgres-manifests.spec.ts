@@ -288,11 +288,11 @@ describe('CloudNativePG PostgreSQL (deploy/k8s/postgres.yaml)', () => {
     }
   });
 
-  it("has connections for every app pod's pool and relay", () => {
+  it("has connections for every app pod's pool, relay and LISTEN session", () => {
     const pods = manifestsOf('Deployment')
       .filter((d) => d.metadata.name !== 'gateway')
       .reduce((sum, d) => sum + Number((d.spec as { replicas?: number }).replicas ?? 1), 0);
-    const perPod = Number(config.DATABASE_POOL_SIZE) + 1;
+    const perPod = Number(config.DATABASE_POOL_SIZE) + 2;
     expect(Number(postgresSpec.postgresql?.parameters?.max_connections)).toBeGreaterThanOrEqual(
       pods * perPod + 10,
     );

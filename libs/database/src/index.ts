@@ -3,3 +3,4 @@ export { dataSourceOptions, type DatabaseSettings } from './data-source.options.
 export { cacheStatements } from './statement-cache.js';
 export { transaction } from './transaction.js';
 export { isUniqueViolation, PG_UNIQUE_VIOLATION } from './sql-state.js';
+export { NotificationListener } from './notification-listener.js';

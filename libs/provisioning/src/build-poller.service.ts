@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import pg from 'pg';
+import { NotificationListener } from '@app/database';
 import { AppConfig, DuePoller } from '@app/platform';
 import { BuildRunnerService } from './build-runner.service.js';
 
 const POLL_INTERVAL_MS = 100;
 /** NOTIFYed by a trigger on provisioning.build_job inserts, i.e. at the commit that enqueued a job. */
 const CHANNEL = 'platforma_provisioning_build_job';
-const RECONNECT_MS = 5_000;
 /** Jobs one process advances side by side: a step is mostly waiting for the database or the hypervisor. */
 const LANES = 8;
 
@@ -18,10 +17,7 @@ const LANES = 8;
  */
 @Injectable()
 export class BuildPollerService extends DuePoller {
-  private listener?: pg.Client;
-  private connecting?: Promise<void>;
-  private nextConnectAt = 0;
-  private listening = false;
+  private unlisten?: () => Promise<void>;
 
   constructor(
     private readonly runner: BuildRunnerService,
@@ -31,60 +27,20 @@ export class BuildPollerService extends DuePoller {
   }
 
   protected runDue(): Promise<boolean> {
-    this.listen();
     return this.runner.runDueJob();
   }
 
   override onApplicationBootstrap(): void {
-    this.listening = true;
+    // The process's one LISTEN session; polling carries on whenever it is away.
+    this.unlisten ??= NotificationListener.of(this.config.DATABASE_URL).subscribe(CHANNEL, () => this.kick());
     super.onApplicationBootstrap();
   }
 
   /** Lets the steps in flight commit, then stops: the next process resumes from the recorded step. */
   override async onModuleDestroy(): Promise<void> {
-    this.listening = false;
+    const unlisten = this.unlisten;
+    this.unlisten = undefined;
     await super.onModuleDestroy();
-    await this.connecting;
-    const listener = this.listener;
-    this.listener = undefined;
-    await listener?.end().catch(() => undefined);
-  }
-
-  private listen(): void {
-    if (!this.listening || this.listener || this.connecting || Date.now() < this.nextConnectAt) {
-      return;
-    }
-    this.connecting = this.connect().finally(() => (this.connecting = undefined));
-  }
-
-  private async connect(): Promise<void> {
-    const client = new pg.Client({
-      connectionString: this.config.DATABASE_URL,
-      application_name: 'platforma-provisioning-builds',
-    });
-    client.on('notification', () => this.kick());
-    client.on('error', (error) => {
-      // Polling carries on meanwhile; a poll after RECONNECT_MS listens again.
-      this.warn(`build job LISTEN connection lost: ${error.message}`);
-      if (this.listener === client) {
-        this.listener = undefined;
-      }
-      this.nextConnectAt = Date.now() + RECONNECT_MS;
-      void client.end().catch(() => undefined);
-    });
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${CHANNEL}`);
-    } catch (error) {
-      this.warn(`cannot LISTEN for build jobs, polling only: ${(error as Error).message}`);
-      this.nextConnectAt = Date.now() + RECONNECT_MS;
-      await client.end().catch(() => undefined);
-      return;
-    }
-    if (this.listening) {
-      this.listener = client;
-    } else {
-      await client.end().catch(() => undefined);
-    }
+    await unlisten?.();
   }
 }
