@@ -179,6 +179,16 @@ render_config() {
   mv "$CONFIG.tmp" "$CONFIG"
 }
 
+# Kafka cluster ids are 16 random bytes, base64url without padding (22 chars). Like Kafka's Uuid.randomUuid, never
+# one that starts with '-': the storage tool would read it as an option (1 run in 64).
+random_cluster_id() {
+  local id="-"
+  while [[ "$id" == -* ]]; do
+    id="$(head -c16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+  done
+  echo "$id"
+}
+
 cluster_id() {
   if [[ ! -s "$CLUSTER_ID_FILE" ]]; then
     local id="${KAFKA_CLUSTER_ID:-}" meta="$KAFKA_DATA_DIR/kraft-logs/meta.properties"
@@ -186,8 +196,7 @@ cluster_id() {
       id="$(sed -n 's/^cluster\.id=//p' "$meta")"
     fi
     if [[ -z "$id" ]]; then
-      # Kafka cluster ids are 16 random bytes, base64url without padding (22 chars).
-      id="$(head -c16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+      id="$(random_cluster_id)"
     fi
     echo "$id" >"$CLUSTER_ID_FILE"
   fi
@@ -238,7 +247,7 @@ cmd_start() {
     log "storage already formatted (cluster id $cid)" # saves a ~1.5 s StorageTool JVM on warm starts
   elif ! fmt_out="$("$JAVA" -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
       -Dlog4j2.configurationFile="$LOG4J_CONFIG" -Dkafka.logs.dir="$LOG_DIR" \
-      -cp "$KAFKA_LIB_DIR/*" kafka.tools.StorageTool format -t "$cid" -c "$CONFIG" --ignore-formatted 2>&1)"; then
+      -cp "$KAFKA_LIB_DIR/*" kafka.tools.StorageTool format --cluster-id="$cid" -c "$CONFIG" --ignore-formatted 2>&1)"; then
     echo "$fmt_out" >&2
     die "storage format failed (cluster id $cid, data dir $KAFKA_DATA_DIR; a data dir formatted with another cluster id must be deleted)"
   else
@@ -348,7 +357,7 @@ run_node() {
   mkdir -p "$KAFKA_CLUSTER_DIR"
   local id_file="$KAFKA_CLUSTER_DIR/cluster.id"
   if [[ ! -s "$id_file" ]]; then
-    head -c16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' >"$id_file"
+    random_cluster_id >"$id_file"
   fi
   KAFKA_CLUSTER_SIZE=1 KAFKA_NODE_ID="$id" KAFKA_PROCESS_ROLES="$roles" \
     KAFKA_PORT="$((CLUSTER_BASE_PORT + 2 * (n - 1)))" KAFKA_CONTROLLER_PORT="$((CLUSTER_BASE_PORT + 2 * (n - 1) + 1))" \
