@@ -22,6 +22,7 @@ export interface StatementCount {
 
 export class BenchDatabase {
   readonly pool: pg.Pool;
+  private statementsCounted = false;
 
   constructor(url: string) {
     this.pool = new pg.Pool({ connectionString: url, max: 4 });
@@ -98,8 +99,6 @@ export class BenchDatabase {
     }
     return this.statementsCounted;
   }
-
-  private statementsCounted = false;
 
   private async statements(): Promise<Map<string, StatementCount> | undefined> {
     if (!this.statementsCounted) {

@@ -62,19 +62,17 @@ function cpuCells(cpu: CpuUse | undefined): string {
  * trips go.
  */
 function censusSection(steps: Omit<StepResult, 'orderIds'>[]): string {
-  const counted = steps.filter((s) => s.database.statements);
+  const counted = steps.flatMap((s) =>
+    s.database.statements ? [{ rate: s.rate, c: s.database.statements }] : [],
+  );
   if (counted.length === 0) {
     return '\nStatements per order: not counted (pg_stat_statements is not in shared_preload_libraries).\n';
   }
   return counted
-    .map((s) => {
-      const c = s.database.statements;
-      if (!c) {
-        return '';
-      }
+    .map(({ rate, c }) => {
       const lines = c.top.map((t) => `| ${t.perOrder} | \`${t.statement.replaceAll('|', '\\|')}\` |`);
       return `
-Statements per order at ${s.rate} orders/s (pg_stat_statements, less the idle system's): ${c.perOrder}, of which
+Statements per order at ${rate} orders/s (pg_stat_statements, less the idle system's): ${c.perOrder}, of which
 ${c.transactionControlPerOrder} BEGIN/COMMIT/ROLLBACK. The most executed:
 
 | per order | statement |

@@ -64,7 +64,7 @@ export class NotificationListener {
     };
   }
 
-  /** Whether the session is open and listens on the channel (for health and tests). */
+  /** Whether the session is open and listens on the channel. */
   listens(channel: string): boolean {
     return this.client !== undefined && this.listened.has(channel);
   }
@@ -130,7 +130,6 @@ export class NotificationListener {
       throw error;
     }
     this.client = client;
-    this.listened.clear();
     this.reconnectMs = RECONNECT_FIRST_MS;
   }
 
