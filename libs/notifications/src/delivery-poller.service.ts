@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig, DuePoller } from '@app/platform';
+import { AppConfig, type DueRun, DuePoller } from '@app/platform';
 import { DeliveryRunnerService } from './delivery-runner.service.js';
 
 /** Sends the email notifications of this process, MAIL_CONCURRENCY at a time, polling every 200 ms. */
@@ -12,7 +12,7 @@ export class DeliveryPollerService extends DuePoller {
     super({ work: 'notification delivery', intervalMs: 200, concurrency: config.MAIL_CONCURRENCY });
   }
 
-  protected runDue(): Promise<boolean> {
+  protected runDue(): Promise<DueRun> {
     return this.runner.runDue();
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OutboxService, type Tx } from '@app/messaging';
+import type { DueRun } from '@app/platform';
 import { type Backoff, exponentialBackoffMs } from './backoff.js';
 import type { Notification } from './entities/notification.entity.js';
 import { MailSender, sendFailureOf } from './mail.sender.js';
@@ -28,13 +29,14 @@ export class DeliveryRunnerService {
     private readonly signUpMails: SignUpMailService,
   ) {}
 
-  /** Delivers the most overdue notification; false when none is due. */
-  runDue(): Promise<boolean> {
+  /** Delivers the most overdue notification; false when none is due, 'drained' when it saw no other due. */
+  runDue(): Promise<DueRun> {
     return this.notifications.inTransaction(async (manager) => {
-      const notification = await this.notifications.claimDue(manager);
-      if (!notification) {
+      const claimed = await this.notifications.claimDue(manager);
+      if (!claimed) {
         return false;
       }
+      const { notification, more } = claimed;
       const tx = this.outbox.unitOfWork(manager, {
         tenantId: notification.tenantId,
         correlationId: notification.correlationId,
@@ -42,7 +44,8 @@ export class DeliveryRunnerService {
         traceparent: notification.traceparent ?? undefined,
       });
       await this.deliver(tx, notification);
-      return true;
+      // A failed attempt is due again a second later at the soonest: only other rows keep the drain going.
+      return more || 'drained';
     });
   }
 

@@ -28,17 +28,23 @@ export class NotificationRepository {
 
   /**
    * Claims the most overdue pending notification, skipping rows another poller holds: the lock lasts until the
-   * delivery's transaction ends, so one row is sent by one process at a time.
+   * delivery's transaction ends, so one row is sent by one process at a time. `more`: the claim saw another row
+   * due (a hint for the poller: it counts rows other claims hold as well).
    */
-  async claimDue(manager: EntityManager): Promise<Notification | null> {
-    const rows: { id: string }[] = await manager.query(
-      `SELECT id FROM notifications.notification
-       WHERE status = 'pending' AND next_attempt_at <= clock_timestamp()
-       ORDER BY next_attempt_at LIMIT 1
-       FOR UPDATE SKIP LOCKED`,
+  async claimDue(manager: EntityManager): Promise<{ notification: Notification; more: boolean } | null> {
+    const rows: { id: string; more: boolean }[] = await manager.query(
+      `SELECT n.id,
+              EXISTS (SELECT FROM notifications.notification o
+                       WHERE o.status = 'pending' AND o.next_attempt_at <= clock_timestamp() AND o.id <> n.id) AS more
+         FROM notifications.notification n
+        WHERE n.status = 'pending' AND n.next_attempt_at <= clock_timestamp()
+        ORDER BY n.next_attempt_at LIMIT 1
+          FOR UPDATE OF n SKIP LOCKED`,
     );
-    const id = rows[0]?.id;
-    return id ? manager.findOneByOrFail(Notification, { id }) : null;
+    const claimed = rows[0];
+    return claimed
+      ? { notification: await manager.findOneByOrFail(Notification, { id: claimed.id }), more: claimed.more }
+      : null;
   }
 
   /** Persists the row; a pending one becomes due retryAfterMs from now by the database's clock. */

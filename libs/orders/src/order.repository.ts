@@ -26,6 +26,14 @@ export interface StoredResponse {
 /** All database I/O of the orders module; every query that reads orders is scoped by tenant. */
 @Injectable()
 export class OrderRepository {
+  /**
+   * The orders each open transaction (its manager) holds locked: records of one partition share a transaction, and
+   * an order's build news comes several at a time, each locking the same row. The lock lasts until the transaction
+   * ends and every write to a locked order goes through this repository, which keeps the entity current; a retried
+   * transaction has a manager of its own.
+   */
+  private readonly locked = new WeakMap<EntityManager, Map<string, Order>>();
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Reads outside a transaction pass this. */
@@ -37,8 +45,26 @@ export class OrderRepository {
     return manager.findOneBy(Order, { tenantId, id });
   }
 
-  lockForTenant(manager: EntityManager, tenantId: string, id: string): Promise<Order | null> {
-    return manager.findOne(Order, { where: { tenantId, id }, lock: { mode: 'pessimistic_write' } });
+  /** The order locked for the rest of the transaction (a second call in it reads no row again). */
+  async lockForTenant(manager: EntityManager, tenantId: string, id: string): Promise<Order | null> {
+    let held = this.locked.get(manager);
+    const key = `${tenantId}/${id}`;
+    const known = held?.get(key);
+    if (known) {
+      return known;
+    }
+    const order = await manager.findOne(Order, {
+      where: { tenantId, id },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (order) {
+      if (!held) {
+        held = new Map();
+        this.locked.set(manager, held);
+      }
+      held.set(key, order);
+    }
+    return order;
   }
 
   /** The status changes of an order, oldest first. */

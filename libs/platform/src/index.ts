@@ -38,4 +38,11 @@ export { startTelemetry, shutdownTelemetry, type TelemetryOptions } from './tele
 export { METRIC_SERVICE } from './telemetry/observability.module.js';
 export { Span } from './telemetry/span.decorator.js';
 export { signWebhook, verifyWebhookSignature, type SignatureCheck } from './crypto/webhook-signature.js';
-export { Clock, ClockModule, DuePoller, type DuePollerOptions, TestClock } from './clock/index.js';
+export {
+  Clock,
+  ClockModule,
+  type DueRun,
+  DuePoller,
+  type DuePollerOptions,
+  TestClock,
+} from './clock/index.js';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NotificationListener } from '@app/database';
-import { AppConfig, DuePoller } from '@app/platform';
+import { AppConfig, type DueRun, DuePoller } from '@app/platform';
 import { BuildRunnerService } from './build-runner.service.js';
 
 const POLL_INTERVAL_MS = 100;
@@ -26,7 +26,7 @@ export class BuildPollerService extends DuePoller {
     super({ work: 'build step', intervalMs: POLL_INTERVAL_MS, concurrency: LANES });
   }
 
-  protected runDue(): Promise<boolean> {
+  protected runDue(): Promise<DueRun> {
     return this.runner.runDueJob();
   }
 

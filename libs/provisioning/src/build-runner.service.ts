@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { OutboxService, type Tx } from '@app/messaging';
-import { AppConfig } from '@app/platform';
+import { AppConfig, type DueRun } from '@app/platform';
 import { type BuildStep, nextStep, percentAt } from './build.state.js';
 import { CredentialsService } from './credentials.service.js';
 import {
@@ -56,8 +56,11 @@ export class BuildRunnerService {
     private readonly config: AppConfig,
   ) {}
 
-  /** Runs one step of the most overdue job; false when no job is due. */
-  runDueJob(): Promise<boolean> {
+  /**
+   * Runs one step of the most overdue job; false when no job is due, 'drained' when neither another job nor this
+   * one (its next step) is due now.
+   */
+  runDueJob(): Promise<DueRun> {
     // Steps chained in one transaction publish up to seven events (started, progress, completed): one INSERT.
     return this.services.inTransaction((manager) =>
       this.outbox.holdingRows(manager, async () => {
@@ -65,7 +68,7 @@ export class BuildRunnerService {
         if (!claimed) {
           return false;
         }
-        const { job, service } = claimed;
+        const { job, service, more } = claimed;
         const tx = this.outbox.unitOfWork(manager, {
           tenantId: job.tenantId,
           correlationId: job.correlationId,
@@ -73,7 +76,8 @@ export class BuildRunnerService {
           traceparent: job.traceparent ?? undefined,
         });
         await this.advance(tx, job, service);
-        return true;
+        const dueAgain = job.status === 'running' && job.runAfter.getTime() <= Date.now();
+        return more || dueAgain ? true : 'drained';
       }),
     );
   }

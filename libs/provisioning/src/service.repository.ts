@@ -110,29 +110,39 @@ export class ServiceRepository {
 
   /**
    * Claims the most overdue running job together with its service, skipping rows another poller (or a release in
-   * progress) holds: the lock lasts until the step's transaction ends.
+   * progress) holds: the lock lasts until the step's transaction ends. `more`: the claim saw another job due (a
+   * hint for the poller: it counts jobs other claims hold as well).
    */
-  async claimDueJob(manager: EntityManager): Promise<{ job: BuildJob; service: ServiceRecord } | null> {
-    const rows: { id: string }[] = await manager.query(
-      `SELECT j.id FROM provisioning.build_job j JOIN provisioning.service s ON s.id = j.service_id
-       WHERE j.status = 'running' AND j.run_after <= clock_timestamp()
-       ORDER BY j.run_after LIMIT 1
-       FOR UPDATE OF j, s SKIP LOCKED`,
+  async claimDueJob(
+    manager: EntityManager,
+  ): Promise<{ job: BuildJob; service: ServiceRecord; more: boolean } | null> {
+    const rows: { id: string; more: boolean }[] = await manager.query(
+      `SELECT j.id,
+              EXISTS (SELECT FROM provisioning.build_job o
+                       WHERE o.status = 'running' AND o.run_after <= clock_timestamp() AND o.id <> j.id) AS more
+         FROM provisioning.build_job j JOIN provisioning.service s ON s.id = j.service_id
+        WHERE j.status = 'running' AND j.run_after <= clock_timestamp()
+        ORDER BY j.run_after LIMIT 1
+          FOR UPDATE OF j, s SKIP LOCKED`,
     );
-    const id = rows[0]?.id;
-    if (!id) {
+    const claimed = rows[0];
+    if (!claimed) {
       return null;
     }
-    const job = await manager.findOneByOrFail(BuildJob, { id });
+    const job = await manager.findOneByOrFail(BuildJob, { id: claimed.id });
     const service = await manager.findOneByOrFail(ServiceRecord, { id: job.serviceId });
-    return { job, service };
+    return { job, service, more: claimed.more };
   }
 
-  /** Persists the job; it becomes due again runAfterMs from now by the database's clock, which every poller shares. */
+  /**
+   * Persists the job; it becomes due again runAfterMs from now by the database's clock, which every poller shares
+   * (the entity's runAfter follows by this process's clock).
+   */
   async saveJob(manager: EntityManager, job: BuildJob, runAfterMs: number): Promise<void> {
     job.updatedAt = new Date();
     const { id, runAfter: _runAfter, ...columns } = job;
     const delayMs = Math.max(0, Math.round(runAfterMs));
+    job.runAfter = new Date(job.updatedAt.getTime() + delayMs);
     await manager.update(
       BuildJob,
       { id },

@@ -57,6 +57,13 @@ export class OutboxRelay {
   private readonly table: string;
   private unwatchBacklog?: () => void;
   private unlisten?: () => Promise<void>;
+  /**
+   * Rows the broker acknowledged (at `at`, this process's clock) that are not marked published yet: the mark goes
+   * out with the next pending-row query (at the next wake-up, or the poll interval later at most) instead of a
+   * statement of its own, and stamps the acknowledgement's time. A crash before it republishes them, which
+   * consumers deduplicate, as after a crash between send and mark.
+   */
+  private unmarked: { ids: string[]; at: Date | null } = { ids: [], at: null };
 
   constructor(
     private readonly domain: DomainDescriptor,
@@ -94,6 +101,7 @@ export class OutboxRelay {
     await this.loop;
     await unlisten?.();
     this.loop = undefined;
+    await this.markPublished();
     await this.disconnect();
   }
 
@@ -139,16 +147,21 @@ export class OutboxRelay {
    * the same topic and key wait behind them (their order is kept), everything else goes on.
    */
   private async drain(client: pg.Client): Promise<number> {
+    // The rows the last drain published are marked in the same statement; its query still sees them unmarked (one
+    // snapshot), so it leaves them out by id.
     const { rows } = await client.query<OutboxRow>(
-      `SELECT o.id, o.topic, o.key, o.headers, o.payload, o.attempts, o.created_at FROM ${this.table} o
-       WHERE o.published_at IS NULL AND starts_with(o.topic, $2)
+      `WITH marked AS (UPDATE ${this.table} SET published_at = greatest($4::timestamptz, created_at)
+                        WHERE id = ANY($3::bigint[]))
+       SELECT o.id, o.topic, o.key, o.headers, o.payload, o.attempts, o.created_at FROM ${this.table} o
+       WHERE o.published_at IS NULL AND starts_with(o.topic, $2) AND o.id <> ALL($3::bigint[])
          AND NOT EXISTS (
            SELECT 1 FROM ${this.table} d
            WHERE d.published_at IS NULL AND d.topic = o.topic AND d.key = o.key AND d.id <= o.id
              AND d.next_attempt_at > now())
        ORDER BY o.id LIMIT $1`,
-      [this.options.batchSize, this.topicPrefix],
+      [this.options.batchSize, this.topicPrefix, this.unmarked.ids, this.unmarked.at],
     );
+    this.unmarked = { ids: [], at: null };
     if (rows.length === 0) {
       return 0;
     }
@@ -187,13 +200,22 @@ export class OutboxRelay {
     }
     this.observePublished(rows, published, hops);
     relaySpan.end();
-    if (published.length > 0) {
-      await client.query(
-        `UPDATE ${this.table} SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])`,
-        [published.map((r) => r.id)],
-      );
-    }
+    this.unmarked = { ids: published.map((r) => r.id), at: new Date() };
     return published.length === rows.length ? rows.length : 0;
+  }
+
+  /** At stop: marks the rows the last drain published, so that the next leader does not publish them again. */
+  private async markPublished(): Promise<void> {
+    const { ids, at } = this.unmarked;
+    if (this.client && this.leader && ids.length > 0) {
+      await this.client
+        .query(
+          `UPDATE ${this.table} SET published_at = greatest($2::timestamptz, created_at) WHERE id = ANY($1::bigint[])`,
+          [ids, at],
+        )
+        .catch((error: Error) => this.logger.warn(`marking published rows at stop failed: ${error.message}`));
+      this.unmarked = { ids: [], at: null };
+    }
   }
 
   private observePublished(

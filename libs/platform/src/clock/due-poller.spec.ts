@@ -1,10 +1,14 @@
 import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DuePoller, type DuePollerOptions } from './due-poller.js';
+import { type DueRun, DuePoller, type DuePollerOptions } from './due-poller.js';
 
-/** Jobs that finish when the test says so; `running` is how many runDue calls are in flight. */
+/**
+ * Jobs that finish when the test says so; `running` is how many runDue calls are in flight. With `hints`, a run
+ * says 'drained' when no other job was queued at its claim, as a claim query's hint does.
+ */
 class GatedPoller extends DuePoller {
+  hints = false;
   queued = 0;
   running = 0;
   peak = 0;
@@ -15,17 +19,18 @@ class GatedPoller extends DuePoller {
     super({ work: 'test jobs', intervalMs: 10, ...options });
   }
 
-  protected async runDue(): Promise<boolean> {
+  protected async runDue(): Promise<DueRun> {
     this.calls++;
     if (this.queued === 0) {
       return false;
     }
     this.queued--;
+    const more = this.queued > 0;
     this.running++;
     this.peak = Math.max(this.peak, this.running);
     await new Promise<void>((resolve) => this.gates.push(resolve));
     this.running--;
-    return true;
+    return more || !this.hints || 'drained';
   }
 
   finishAll(): void {
@@ -137,6 +142,50 @@ describe(DuePoller.name, () => {
       }
       await until(() => poller.queued === 0 && poller.running === 0);
       expect(poller.peak).toBe(1);
+    });
+
+    it('ends a drain whose claim saw nothing else due: a lone job costs one claim, not three', async () => {
+      for (const hints of [false, true]) {
+        poller = new GatedPoller({ concurrency: 4, intervalMs: 60_000 });
+        poller.hints = hints;
+        poller.onApplicationBootstrap();
+        await until(() => poller.calls === 1); // the first poll, finding nothing
+        poller.queued = 1;
+        poller.wake();
+        await until(() => poller.running === 1);
+        poller.finishAll();
+        await until(() => poller.running === 0);
+        await sleep(30);
+        // Without the hint, the lane asks once more and the lane it brought along once: both find nothing.
+        expect({ hints, claims: poller.calls - 1 }).toEqual({ hints, claims: hints ? 1 : 3 });
+        await poller.onModuleDestroy();
+      }
+    });
+
+    it('looks once more when a job was enqueued while every lane was busy with a claim that missed it', async () => {
+      for (const claim of ['empty', 'drained']) {
+        poller = new GatedPoller({ intervalMs: 60_000 });
+        poller.hints = true;
+        poller.onApplicationBootstrap();
+        if (claim === 'drained') {
+          await until(() => poller.calls === 1);
+          await sleep(10);
+          poller.queued = 1;
+          poller.wake();
+          await until(() => poller.running === 1);
+        }
+        // The claim in flight (finding nothing, or its one job and no other) missed this job, and its wake-up
+        // finds the only lane busy. It is not left for the next poll, a minute away.
+        poller.queued = 1;
+        poller.wake();
+        poller.finishAll();
+        await until(() => poller.running === 1 && poller.queued === 0);
+        poller.finishAll();
+        await until(() => poller.running === 0);
+        await sleep(30);
+        expect({ claim, calls: poller.calls }).toEqual({ claim, calls: claim === 'drained' ? 3 : 2 });
+        await poller.onModuleDestroy();
+      }
     });
 
     it('shuts down once the job in flight has finished, starting no other', async () => {

@@ -2,6 +2,13 @@ import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nest
 
 const WARN_EVERY_MS = 10_000;
 
+/**
+ * What one runDue did: false when nothing was due, true when it ran a row, 'drained' when it ran a row and its
+ * claim saw no other row due (a hint, read in the claim's own query). After 'drained' the drain ends instead of
+ * asking once more and bringing another lane along, each of which would find nothing: two empty claims per job.
+ */
+export type DueRun = boolean | 'drained';
+
 export interface DuePollerOptions {
   /** Named in the warnings, e.g. "notification delivery". */
   work: string;
@@ -13,7 +20,7 @@ export interface DuePollerOptions {
 /**
  * The one loop behind every durable timer and job table (rows with a due time): every intervalMs, when idle, a
  * drain runs due work (runDue: one row per transaction or claim, false when none is due) until none is left. A
- * drain that found work lets another one join, up to the concurrency, so a backlog is worked on in parallel while
+ * drain that found work and more due lets another one join, up to the concurrency, so a backlog is worked on in parallel while
  * an idle process polls with a single query. Correctness lives in runDue's claim (row locks that skip locked rows,
  * state checks in the same transaction), not here: other processes, or a test running the work itself, may run
  * side by side.
@@ -28,6 +35,8 @@ export abstract class DuePoller implements OnApplicationBootstrap, OnModuleDestr
   private active = false;
   private timer?: NodeJS.Timeout;
   private readonly drains = new Set<Promise<void>>();
+  /** A kick came while every lane was busy: a row may have become due after the running claims looked. */
+  private kickMissed = false;
   private lastWarnAt = Number.NEGATIVE_INFINITY;
 
   protected constructor(private readonly options: DuePollerOptions) {
@@ -35,8 +44,8 @@ export abstract class DuePoller implements OnApplicationBootstrap, OnModuleDestr
     this.concurrency = Math.max(1, options.concurrency ?? 1);
   }
 
-  /** Runs the most overdue job; false when none is due. */
-  protected abstract runDue(): Promise<boolean>;
+  /** Runs the most overdue job; false when none is due, 'drained' when it saw no other due. */
+  protected abstract runDue(): Promise<DueRun>;
 
   /** Called when shutdown begins, before the drains in flight are awaited. */
   protected stopping(): void {}
@@ -61,7 +70,11 @@ export abstract class DuePoller implements OnApplicationBootstrap, OnModuleDestr
 
   /** Starts a drain unless `concurrency` are running; an idle process's poll is one such kick. */
   protected kick(): void {
-    if (!this.active || this.drains.size >= this.concurrency) {
+    if (!this.active) {
+      return;
+    }
+    if (this.drains.size >= this.concurrency) {
+      this.kickMissed = true;
       return;
     }
     const drain: Promise<void> = this.drain().finally(() => this.drains.delete(drain));
@@ -70,15 +83,21 @@ export abstract class DuePoller implements OnApplicationBootstrap, OnModuleDestr
 
   private async drain(): Promise<void> {
     while (this.active) {
+      let ran: DueRun;
+      // A claim that starts now sees every row committed before it (a row's wake-up comes after its commit).
+      this.kickMissed = false;
       try {
-        if (!(await this.runDue())) {
-          return;
-        }
+        ran = await this.runDue();
       } catch (error) {
         this.warn(`${this.options.work} failed, retrying on the next poll: ${(error as Error).message}`);
         return;
       }
-      this.kick();
+      if (ran === true) {
+        this.kick();
+      } else if (!this.kickMissed) {
+        return;
+      }
+      // Otherwise a row enqueued since this claim looked woke no lane (every lane was busy): look once more.
     }
   }
 

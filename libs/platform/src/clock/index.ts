@@ -1,3 +1,3 @@
 export { Clock, SystemClock, TestClock } from './clock.js';
 export { ClockModule } from './clock.module.js';
-export { DuePoller, type DuePollerOptions } from './due-poller.js';
+export { type DueRun, DuePoller, type DuePollerOptions } from './due-poller.js';
