@@ -150,8 +150,7 @@ export class OutboxRelay {
     // The rows the last drain published are marked in the same statement; its query still sees them unmarked (one
     // snapshot), so it leaves them out by id.
     const { rows } = await client.query<OutboxRow>(
-      `WITH marked AS (UPDATE ${this.table} SET published_at = greatest($4::timestamptz, created_at)
-                        WHERE id = ANY($3::bigint[]))
+      `WITH marked AS (${this.markSql('$3', '$4')})
        SELECT o.id, o.topic, o.key, o.headers, o.payload, o.attempts, o.created_at FROM ${this.table} o
        WHERE o.published_at IS NULL AND starts_with(o.topic, $2) AND o.id <> ALL($3::bigint[])
          AND NOT EXISTS (
@@ -209,13 +208,15 @@ export class OutboxRelay {
     const { ids, at } = this.unmarked;
     if (this.client && this.leader && ids.length > 0) {
       await this.client
-        .query(
-          `UPDATE ${this.table} SET published_at = greatest($2::timestamptz, created_at) WHERE id = ANY($1::bigint[])`,
-          [ids, at],
-        )
+        .query(this.markSql('$1', '$2'), [ids, at])
         .catch((error: Error) => this.logger.warn(`marking published rows at stop failed: ${error.message}`));
       this.unmarked = { ids: [], at: null };
     }
+  }
+
+  /** Marks rows (ids: a bigint[] parameter) published at the broker's acknowledgement (a timestamptz one). */
+  private markSql(ids: string, at: string): string {
+    return `UPDATE ${this.table} SET published_at = greatest(${at}::timestamptz, created_at) WHERE id = ANY(${ids}::bigint[])`;
   }
 
   private observePublished(

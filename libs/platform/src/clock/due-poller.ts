@@ -20,10 +20,10 @@ export interface DuePollerOptions {
 /**
  * The one loop behind every durable timer and job table (rows with a due time): every intervalMs, when idle, a
  * drain runs due work (runDue: one row per transaction or claim, false when none is due) until none is left. A
- * drain that found work and more due lets another one join, up to the concurrency, so a backlog is worked on in parallel while
- * an idle process polls with a single query. Correctness lives in runDue's claim (row locks that skip locked rows,
- * state checks in the same transaction), not here: other processes, or a test running the work itself, may run
- * side by side.
+ * drain that found work and more due lets another one join, up to the concurrency, so a backlog is worked on in
+ * parallel while an idle process polls with a single query. Correctness lives in runDue's claim (row locks that
+ * skip locked rows, state checks in the same transaction), not here: other processes, or a test running the work
+ * itself, may run side by side.
  *
  * It stops at onModuleDestroy: Nest runs every module's onModuleDestroy before any onApplicationShutdown, and the
  * DataSource (TypeOrmModule) and the Kafka producer close in onApplicationShutdown, so the run in flight commits
