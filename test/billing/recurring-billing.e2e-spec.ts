@@ -724,6 +724,9 @@ describe('recurring billing (monolith, real Kafka, PostgreSQL and SMTP, a test c
       if (!(otherClock instanceof TestClock)) {
         throw new Error('the second app has no TestClock');
       }
+      // One time for both instances from the start: the earlier cases moved this app's clock ahead, and a
+      // subscription dated by the new instance's clock would otherwise fall due at once by this one's.
+      otherClock.moveTo(clock.now());
       const c = await customer();
       // The second instance makes every consumer group rebalance; the order waits for that.
       const s = await activeService(c, plans.small, 90_000);
