@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm run bench [-- --quick]`: a fresh benchmark database, the broker, a build, then bench/src/bench.ts, which
-# starts its own monolith. Results land in bench/results/. Not part of `npm test`.
+# starts its own monolith. Results land in bench/results/. Not part of `npm test`. `npm run bench -- transactions`
+# runs bench/src/transaction-cost.ts instead.
 LOG_TAG=bench
 . "$(dirname "$0")/lib/toolchain.sh"
 bootstrap_toolchain
@@ -14,4 +15,9 @@ psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $db WITH 
 export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db"
 bash scripts/build.sh
 SKIP_BUILD=1 bash scripts/typeorm.sh migration:run >/dev/null
+if [ "${1:-}" = transactions ]; then
+  # `npm run bench -- transactions`: one handler-shaped transaction's CPU and wake-ups, BEGIN held or not.
+  shift
+  exec node --enable-source-maps dist/bench/src/transaction-cost.js "$@"
+fi
 exec node --enable-source-maps dist/bench/src/bench.js "$@"

@@ -2,6 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import { SnakeNamingStrategy } from './naming.strategy.js';
+import type pg from 'pg';
+import { deferBegin } from './deferred-begin.js';
 import { cacheStatements } from './statement-cache.js';
 
 export interface DatabaseSettings {
@@ -10,6 +12,8 @@ export interface DatabaseSettings {
   logging: boolean;
   /** Statements a connection runs again and again are prepared on it (statement-cache.ts); on unless false. */
   preparedStatements?: boolean;
+  /** A transaction's BEGIN goes out with its first statement, in one write (deferred-begin.ts); on unless false. */
+  deferBegin?: boolean;
   /** Entities are registered by the domain modules (autoLoadEntities) in the apps; the CLI globs them. */
   entities?: DataSourceOptions['entities'];
 }
@@ -33,7 +37,14 @@ export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions
       max: settings.poolSize,
       connectionTimeoutMillis: 5_000,
       // pg-pool's hook for each new connection.
-      ...(settings.preparedStatements === false ? {} : { onConnect: cacheStatements }),
+      onConnect: (client: pg.Client) => {
+        if (settings.preparedStatements !== false) {
+          cacheStatements(client);
+        }
+        if (settings.deferBegin !== false) {
+          deferBegin(client);
+        }
+      },
     },
     applicationName: 'platforma',
   };

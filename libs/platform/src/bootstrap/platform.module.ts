@@ -20,6 +20,7 @@ export class PlatformModule {
           poolSize: config.DATABASE_POOL_SIZE,
           logging: config.DATABASE_LOGGING,
           preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
+          deferBegin: config.DATABASE_DEFER_BEGIN,
         })),
         MessagingModule.forRoot(() => config.messaging),
         AuthModule,

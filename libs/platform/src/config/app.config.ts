@@ -146,6 +146,14 @@ export class AppConfig {
   @Transform(toBoolean)
   DATABASE_PREPARED_STATEMENTS: boolean = true;
 
+  /**
+   * A transaction's BEGIN is held and sent with its first statement, one round trip instead of two (deferred-begin.ts
+   * in libs/database). Off only behind a pooler that does not pass several queries in one write through in order.
+   */
+  @IsBoolean()
+  @Transform(toBoolean)
+  DATABASE_DEFER_BEGIN: boolean = true;
+
   @Matches(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, {
     message: 'KAFKA_BROKERS must be a comma-separated list of host:port',
   })
