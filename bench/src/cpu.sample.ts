@@ -22,9 +22,9 @@ interface Snapshot {
 
 type Group = 'app' | 'broker' | 'postgres';
 
-const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+export const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
-function read(path: string): string | undefined {
+export function read(path: string): string | undefined {
   try {
     return readFileSync(path, 'utf8');
   } catch {
@@ -33,7 +33,7 @@ function read(path: string): string | undefined {
 }
 
 /** user + system ticks of a process, from /proc/<pid>/stat (fields 14 and 15, after the parenthesised name). */
-function processTicks(pid: string): number {
+export function processTicks(pid: string): number {
   const stat = read(`/proc/${pid}/stat`);
   const fields = stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
   return fields ? Number(fields[11]) + Number(fields[12]) : 0;

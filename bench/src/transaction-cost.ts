@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '@app/database';
+import { processTicks, read, TICKS_PER_SECOND } from './cpu.sample.js';
 
 /**
  * `npm run bench -- transactions`: what one handler-shaped transaction (inbox insert, state update, outbox insert,
@@ -17,24 +18,14 @@ interface Counters {
   wakes: number;
 }
 
-function read(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
 /** The matching processes' counters, by pid. */
 function counters(match: (pid: string) => boolean): Map<string, Counters> {
   const byPid = new Map<string, Counters>();
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d) && match(d))) {
-    const stat = read(`/proc/${pid}/stat`);
     const status = read(`/proc/${pid}/status`);
-    const fields = stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (fields && status) {
+    if (status) {
       byPid.set(pid, {
-        cpuMs: (Number(fields[11]) + Number(fields[12])) * 10,
+        cpuMs: (processTicks(pid) * 1_000) / TICKS_PER_SECOND,
         wakes: Number(/\nvoluntary_ctxt_switches:\s+(\d+)/.exec(status)?.[1] ?? 0),
       });
     }
