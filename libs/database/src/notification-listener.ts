@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import pg from 'pg';
 
-type Wake = () => void;
+/** `payload`: the NOTIFY's; undefined when the session was (re)established and anything may have changed meanwhile. */
+type Wake = (payload?: string) => void;
 
 const RECONNECT_FIRST_MS = 250;
 const RECONNECT_MAX_MS = 5_000;
@@ -41,7 +42,10 @@ export class NotificationListener {
 
   private constructor(private readonly connectionString: string) {}
 
-  /** Calls `wake` on every NOTIFY of `channel` (and when the session comes back); the result unsubscribes. */
+  /**
+   * Calls `wake` with the payload on every NOTIFY of `channel`, in commit order, and without one when the session
+   * comes back; the result unsubscribes.
+   */
   subscribe(channel: string, wake: Wake): () => Promise<void> {
     if (!CHANNEL.test(channel)) {
       throw new Error(`not a channel name: ${channel}`);
@@ -110,7 +114,7 @@ export class NotificationListener {
       connectionString: this.connectionString,
       application_name: 'platforma-listen',
     });
-    client.on('notification', (message) => this.wakeAll(message.channel));
+    client.on('notification', (message) => this.wakeAll(message.channel, message.payload ?? ''));
     client.on('error', (error) => {
       if (this.client === client) {
         this.logger.warn(`LISTEN session lost: ${error.message}`);
@@ -171,9 +175,9 @@ export class NotificationListener {
     this.reconnectTimer.unref();
   }
 
-  private wakeAll(channel: string): void {
+  private wakeAll(channel: string, payload?: string): void {
     for (const wake of this.wakes.get(channel) ?? []) {
-      wake();
+      wake(payload);
     }
   }
 }

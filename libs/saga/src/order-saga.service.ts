@@ -33,7 +33,7 @@ import { type Answered, type Cause, decisionEntries, type HistoryEntry } from '.
 import { ParkedEventRepository } from './parked-event.repository.js';
 import { SagaHistoryRepository } from './saga-history.repository.js';
 import { SagaRepository } from './saga.repository.js';
-import { SagaViewsRepository } from './saga-views.repository.js';
+import { type KnownViews, SagaViewsRepository } from './saga-views.repository.js';
 
 const MAX_PROVISION_ATTEMPTS = 3;
 
@@ -140,7 +140,9 @@ export class OrderSagaService {
     const locked = await this.repository.lockWithParked(ctx.manager, orderId);
     const input = eventInput(ctx.envelope.type, data);
     const cause = { eventId: ctx.envelope.id, type: ctx.envelope.type };
-    const verdict = locked ? await this.apply(ctx, locked.instance, input, false, cause) : 'park';
+    const verdict = locked
+      ? await this.apply(ctx, locked.instance, input, false, cause, locked.views)
+      : 'park';
     if (verdict === 'park') {
       await this.parkedEvents.park(ctx.manager, orderId, {
         eventId: ctx.envelope.id,
@@ -381,13 +383,15 @@ export class OrderSagaService {
     input: SagaInput,
     timerFired: boolean,
     cause: Cause,
+    /** The views as read with the instance, when they were. */
+    views?: KnownViews,
   ): Promise<Verdict> {
     if (instance.definitionVersion !== CURRENT_VERSION) {
       throw new Error(
         `saga definition ${instance.definition} v${instance.definitionVersion} is not deployed`,
       );
     }
-    const env = await this.environment(tx.manager, instance.data.accountId, instance.data.planId);
+    const env = await this.environment(tx.manager, instance.data.accountId, instance.data.planId, views);
     const decision = decide(toState(instance), input, env);
     const what = input.kind === 'event' ? input.type : `timer ${input.timer}`;
     const was = { status: instance.status, step: instance.step };
@@ -445,8 +449,9 @@ export class OrderSagaService {
     manager: EntityManager,
     accountId: string,
     planId: string,
+    views?: KnownViews,
   ): Promise<SagaEnvironment> {
-    const known = await this.views.context(manager, accountId, planId);
+    const known = views ?? (await this.views.context(manager, accountId, planId));
     return {
       now: new Date(),
       newId: uuidv7,

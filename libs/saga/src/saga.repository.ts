@@ -3,6 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { SagaStatus } from '@app/contracts';
 import { SagaInstance } from './entities/saga-instance.entity.js';
+import { type KnownViews, knownViews, viewColumns, type ViewRow } from './saga-views.repository.js';
+
+/** The views of the instance's own account and plan, for the statement that locks it. */
+const INSTANCE_VIEWS = viewColumns(`(i.data->>'accountId')::uuid`, `(i.data->>'planId')::uuid`);
 
 /** The console's filters; stuck compares updated_at with the deadline of the instance's step. */
 export interface SagaFilter {
@@ -69,21 +73,25 @@ export class SagaRepository {
   }
 
   /**
-   * lockByOrder, and in the same statement whether events wait parked for the order. Under the order's lock
-   * (lockOrder, taken before) nobody else parks or unparks, so the answer holds for the whole transaction.
+   * lockByOrder, and in the same statement whether events wait parked for the order and what the saga's views know
+   * of its account and plan. Under the order's lock (lockOrder, taken before) nobody else parks or unparks, so the
+   * parked answer holds for the whole transaction.
    */
   async lockWithParked(
     manager: EntityManager,
     orderId: string,
-  ): Promise<{ instance: SagaInstance; parked: boolean } | null> {
+  ): Promise<{ instance: SagaInstance; parked: boolean; views: KnownViews } | null> {
     const { entities, raw } = await manager
       .createQueryBuilder(SagaInstance, 'i')
       .addSelect('EXISTS (SELECT 1 FROM saga.parked_event p WHERE p.order_id = i.order_id)', 'parked')
+      .addSelect(INSTANCE_VIEWS.account, 'account')
+      .addSelect(INSTANCE_VIEWS.plan, 'plan')
       .where('i.order_id = :orderId', { orderId })
       .setLock('pessimistic_write', undefined, ['i'])
-      .getRawAndEntities<{ parked: boolean }>();
+      .getRawAndEntities<{ parked: boolean } & ViewRow>();
     const instance = entities[0];
-    return instance ? { instance, parked: raw[0]?.parked === true } : null;
+    const row = raw[0];
+    return instance ? { instance, parked: row?.parked === true, views: knownViews(row) } : null;
   }
 
   async insert(manager: EntityManager, instance: SagaInstance): Promise<void> {

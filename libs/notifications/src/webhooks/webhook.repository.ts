@@ -94,10 +94,6 @@ export class WebhookRepository {
     );
   }
 
-  /**
-   * The tenant's active endpoints subscribed to the event. FOR SHARE waits for a concurrent deletion to commit and
-   * then skips the endpoint, so a deleted endpoint never gets a delivery queued after its deletion.
-   */
   /** Whether any active endpoint of the tenant takes the event type (a plain read, outside any transaction). */
   async anySubscribed(reader: EntityManager, tenantId: string, eventType: string): Promise<boolean> {
     const rows: unknown[] = await reader.query(
@@ -108,6 +104,20 @@ export class WebhookRepository {
     return rows.length > 0;
   }
 
+  /** Every event filter of the tenant's active endpoints (`*` among them when one takes all), outside any transaction. */
+  async subscribedFilters(reader: EntityManager, tenantId: string): Promise<string[]> {
+    const rows: { filter: string }[] = await reader.query(
+      `SELECT DISTINCT unnest(events) AS filter FROM notifications.webhook_endpoints
+       WHERE tenant_id = $1 AND status = 'active'`,
+      [tenantId],
+    );
+    return rows.map((row) => row.filter);
+  }
+
+  /**
+   * The tenant's active endpoints subscribed to the event. FOR SHARE waits for a concurrent deletion to commit and
+   * then skips the endpoint, so a deleted endpoint never gets a delivery queued after its deletion.
+   */
   subscribedEndpoints(
     manager: EntityManager,
     tenantId: string,

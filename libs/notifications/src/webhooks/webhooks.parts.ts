@@ -15,6 +15,7 @@ import { WebhookEndpoint } from './entities/webhook-endpoint.entity.js';
 import { WebhookDeliveryPollerService } from './webhook-delivery-poller.service.js';
 import { WebhookDeliveryRunnerService } from './webhook-delivery-runner.service.js';
 import { WebhookFanoutService } from './webhook-fanout.service.js';
+import { WebhookSubscriptionsService } from './webhook-subscriptions.service.js';
 import { WebhookRepository } from './webhook.repository.js';
 import { WEBHOOK_RESOLVER } from './webhook-resolver.js';
 import { WebhookSecretsService } from './webhook-secrets.service.js';
@@ -44,6 +45,7 @@ export const WEBHOOK_PROVIDERS: Provider[] = [
   WebhookSecretsService,
   WebhooksService,
   WebhookFanoutService,
+  WebhookSubscriptionsService,
   WEBHOOK_RESOLVER,
   WebhookSender,
   WebhookDeliveryRunnerService,
