@@ -9,6 +9,20 @@ import { isTerminal } from './order.state.js';
 
 type NewsKind = Exclude<OrderStepKind, 'status'>;
 
+/** A line of news about an order: what kind, and what it says. */
+export interface News {
+  kind: NewsKind;
+  detail: OrderStepDetail;
+}
+
+/**
+ * Whether an order in this status still takes the news. One that is over takes only news after the end: a refund
+ * (the money it gives back) and its service's actions (the service outlives the order).
+ */
+export function takesNews(status: Order['status'], { kind, detail }: News): boolean {
+  return !isTerminal(status) || kind === 'action' || detail.outcome === 'refunded';
+}
+
 /** News the customer watches in the order's history (and so its event stream) that leaves its status as it is. */
 @Injectable()
 export class OrderNewsService {
@@ -82,12 +96,9 @@ export class OrderNewsService {
     });
   }
 
-  /**
-   * Records news of an order the caller holds locked. An order that is over takes only news after the end: a
-   * refund (the money it gives back) and its service's actions (the service outlives the order).
-   */
+  /** Records news of an order the caller holds locked, if it still takes it (takesNews). */
   async record(ctx: EventContext, order: Order, kind: NewsKind, detail: OrderStepDetail): Promise<void> {
-    if (isTerminal(order.status) && kind !== 'action' && detail.outcome !== 'refunded') {
+    if (!takesNews(order.status, { kind, detail })) {
       return;
     }
     await this.orders.note(ctx.manager, order, kind, detail, {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EventData } from '@app/contracts';
 import { type EventContext, PermanentEventError, type Tx } from '@app/messaging';
 import type { Order } from './entities/order.entity.js';
-import { OrderNewsService } from './order-news.service.js';
+import { type News, OrderNewsService, takesNews } from './order-news.service.js';
 import { OrderStreamService } from './order-stream.service.js';
 import { OrderRepository } from './order.repository.js';
 import { advance, isTerminal, type OrderTrigger } from './order.state.js';
@@ -25,9 +25,11 @@ export class OrderProgressService {
     if (!order) {
       return;
     }
-    await this.move(ctx, order, 'invoice.generated', `invoice ${invoice.number}`);
     const { invoiceId, number, totalMinor, currency, dueAt } = invoice;
-    await this.news.record(ctx, order, 'invoice', { invoiceId, number, totalMinor, currency, dueAt });
+    await this.move(ctx, order, 'invoice.generated', `invoice ${invoice.number}`, {
+      kind: 'invoice',
+      detail: { invoiceId, number, totalMinor, currency, dueAt },
+    });
   }
 
   /** Paid: the order is confirmed (order.confirmed), even when provisioning news overtook the payment. */
@@ -36,14 +38,10 @@ export class OrderProgressService {
     if (!order) {
       return;
     }
-    const moved = await this.move(ctx, order, 'payment.received');
     const { paymentId, invoiceId, amountMinor, currency } = payment;
-    await this.news.record(ctx, order, 'payment', {
-      outcome: 'received',
-      paymentId,
-      invoiceId,
-      amountMinor,
-      currency,
+    const moved = await this.move(ctx, order, 'payment.received', undefined, {
+      kind: 'payment',
+      detail: { outcome: 'received', paymentId, invoiceId, amountMinor, currency },
     });
     // Provisioning news may overtake the payment (the order is confirmed or provisioning already): it still confirms.
     // An order that is over confirms nothing: a completed one is being paid for its renewals (billing's
@@ -106,22 +104,26 @@ export class OrderProgressService {
     return this.orders.lockForTenant(tx.manager, tenantId, orderId);
   }
 
-  /** Moves the locked order where the trigger takes it, if anywhere; says whether it moved. */
+  /**
+   * Moves the locked order where the trigger takes it, if anywhere, and records the event's news (in the same
+   * statement when it moves); says whether it moved.
+   */
   private async move(
     ctx: EventContext,
     order: Order,
     trigger: OrderTrigger,
     note?: string,
+    news?: News,
   ): Promise<boolean> {
     const to = advance(order.status, trigger);
     if (!to) {
+      if (news) {
+        await this.news.record(ctx, order, news.kind, news.detail);
+      }
       return false;
     }
-    await this.orders.move(ctx.manager, order, to, {
-      eventType: ctx.envelope.type,
-      eventId: ctx.envelope.id,
-      note: note ?? null,
-    });
+    const step = { eventType: ctx.envelope.type, eventId: ctx.envelope.id, note: note ?? null };
+    await this.orders.move(ctx.manager, order, to, step, news && takesNews(to, news) ? news : undefined);
     ctx.afterCommit(() => this.stream.wake());
     return true;
   }

@@ -113,16 +113,30 @@ export class OrderRepository {
     await manager.insert(OrderStep, { orderId: order.id, status: order.status, ...step });
   }
 
+  /** Moves a locked order to `status` and records the step, and the news that came with it, in one statement. */
   async move(
     manager: EntityManager,
     order: Order,
     status: OrderStatus,
-    step: Partial<OrderStep>,
+    step: Pick<Partial<OrderStep>, 'eventType' | 'eventId' | 'note'>,
+    news?: { kind: Exclude<OrderStepKind, 'status'>; detail: OrderStepDetail },
   ): Promise<void> {
     order.status = status;
     order.updatedAt = new Date();
-    await manager.update(Order, { id: order.id }, { status, updatedAt: order.updatedAt });
-    await manager.insert(OrderStep, { orderId: order.id, status, ...step });
+    await manager.query(
+      `WITH moved AS (UPDATE orders."order" SET status = $2, updated_at = $3 WHERE id = $1)
+       INSERT INTO orders.order_step (order_id, status, kind, detail, event_type, event_id, note)
+       VALUES ($1, $2, 'status', NULL, $4, $5, $6)${news ? `, ($1, $2, $7, $8::jsonb, $4, $5, NULL)` : ''}`,
+      [
+        order.id,
+        status,
+        order.updatedAt,
+        step.eventType ?? null,
+        step.eventId ?? null,
+        step.note ?? null,
+        ...(news ? [news.kind, JSON.stringify(news.detail)] : []),
+      ],
+    );
   }
 
   /** News about a locked order that leaves its status as it is. */

@@ -4,31 +4,48 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { SagaStatus } from '@app/contracts';
 import type { HistoryEntry, HistoryKind } from './saga-console.view.js';
 
+const COLUMNS = [
+  'instance_id',
+  'kind',
+  'status_before',
+  'status_after',
+  'step_before',
+  'step_after',
+  'cause_event_id',
+  'cause_type',
+  'detail',
+];
+
 /** saga.history: what each decision and operator action did to an instance, before → after, with its cause. */
 @Injectable()
 export class SagaHistoryRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Written in the transaction that applied what each entry tells, so history and instance always agree. */
+  /**
+   * Written in the transaction that applied what each entry tells, so history and instance always agree. One INSERT
+   * for all entries; their ids follow the order given.
+   */
   async appendHistory(manager: EntityManager, entries: HistoryEntry[]): Promise<void> {
-    for (const e of entries) {
-      await manager.query(
-        `INSERT INTO saga.history (instance_id, kind, status_before, status_after, step_before, step_after,
-                                   cause_event_id, cause_type, detail)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [
-          e.instanceId,
-          e.kind,
-          e.statusBefore,
-          e.statusAfter,
-          e.stepBefore,
-          e.stepAfter,
-          e.causeEventId,
-          e.causeType,
-          JSON.stringify(e.detail),
-        ],
-      );
+    if (entries.length === 0) {
+      return;
     }
+    const rows = entries.map(
+      (_, i) => `(${COLUMNS.map((_c, j) => `$${i * COLUMNS.length + j + 1}`).join(', ')})`,
+    );
+    await manager.query(
+      `INSERT INTO saga.history (${COLUMNS.join(', ')}) VALUES ${rows.join(', ')}`,
+      entries.flatMap((e) => [
+        e.instanceId,
+        e.kind,
+        e.statusBefore,
+        e.statusAfter,
+        e.stepBefore,
+        e.stepAfter,
+        e.causeEventId,
+        e.causeType,
+        JSON.stringify(e.detail),
+      ]),
+    );
   }
 
   /** An instance's entries, oldest first. */
