@@ -300,10 +300,11 @@ describe('order saga (monolith, real Kafka and PostgreSQL)', () => {
     await pay(token, invoice.id, 'tok_success').expect(409);
   });
 
-  it('a payment that overtakes its invoice at the saga is kept and applied once the invoice arrives', async () => {
-    // Events of one order travel on different topics, so the saga can see payment.received while it still waits
-    // for invoice.generated. The events are produced here in that order, for an account billing does not know
-    // (so billing invoices nothing itself) but the saga does.
+  /**
+   * One order's events, produced here as the tests choose, for an account billing does not know (so billing
+   * invoices nothing itself) but the saga does.
+   */
+  const handMadeOrder = async (hostname: string) => {
     const accountId = randomUUID();
     await db.query('INSERT INTO saga.account_view (account_id, email, name) VALUES ($1, $2, $3)', [
       accountId,
@@ -331,56 +332,92 @@ describe('order saga (monolith, real Kafka and PostgreSQL)', () => {
       };
       await producer.send([{ topic: `${prefix}${type}`, ...encodeEnvelope(envelope as never) }]);
     };
-    await send('order.created', 2, {
-      ...shop.orderBody(planId, { hostname: 'overtaken.example.com' }),
+    const parkedEvents = async (n: number, what: string) =>
+      waitFor(async () => {
+        const parked: unknown[] = await db.query('SELECT 1 FROM saga.parked_event WHERE order_id = $1', [
+          orderId,
+        ]);
+        return parked.length === n ? true : undefined;
+      }, what);
+    return {
       orderId,
-      accountId,
-      planId,
-      priceMinor: 1299,
-      setupFeeMinor: 0,
-      currency: 'EUR',
-    } as EventData<'order.created'>);
-    await waitFor(async () => ((await sagaOf(orderId))?.step === 'invoice' ? true : undefined), 'the saga');
-    await send('payment.received', 1, {
       paymentId,
-      invoiceId,
-      orderId,
-      amountMinor: 1546,
-      currency: 'EUR',
-      method: 'card',
-      providerReference: 'ch_overtaking',
-    });
-    await waitFor(async () => {
-      const parked: unknown[] = await db.query('SELECT 1 FROM saga.parked_event WHERE order_id = $1', [
-        orderId,
-      ]);
-      return parked.length > 0 ? true : undefined;
-    }, 'the early payment to be parked');
-    expect((await sagaOf(orderId))?.step).toBe('invoice');
-    await send('invoice.generated', 1, {
-      invoiceId,
-      orderId,
-      accountId,
-      number: 'INV-2026-999999',
-      lines: [{ description: 'VPS', quantity: 1, unitPriceMinor: 1299, amountMinor: 1299 }],
-      subtotalMinor: 1299,
-      taxMinor: 247,
-      totalMinor: 1546,
-      currency: 'EUR',
-      dueAt: new Date(Date.now() + 86_400_000).toISOString(),
-    });
-    await sagaEnds(orderId, 'completed');
-    const rows: { data: { paymentId: string } }[] = await db.query(
-      'SELECT data FROM saga.instance WHERE order_id = $1',
-      [orderId],
+      parkedEvents,
+      created: () =>
+        send('order.created', 2, {
+          ...shop.orderBody(planId, { hostname }),
+          orderId,
+          accountId,
+          planId,
+          priceMinor: 1299,
+          setupFeeMinor: 0,
+          currency: 'EUR',
+        } as EventData<'order.created'>),
+      paid: () =>
+        send('payment.received', 1, {
+          paymentId,
+          invoiceId,
+          orderId,
+          amountMinor: 1546,
+          currency: 'EUR',
+          method: 'card',
+          providerReference: `ch_${hostname}`,
+        }),
+      invoiced: () =>
+        send('invoice.generated', 1, {
+          invoiceId,
+          orderId,
+          accountId,
+          number: 'INV-2026-999999',
+          lines: [{ description: 'VPS', quantity: 1, unitPriceMinor: 1299, amountMinor: 1299 }],
+          subtotalMinor: 1299,
+          taxMinor: 247,
+          totalMinor: 1546,
+          currency: 'EUR',
+          dueAt: new Date(Date.now() + 86_400_000).toISOString(),
+        }),
+      /** The saga completed with the payment, once per step, with nothing left parked. */
+      completedOnce: async () => {
+        await sagaEnds(orderId, 'completed');
+        const rows: { data: { paymentId: string } }[] = await db.query(
+          'SELECT data FROM saga.instance WHERE order_id = $1',
+          [orderId],
+        );
+        expect(rows[0]?.data.paymentId).toBe(paymentId);
+        expect(await db.query('SELECT 1 FROM saga.parked_event WHERE order_id = $1', [orderId])).toEqual([]);
+        const log = await orderEvents(db, orderId);
+        const steps = log.filter((e) => e.type === 'saga.step_completed').map((e) => String(e.data.step));
+        expect(steps.slice(0, 2)).toEqual(['invoice', 'payment']);
+        expect(new Set(steps).size).toBe(steps.length);
+        expect(log.filter((e) => e.type === 'provisioning.requested')).toHaveLength(1);
+      },
+    };
+  };
+
+  it('a payment that overtakes its invoice at the saga is kept and applied once the invoice arrives', async () => {
+    // Events of one order travel on different topics, so the saga can see payment.received while it still waits
+    // for invoice.generated.
+    const order = await handMadeOrder('overtaken.example.com');
+    await order.created();
+    await waitFor(
+      async () => ((await sagaOf(order.orderId))?.step === 'invoice' ? true : undefined),
+      'the saga',
     );
-    expect(rows[0]?.data.paymentId).toBe(paymentId);
-    expect(await db.query('SELECT 1 FROM saga.parked_event WHERE order_id = $1', [orderId])).toEqual([]);
-    const log = await orderEvents(db, orderId);
-    const steps = log.filter((e) => e.type === 'saga.step_completed').map((e) => String(e.data.step));
-    expect(steps.slice(0, 2)).toEqual(['invoice', 'payment']);
-    expect(new Set(steps).size).toBe(steps.length);
-    expect(log.filter((e) => e.type === 'provisioning.requested')).toHaveLength(1);
+    await order.paid();
+    await order.parkedEvents(1, 'the early payment to be parked');
+    expect((await sagaOf(order.orderId))?.step).toBe('invoice');
+    await order.invoiced();
+    await order.completedOnce();
+  });
+
+  it('an invoice and a payment that overtake order.created are kept and applied when the saga starts', async () => {
+    const order = await handMadeOrder('before-the-start.example.com');
+    await order.invoiced();
+    await order.paid();
+    await order.parkedEvents(2, 'both early events to be parked');
+    expect(await sagaOf(order.orderId)).toBeFalsy();
+    await order.created();
+    await order.completedOnce();
   });
 
   it('an operator retry closes a saga stuck the old way: refund, cancel, mail; reconcile names it before, not after', async () => {

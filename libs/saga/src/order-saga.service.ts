@@ -90,10 +90,16 @@ export class OrderSagaService {
   @Span('saga.start')
   async start(ctx: EventContext<'order.created'>, order: EventData<'order.created'>): Promise<void> {
     await this.repository.lockOrder(ctx.manager, order.orderId);
-    if (await this.repository.lockByOrder(ctx.manager, order.orderId)) {
+    const known = await this.repository.beforeStart(
+      ctx.manager,
+      order.orderId,
+      order.accountId,
+      order.planId,
+    );
+    if (known.started) {
       return;
     }
-    const env = await this.environment(ctx.manager, order.accountId, order.planId);
+    const env = await this.environment(ctx.manager, order.accountId, order.planId, known.views);
     const decision = start(uuidv7(), order, env);
     const now = new Date();
     const instance: SagaInstance = {
@@ -122,7 +128,9 @@ export class OrderSagaService {
         type: ctx.envelope.type,
       }),
     );
-    await this.replayParked(ctx.manager, instance);
+    if (known.parked) {
+      await this.replayParked(ctx.manager, instance);
+    }
   }
 
   /**

@@ -7,6 +7,8 @@ import { type KnownViews, knownViews, viewColumns, type ViewRow } from './saga-v
 
 /** The views of the instance's own account and plan, for the statement that locks it. */
 const INSTANCE_VIEWS = viewColumns(`(i.data->>'accountId')::uuid`, `(i.data->>'planId')::uuid`);
+/** The views of the account and plan an order.created names ($2, $3). */
+const ORDER_VIEWS = viewColumns('$2::uuid', '$3::uuid');
 
 /** The console's filters; stuck compares updated_at with the deadline of the instance's step. */
 export interface SagaFilter {
@@ -92,6 +94,27 @@ export class SagaRepository {
     const instance = entities[0];
     const row = raw[0];
     return instance ? { instance, parked: row?.parked === true, views: knownViews(row) } : null;
+  }
+
+  /**
+   * What starting the order's saga needs, in one statement: whether it has started already, whether events wait
+   * parked for it, and the views of the account and plan it names. Under the order's lock (lockOrder, taken before):
+   * instances are created and events parked only under it, so the answers hold for the whole transaction, and no
+   * row lock is needed to see that the saga has not started.
+   */
+  async beforeStart(
+    manager: EntityManager,
+    orderId: string,
+    accountId: string,
+    planId: string,
+  ): Promise<{ started: boolean; parked: boolean; views: KnownViews }> {
+    const [row] = await manager.query<({ started: boolean; parked: boolean } & ViewRow)[]>(
+      `SELECT EXISTS (SELECT 1 FROM saga.instance WHERE order_id = $1) AS started,
+              EXISTS (SELECT 1 FROM saga.parked_event WHERE order_id = $1) AS parked,
+              ${ORDER_VIEWS.account} AS account, ${ORDER_VIEWS.plan} AS plan`,
+      [orderId, accountId, planId],
+    );
+    return { started: row?.started === true, parked: row?.parked === true, views: knownViews(row) };
   }
 
   async insert(manager: EntityManager, instance: SagaInstance): Promise<void> {
