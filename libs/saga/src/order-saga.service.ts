@@ -405,12 +405,14 @@ export class OrderSagaService {
     const was = { status: instance.status, step: instance.step };
     if (!moves(decision.verdict)) {
       this.logger.debug(`order ${instance.orderId}: ${decision.verdict} ${what}: ${decision.reason}`);
+      const entries = decisionEntries(instance, was, input, decision, cause);
       if (timerFired) {
         instance.timerKind = null;
         instance.timerAt = null;
-        await this.repository.save(tx.manager, instance);
+        await this.repository.saveWithHistory(tx.manager, instance, entries);
+      } else {
+        await this.historyLog.appendHistory(tx.manager, entries);
       }
-      await this.historyLog.appendHistory(tx.manager, decisionEntries(instance, was, input, decision, cause));
       return decision.verdict;
     }
     if (decision.verdict === 'compensate') {
@@ -418,9 +420,12 @@ export class OrderSagaService {
     }
     const before = { status: instance.status, failed: instance.failure !== null };
     this.merge(instance, decision, timerFired);
-    await this.repository.save(tx.manager, instance);
     await publishAll(tx, instance.tenantId, decision.publish);
-    await this.historyLog.appendHistory(tx.manager, decisionEntries(instance, was, input, decision, cause));
+    await this.repository.saveWithHistory(
+      tx.manager,
+      instance,
+      decisionEntries(instance, was, input, decision, cause),
+    );
     this.observe(instance, before);
     return decision.verdict;
   }

@@ -16,6 +16,30 @@ const COLUMNS = [
   'detail',
 ];
 
+/**
+ * The INSERT of history entries, one row each in the order given (their ids follow it), its parameters numbered
+ * from `first`: on its own (appendHistory) or after the UPDATE of the instance they tell of (saveWithHistory).
+ */
+export function historyInsert(entries: HistoryEntry[], first = 1): { sql: string; parameters: unknown[] } {
+  const rows = entries.map(
+    (_, i) => `(${COLUMNS.map((_c, j) => `$${first + i * COLUMNS.length + j}`).join(', ')})`,
+  );
+  return {
+    sql: `INSERT INTO saga.history (${COLUMNS.join(', ')}) VALUES ${rows.join(', ')}`,
+    parameters: entries.flatMap((e) => [
+      e.instanceId,
+      e.kind,
+      e.statusBefore,
+      e.statusAfter,
+      e.stepBefore,
+      e.stepAfter,
+      e.causeEventId,
+      e.causeType,
+      JSON.stringify(e.detail),
+    ]),
+  };
+}
+
 /** saga.history: what each decision and operator action did to an instance, before → after, with its cause. */
 @Injectable()
 export class SagaHistoryRepository {
@@ -26,26 +50,10 @@ export class SagaHistoryRepository {
    * for all entries; their ids follow the order given.
    */
   async appendHistory(manager: EntityManager, entries: HistoryEntry[]): Promise<void> {
-    if (entries.length === 0) {
-      return;
+    if (entries.length > 0) {
+      const { sql, parameters } = historyInsert(entries);
+      await manager.query(sql, parameters);
     }
-    const rows = entries.map(
-      (_, i) => `(${COLUMNS.map((_c, j) => `$${i * COLUMNS.length + j + 1}`).join(', ')})`,
-    );
-    await manager.query(
-      `INSERT INTO saga.history (${COLUMNS.join(', ')}) VALUES ${rows.join(', ')}`,
-      entries.flatMap((e) => [
-        e.instanceId,
-        e.kind,
-        e.statusBefore,
-        e.statusAfter,
-        e.stepBefore,
-        e.stepAfter,
-        e.causeEventId,
-        e.causeType,
-        JSON.stringify(e.detail),
-      ]),
-    );
   }
 
   /** An instance's entries, oldest first. */

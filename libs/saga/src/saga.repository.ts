@@ -3,6 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { SagaStatus } from '@app/contracts';
 import { SagaInstance } from './entities/saga-instance.entity.js';
+import type { HistoryEntry } from './saga-console.view.js';
+import { historyInsert } from './saga-history.repository.js';
 import { type KnownViews, knownViews, viewColumns, type ViewRow } from './saga-views.repository.js';
 
 /** The views of the instance's own account and plan, for the statement that locks it. */
@@ -128,6 +130,40 @@ export class SagaRepository {
       SagaInstance,
       { id: instance.id },
       { status, step, data, compensations, failure, timerKind, timerAt, updatedAt },
+    );
+  }
+
+  /**
+   * save, and the history entries of what changed, in one statement (the UPDATE in a CTE). Without entries, save
+   * alone.
+   */
+  async saveWithHistory(
+    manager: EntityManager,
+    instance: SagaInstance,
+    entries: HistoryEntry[],
+  ): Promise<void> {
+    if (entries.length === 0) {
+      return this.save(manager, instance);
+    }
+    const history = historyInsert(entries, 10);
+    await manager.query(
+      `WITH saved AS (
+         UPDATE saga.instance SET status = $2, step = $3, data = $4::jsonb, compensations = $5::jsonb,
+           failure = $6::jsonb, timer_kind = $7, timer_at = $8, updated_at = $9
+         WHERE id = $1)
+       ${history.sql}`,
+      [
+        instance.id,
+        instance.status,
+        instance.step,
+        JSON.stringify(instance.data),
+        JSON.stringify(instance.compensations),
+        instance.failure === null ? null : JSON.stringify(instance.failure),
+        instance.timerKind,
+        instance.timerAt,
+        instance.updatedAt,
+        ...history.parameters,
+      ],
     );
   }
 
