@@ -218,10 +218,10 @@ export class OrderSagaService {
       const before = { status: instance.status, failed: instance.failure !== null };
       const was = { status: instance.status, step: instance.step };
       this.merge(instance, decision, false);
-      await this.repository.save(uow.manager, instance);
       await publishAll(causal, instance.tenantId, decision.publish);
-      await this.historyLog.appendHistory(
+      await this.repository.saveWithHistory(
         uow.manager,
+        instance,
         decisionEntries(instance, was, { kind: 'retry' }, decision, {
           eventId: null,
           type: 'operator:retry-compensation',
@@ -319,7 +319,6 @@ export class OrderSagaService {
       });
       const before = { status: instance.status, failed: instance.failure !== null };
       this.merge(instance, outcome, action === 'fire_timer');
-      await this.repository.save(uow.manager, instance);
       await publishAll(consequences, instance.tenantId, outcome.publish);
       const answered: Answered =
         action === 'fire_timer' && timer
@@ -327,7 +326,7 @@ export class OrderSagaService {
           : action === 'retry_step'
             ? { kind: 'retry' }
             : { kind: 'operator' };
-      await this.historyLog.appendHistory(uow.manager, [
+      await this.repository.saveWithHistory(uow.manager, instance, [
         operatorRow,
         ...decisionEntries(instance, was, answered, outcome, cause),
       ]);

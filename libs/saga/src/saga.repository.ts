@@ -24,6 +24,24 @@ export interface SagaFilter {
 }
 
 /** The saga's instances: the console's reads, and the locks, inserts and saves of the transactions that move them. */
+/** What a decision may change of an instance, by primary key ($1); its values from instanceParameters. */
+const UPDATE_INSTANCE = `UPDATE saga.instance SET status = $2, step = $3, data = $4::jsonb, compensations = $5::jsonb,
+  failure = $6::jsonb, timer_kind = $7, timer_at = $8, updated_at = $9 WHERE id = $1`;
+
+function instanceParameters(instance: SagaInstance): unknown[] {
+  return [
+    instance.id,
+    instance.status,
+    instance.step,
+    JSON.stringify(instance.data),
+    JSON.stringify(instance.compensations),
+    instance.failure === null ? null : JSON.stringify(instance.failure),
+    instance.timerKind,
+    instance.timerAt,
+    instance.updatedAt,
+  ];
+}
+
 @Injectable()
 export class SagaRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -125,12 +143,7 @@ export class SagaRepository {
 
   /** Writes what a decision may change, by primary key: one UPDATE, no read before it. */
   async save(manager: EntityManager, instance: SagaInstance): Promise<void> {
-    const { status, step, data, compensations, failure, timerKind, timerAt, updatedAt } = instance;
-    await manager.update(
-      SagaInstance,
-      { id: instance.id },
-      { status, step, data, compensations, failure, timerKind, timerAt, updatedAt },
-    );
+    await manager.query(UPDATE_INSTANCE, instanceParameters(instance));
   }
 
   /**
@@ -145,26 +158,12 @@ export class SagaRepository {
     if (entries.length === 0) {
       return this.save(manager, instance);
     }
-    const history = historyInsert(entries, 10);
-    await manager.query(
-      `WITH saved AS (
-         UPDATE saga.instance SET status = $2, step = $3, data = $4::jsonb, compensations = $5::jsonb,
-           failure = $6::jsonb, timer_kind = $7, timer_at = $8, updated_at = $9
-         WHERE id = $1)
-       ${history.sql}`,
-      [
-        instance.id,
-        instance.status,
-        instance.step,
-        JSON.stringify(instance.data),
-        JSON.stringify(instance.compensations),
-        instance.failure === null ? null : JSON.stringify(instance.failure),
-        instance.timerKind,
-        instance.timerAt,
-        instance.updatedAt,
-        ...history.parameters,
-      ],
-    );
+    const parameters = instanceParameters(instance);
+    const history = historyInsert(entries, parameters.length + 1);
+    await manager.query(`WITH saved AS (${UPDATE_INSTANCE}) ${history.sql}`, [
+      ...parameters,
+      ...history.parameters,
+    ]);
   }
 
   /** Claims one instance whose timer is due; concurrent pollers (several saga apps) skip each other's rows. */
