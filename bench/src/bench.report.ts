@@ -40,20 +40,22 @@ export function writeReport(dir: string, report: BenchReport): string[] {
 function idleLine(cpu: CpuUse | null): string {
   return cpu
     ? `With no order in flight (after the warm-up): ${cpu.machine} cores busy — app ${cpu.app}, broker ${cpu.broker}, ` +
-        `PostgreSQL ${cpu.postgres}, the rest ${cpu.other}.`
+        `PostgreSQL ${cpu.postgres}, load generator ${cpu.loadGenerator}, the rest ${cpu.other}.`
     : 'Idle CPU: not measured (no /proc).';
 }
 
 function marginalLine(m: MarginalCpu | null): string {
   return m
     ? `CPU per order at the margin (${m.between[0]} → ${m.between[1]} orders/s): ${m.machine} ms in all — app ${m.app}, ` +
-        `broker ${m.broker}, PostgreSQL ${m.postgres}, load generator and the rest ${m.other}.`
+        `broker ${m.broker}, PostgreSQL ${m.postgres} (the system under test: ` +
+        `${Math.round((m.app + m.broker + m.postgres) * 10) / 10}), load generator ${m.loadGenerator}, ` +
+        `the rest (the kernel's own work, other processes) ${m.other}.`
     : 'CPU per order at the margin: not measured (fewer than two steps with CPU figures).';
 }
 
 function cpuCells(cpu: CpuUse | undefined): string {
   return cpu
-    ? `${cpu.machine} (${cpu.app} / ${cpu.broker} / ${cpu.postgres}) | ${cpu.msPerOrder}`
+    ? `${cpu.machine} (${cpu.app} / ${cpu.broker} / ${cpu.postgres} / ${cpu.loadGenerator}) | ${cpu.msPerOrder}`
     : 'n/a | n/a';
 }
 
@@ -111,14 +113,15 @@ Mode: ${report.mode}; ${Object.entries(report.settings)
 Sustained rate: **${report.sustainedRate ?? 'none of the steps'}${report.sustainedRate === null ? '' : ' orders/s'}**
 (completions keep up within 1 %, outbox backlog flat, p99 within target, zero lost, zero duplicated).
 
-| offered orders/s | accepted | completed/s | done ≤1 s after last arrival | p50 ms | p95 ms | p99 ms | p99.9 ms | max ms | client p50 ms | client p99 ms | backlog at end | CPU cores: machine (app / broker / postgres) | CPU ms per order | PostgreSQL commits / row writes per order | sustained |
+| offered orders/s | accepted | completed/s | done ≤1 s after last arrival | p50 ms | p95 ms | p99 ms | p99.9 ms | max ms | client p50 ms | client p99 ms | backlog at end | CPU cores: machine (app / broker / postgres / load generator) | CPU ms per order | PostgreSQL commits / row writes per order | sustained |
 |---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
 Latency = order completed − order created, both stamped by PostgreSQL (the server's view); client latency = from
 the load generator sending POST /v1/orders to reading the order's \`end\` event on its stream, its own clock on both
 ends (each order's page pays the invoice when the stream names it). CPU: busy cores of the whole machine while
-the orders arrived (${report.machine.cpus} in all; the load generator counts in the machine figure only), and that busy
+the orders arrived (${report.machine.cpus} in all; the load generator is the benchmark's own process, with each order's
+page and the SMTP sink), and that busy
 time per order accepted. PostgreSQL commits and row writes per order: pg_stat_database's counters from the first
 arrival until the step drained, less the idle system's rate over as long (${report.settings.idleCommitsPerSecond} commits/s,
 ${report.settings.idleRowWritesPerSecond} row writes/s): counts of work, not time, so they hold on a busy machine too.

@@ -131,7 +131,8 @@ async function main(): Promise<void> {
     log(
       `idle: ${idle.commitsPerSecond.toFixed(1)} commits/s, ${idle.rowWritesPerSecond.toFixed(1)} row writes/s` +
         (idleCpu
-          ? `, cpu ${idleCpu.machine} cores (app ${idleCpu.app}, broker ${idleCpu.broker}, postgres ${idleCpu.postgres})`
+          ? `, cpu ${idleCpu.machine} cores (app ${idleCpu.app}, broker ${idleCpu.broker}, postgres ${idleCpu.postgres}, ` +
+            `load generator ${idleCpu.loadGenerator})`
           : ''),
     );
     for (const rate of rates) {
@@ -153,7 +154,7 @@ async function main(): Promise<void> {
           `(client: p50 ${step.clientLatency.p50} p99 ${step.clientLatency.p99} ms), backlog ${step.backlog.last}` +
           (step.cpu
             ? `, cpu ${step.cpu.machine} cores (app ${step.cpu.app}, broker ${step.cpu.broker}, ` +
-              `postgres ${step.cpu.postgres}), ${step.cpu.msPerOrder} ms/order`
+              `postgres ${step.cpu.postgres}, load generator ${step.cpu.loadGenerator}), ${step.cpu.msPerOrder} ms/order`
             : '') +
           `, ${step.database.commitsPerOrder} commits and ${step.database.rowWritesPerOrder} row writes/order` +
           (step.sustained ? ', sustained' : `, NOT sustained: ${step.reasons.join('; ')}`),

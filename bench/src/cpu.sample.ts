@@ -7,7 +7,9 @@ export interface CpuUse {
   app: number;
   broker: number;
   postgres: number;
-  /** Everything else, the load generator included. */
+  /** The benchmark's own process: the load generator, each order's page and the SMTP sink. */
+  loadGenerator: number;
+  /** Everything else: the kernel's own work (softirq, kworkers), other processes. */
   other: number;
   /** Busy CPU time of the whole machine per completed order, in milliseconds. */
   msPerOrder: number;
@@ -20,7 +22,7 @@ interface Snapshot {
   byGroup: Record<Group, Map<string, number>>;
 }
 
-type Group = 'app' | 'broker' | 'postgres';
+type Group = 'app' | 'broker' | 'postgres' | 'loadGenerator';
 
 export const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
@@ -43,6 +45,9 @@ function groupOf(pid: string, appPids: Set<number>): Group | undefined {
   if (appPids.has(Number(pid))) {
     return 'app';
   }
+  if (Number(pid) === process.pid) {
+    return 'loadGenerator';
+  }
   const command = read(`/proc/${pid}/cmdline`) ?? '';
   if (command.includes('kafka.Kafka')) {
     return 'broker';
@@ -57,7 +62,12 @@ export function cpuSnapshot(appPids: Set<number>): Snapshot | undefined {
     return undefined;
   }
   const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = total;
-  const byGroup: Snapshot['byGroup'] = { app: new Map(), broker: new Map(), postgres: new Map() };
+  const byGroup: Snapshot['byGroup'] = {
+    app: new Map(),
+    broker: new Map(),
+    postgres: new Map(),
+    loadGenerator: new Map(),
+  };
   for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
     const group = groupOf(pid, appPids);
     if (group) {
@@ -81,12 +91,14 @@ export function cpuBetween(
   const app = cores(ticksBetween(first.byGroup.app, last.byGroup.app));
   const broker = cores(ticksBetween(first.byGroup.broker, last.byGroup.broker));
   const postgres = cores(ticksBetween(first.byGroup.postgres, last.byGroup.postgres));
+  const loadGenerator = cores(ticksBetween(first.byGroup.loadGenerator, last.byGroup.loadGenerator));
   return {
     machine,
     app,
     broker,
     postgres,
-    other: Math.round(Math.max(0, machine - app - broker - postgres) * 100) / 100,
+    loadGenerator,
+    other: Math.round(Math.max(0, machine - app - broker - postgres - loadGenerator) * 100) / 100,
     msPerOrder: completed > 0 ? Math.round(((machine * seconds * 1000) / completed) * 10) / 10 : 0,
   };
 }
@@ -112,7 +124,8 @@ export interface MarginalCpu {
   app: number;
   broker: number;
   postgres: number;
-  /** The load generator and everything else. */
+  loadGenerator: number;
+  /** Everything else (the kernel's own work, other processes). */
   other: number;
 }
 
@@ -135,6 +148,7 @@ export function marginalCpu(
     app: per(a.app, b.app),
     broker: per(a.broker, b.broker),
     postgres: per(a.postgres, b.postgres),
+    loadGenerator: per(a.loadGenerator, b.loadGenerator),
     other: per(a.other, b.other),
   };
 }
