@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '@app/database';
+import { commitWithNextStatement, dataSourceOptions } from '@app/database';
 import { processTicks, read, TICKS_PER_SECOND } from './cpu.sample.js';
 
 /**
  * `npm run bench -- transactions`: what one handler-shaped transaction (inbox insert, state update, outbox insert,
- * through TypeORM on the pool the apps use) costs in CPU and wake-ups, with the BEGIN held for the first statement
- * (DATABASE_DEFER_BEGIN) and without, in turns. Serial, back to back ("hot") and with a pause before each one
+ * through TypeORM on the pool the apps use) costs in CPU and wake-ups, in turns: BEGIN on its own ("own"), BEGIN held
+ * for the first statement (DATABASE_DEFER_BEGIN, "held"), and held with the COMMIT carried by the outbox insert as the
+ * apps' held outbox rows do ("carried"). Serial, back to back ("hot") and with a pause before each one
  * ("from idle", as at a few orders per second, where every delivery finds both processes asleep).
  */
 
@@ -50,8 +51,12 @@ function since(before: Map<string, Counters>, after: Map<string, Counters>): Cou
 const isPostgres = (pid: string) => read(`/proc/${pid}/comm`)?.trim() === 'postgres';
 const isSelf = (pid: string) => Number(pid) === process.pid;
 
+/** How the transaction's BEGIN and COMMIT travel. */
+type Variant = 'own' | 'held' | 'carried';
+const VARIANTS: readonly Variant[] = ['own', 'held', 'carried'];
+
 interface Result {
-  deferBegin: boolean;
+  variant: Variant;
   pauseMs: number;
   transactions: number;
   perSecond: number;
@@ -61,9 +66,9 @@ interface Result {
   postgresWakes: number;
 }
 
-async function measure(url: string, deferBegin: boolean, seconds: number, pauseMs: number): Promise<Result> {
+async function measure(url: string, variant: Variant, seconds: number, pauseMs: number): Promise<Result> {
   const source = new DataSource({
-    ...dataSourceOptions({ url, poolSize: 1, logging: false, deferBegin }),
+    ...dataSourceOptions({ url, poolSize: 1, logging: false, deferBegin: variant !== 'own' }),
     logging: false,
   });
   await source.initialize();
@@ -76,6 +81,9 @@ async function measure(url: string, deferBegin: boolean, seconds: number, pauseM
       await source.transaction(async (manager) => {
         await manager.query('INSERT INTO bench_tx.inbox VALUES ($1)', [randomUUID()]);
         await manager.query('UPDATE bench_tx.state SET n = n + 1 WHERE id = $1', [1 + (n % 1_000)]);
+        if (variant === 'carried') {
+          commitWithNextStatement(manager);
+        }
         await manager.query('INSERT INTO bench_tx.outbox (payload) VALUES ($1)', ['x'.repeat(400)]);
       });
       n += 1;
@@ -88,7 +96,7 @@ async function measure(url: string, deferBegin: boolean, seconds: number, pauseM
     const postgres = since(pg0, counters(isPostgres));
     const per = (value: number) => Math.round((value * 100) / n) / 100;
     return {
-      deferBegin,
+      variant,
       pauseMs,
       transactions: n,
       perSecond: Math.round(n / elapsed),
@@ -125,8 +133,8 @@ async function main(): Promise<void> {
   try {
     for (let round = 0; round < Number(values.rounds); round++) {
       for (const pauseMs of [0, Number(values['pause-ms'])]) {
-        for (const deferBegin of [false, true]) {
-          const result = await measure(url, deferBegin, Number(values.seconds), pauseMs);
+        for (const variant of VARIANTS) {
+          const result = await measure(url, variant, Number(values.seconds), pauseMs);
           console.log(JSON.stringify(result));
           results.push(result);
         }
@@ -137,15 +145,15 @@ async function main(): Promise<void> {
     await setup.destroy();
   }
   console.log(
-    '\n| BEGIN | pause | tx/s | app µs / tx | PostgreSQL µs / tx | app wake-ups / tx | PostgreSQL wake-ups / tx |',
+    '\n| BEGIN, COMMIT | pause | tx/s | app µs / tx | PostgreSQL µs / tx | app wake-ups / tx | PostgreSQL wake-ups / tx |',
   );
   console.log('|---|---|---|---|---|---|---|');
   for (const pauseMs of [0, Number(values['pause-ms'])]) {
-    for (const deferBegin of [false, true]) {
-      const runs = results.filter((r) => r.deferBegin === deferBegin && r.pauseMs === pauseMs);
+    for (const variant of VARIANTS) {
+      const runs = results.filter((r) => r.variant === variant && r.pauseMs === pauseMs);
       const list = (pick: (r: Result) => number) => runs.map(pick).join(', ');
       console.log(
-        `| ${deferBegin ? 'held' : 'own'} | ${pauseMs} ms | ${list((r) => r.perSecond)} | ${list((r) => r.appUs)} | ` +
+        `| ${variant} | ${pauseMs} ms | ${list((r) => r.perSecond)} | ${list((r) => r.appUs)} | ` +
           `${list((r) => r.postgresUs)} | ${list((r) => r.appWakes)} | ${list((r) => r.postgresWakes)} |`,
       );
     }

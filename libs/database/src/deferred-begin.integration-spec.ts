@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from './data-source.options.js';
-import { deferBegin } from './deferred-begin.js';
+import { commitWithNext, deferBegin } from './deferred-begin.js';
+import { commitWithNextStatement } from './transaction.js';
 
 // A held BEGIN on the real PostgreSQL the suites run against: what goes over the socket, and that transactions
 // commit, roll back and fail as they did with a BEGIN of its own.
@@ -25,6 +26,13 @@ function countWrites(client: pg.Client): () => number {
   return () => writes;
 }
 
+/** The server's notices (warnings) to the client, as they come. */
+function noticesOf(client: pg.Client): string[] {
+  const notices: string[] = [];
+  client.on('notice', (notice) => notices.push(notice.message ?? ''));
+  return notices;
+}
+
 describe('deferBegin (real PostgreSQL)', () => {
   const clients: pg.Client[] = [];
   const connect = async (defer = true): Promise<pg.Client> => {
@@ -43,10 +51,14 @@ describe('deferBegin (real PostgreSQL)', () => {
     const admin = await connect(false);
     await admin.query(`CREATE SCHEMA ${schema}`);
     await admin.query(`CREATE TABLE ${schema}.probe (n int PRIMARY KEY)`);
+    // A check at COMMIT: a duplicate fails the COMMIT, not the INSERT.
+    await admin.query(
+      `CREATE TABLE ${schema}.late (n int, CONSTRAINT late_n UNIQUE (n) DEFERRABLE INITIALLY DEFERRED)`,
+    );
   });
 
   afterEach(async () => {
-    await clients[0]?.query(`TRUNCATE ${schema}.probe`);
+    await clients[0]?.query(`TRUNCATE ${schema}.probe, ${schema}.late`);
   });
 
   afterAll(async () => {
@@ -125,8 +137,7 @@ describe('deferBegin (real PostgreSQL)', () => {
 
   it('fails the statement with BEGIN’s error when BEGIN fails, and passes a BEGIN’s warning through', async () => {
     const client = await connect();
-    const notices: string[] = [];
-    client.on('notice', (notice) => notices.push(notice.message ?? ''));
+    const notices = noticesOf(client);
     // Inside a transaction, BEGIN warns and the statement runs in the transaction that is open.
     await client.query('START TRANSACTION');
     await client.query(`INSERT INTO ${schema}.probe VALUES ($1)`, [1]);
@@ -159,6 +170,81 @@ describe('deferBegin (real PostgreSQL)', () => {
     expect(await rows(client)).toEqual([4]);
   });
 
+  it('sends BEGIN, the statement and COMMIT in one write when asked: committed when the statement resolves', async () => {
+    const client = await connect();
+    const other = await connect(false);
+    const writes = countWrites(client);
+    await client.query('START TRANSACTION');
+    await client.query(`INSERT INTO ${schema}.probe VALUES ($1)`, [1]);
+    expect(commitWithNext(client)).toBe(true);
+    const last = await client.query(`INSERT INTO ${schema}.probe VALUES ($1)`, [2]);
+    expect(last.rowCount).toBe(1);
+    // Committed already: another session sees both rows before the transaction's own COMMIT is called.
+    expect(await rows(other)).toEqual([1, 2]);
+    expect((await client.query('COMMIT')).command).toBe('COMMIT');
+    expect(writes()).toBe(2);
+    // The session is idle: the next transaction is one of its own.
+    await client.query('START TRANSACTION');
+    expect(commitWithNext(client)).toBe(true);
+    await client.query(`INSERT INTO ${schema}.probe VALUES ($1)`, [3]);
+    await client.query('COMMIT');
+    expect(writes()).toBe(3);
+    await client.query('START TRANSACTION');
+    await client.query(`INSERT INTO ${schema}.probe VALUES ($1)`, [4]);
+    await client.query('ROLLBACK');
+    expect(await rows(other)).toEqual([1, 2, 3]);
+    expect(commitWithNext(other)).toBe(false);
+  });
+
+  it('skips the COMMIT when the statement fails: the transaction is aborted until ROLLBACK', async () => {
+    const client = await connect();
+    await client.query('START TRANSACTION');
+    await client.query(`INSERT INTO ${schema}.probe VALUES ($1)`, [1]);
+    commitWithNext(client);
+    await expect(client.query(`INSERT INTO ${schema}.probe VALUES ($1)`, [1])).rejects.toMatchObject({
+      code: '23505',
+    });
+    await expect(client.query('SELECT $1::int AS v', [1])).rejects.toMatchObject({ code: '25P02' });
+    await client.query('ROLLBACK');
+    expect(await rows(client)).toEqual([]);
+  });
+
+  it('fails the statement with the COMMIT’s error when the COMMIT fails, and nothing of it stays', async () => {
+    const client = await connect();
+    const notices = noticesOf(client);
+    await client.query('START TRANSACTION');
+    await client.query(`INSERT INTO ${schema}.late VALUES ($1)`, [1]);
+    commitWithNext(client);
+    await expect(client.query(`INSERT INTO ${schema}.late VALUES ($1)`, [1])).rejects.toMatchObject({
+      code: '23505',
+      constraint: 'late_n',
+    });
+    // The caller rolls back what failed: the server has ended the transaction already and says so.
+    await client.query('ROLLBACK');
+    expect(notices).toEqual(['there is no transaction in progress']);
+    const late = await client.query<{ count: string }>(`SELECT count(*) FROM ${schema}.late`);
+    expect(late.rows[0]?.count).toBe('0');
+    await client.query('START TRANSACTION');
+    commitWithNext(client);
+    await client.query(`INSERT INTO ${schema}.late VALUES ($1)`, [2]);
+    await client.query('COMMIT');
+    expect((await client.query<{ n: number }>(`SELECT n FROM ${schema}.late`)).rows).toEqual([{ n: 2 }]);
+  });
+
+  it('sends the COMMIT on its own when the statement cannot carry it (no parameters)', async () => {
+    const client = await connect();
+    const other = await connect(false);
+    const writes = countWrites(client);
+    await client.query('START TRANSACTION');
+    await client.query(`INSERT INTO ${schema}.probe VALUES ($1)`, [1]);
+    commitWithNext(client);
+    await client.query(`INSERT INTO ${schema}.probe VALUES (2)`);
+    expect(await rows(other)).toEqual([]);
+    await client.query('COMMIT');
+    expect(writes()).toBe(3);
+    expect(await rows(other)).toEqual([1, 2]);
+  });
+
   it('keeps concurrent TypeORM transactions on a shared pool apart: committed rows stay, the rest do not', async () => {
     const source = new DataSource({
       ...dataSourceOptions({ url, poolSize: 3, logging: false }),
@@ -172,7 +258,8 @@ describe('deferBegin (real PostgreSQL)', () => {
           fc.array(
             fc.record({
               inserts: fc.nat(3),
-              end: fc.constantFrom('commit', 'rollback', 'fail', 'empty'),
+              // 'ahead': the last INSERT carries the COMMIT (commitWithNextStatement), as the outbox's does.
+              end: fc.constantFrom('commit', 'ahead', 'rollback', 'fail', 'empty'),
               delayMs: fc.nat(3),
             }),
             { minLength: 1, maxLength: 12 },
@@ -184,7 +271,10 @@ describe('deferBegin (real PostgreSQL)', () => {
               transactions.map(async ({ inserts, end, delayMs }) => {
                 const mine = end === 'empty' ? [] : Array.from({ length: inserts + 1 }, () => ++next);
                 const work = source.transaction(async (manager) => {
-                  for (const n of mine) {
+                  for (const [i, n] of mine.entries()) {
+                    if (end === 'ahead' && i === mine.length - 1) {
+                      expect(commitWithNextStatement(manager)).toBe(true);
+                    }
                     await manager.query(`INSERT INTO ${schema}.probe VALUES ($1)`, [n]);
                     await new Promise((resolve) => setTimeout(resolve, delayMs));
                   }
@@ -196,7 +286,7 @@ describe('deferBegin (real PostgreSQL)', () => {
                     throw new Error('rolled back');
                   }
                 });
-                if (end === 'commit' || end === 'empty') {
+                if (end === 'commit' || end === 'ahead' || end === 'empty') {
                   await work;
                   committed.push(...mine);
                 } else {

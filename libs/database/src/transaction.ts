@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { commitWithNext } from './deferred-begin.js';
 import { sqlStateOf } from './sql-state.js';
 
 const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
@@ -24,4 +25,16 @@ export async function transaction<T>(
       }
     }
   }
+}
+
+/**
+ * For the code that owns `manager`'s transaction and commits it right after its next statement: that statement
+ * carries the COMMIT (deferred-begin.ts, commitWithNext), one round trip fewer. It resolves once both succeeded and
+ * fails with either's error; the transaction's COMMIT after it is answered on the client. False when the connection
+ * cannot (no transaction, or DATABASE_DEFER_BEGIN=false): the COMMIT then goes on its own.
+ */
+export function commitWithNextStatement(manager: EntityManager): boolean {
+  const runner = manager.queryRunner as
+    { databaseConnection?: unknown; isTransactionActive?: boolean } | undefined;
+  return runner?.isTransactionActive === true && commitWithNext(runner.databaseConnection);
 }

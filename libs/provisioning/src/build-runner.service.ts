@@ -61,24 +61,29 @@ export class BuildRunnerService {
    * one (its next step) is due now.
    */
   runDueJob(): Promise<DueRun> {
-    // Steps chained in one transaction publish up to seven events (started, progress, completed): one INSERT.
+    // Steps chained in one transaction publish up to seven events (started, progress, completed): one INSERT,
+    // which carries the COMMIT (inTransaction commits as soon as this resolves).
     return this.services.inTransaction((manager) =>
-      this.outbox.holdingRows(manager, async () => {
-        const claimed = await this.services.claimDueJob(manager);
-        if (!claimed) {
-          return false;
-        }
-        const { job, service, more } = claimed;
-        const tx = this.outbox.unitOfWork(manager, {
-          tenantId: job.tenantId,
-          correlationId: job.correlationId,
-          causationId: job.causationId ?? undefined,
-          traceparent: job.traceparent ?? undefined,
-        });
-        await this.advance(tx, job, service);
-        const dueAgain = job.status === 'running' && job.runAfter.getTime() <= Date.now();
-        return more || dueAgain ? true : 'drained';
-      }),
+      this.outbox.holdingRows(
+        manager,
+        async () => {
+          const claimed = await this.services.claimDueJob(manager);
+          if (!claimed) {
+            return false;
+          }
+          const { job, service, more } = claimed;
+          const tx = this.outbox.unitOfWork(manager, {
+            tenantId: job.tenantId,
+            correlationId: job.correlationId,
+            causationId: job.causationId ?? undefined,
+            traceparent: job.traceparent ?? undefined,
+          });
+          await this.advance(tx, job, service);
+          const dueAgain = job.status === 'running' && job.runAfter.getTime() <= Date.now();
+          return more || dueAgain ? true : 'drained';
+        },
+        true,
+      ),
     );
   }
 

@@ -315,31 +315,35 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     let failure: { index: number; error: unknown; at: Date } | undefined;
     try {
       await transaction(this.dataSource, (manager) =>
-        withHeldOutbox(manager, async () => {
-          contexts = [];
-          duplicates = [];
-          failure = undefined;
-          const fresh = await this.recordAllInInbox(manager, deliveries);
-          for (const [index, { payload, accepted: envelope }] of deliveries.entries()) {
-            if (!fresh.delete(envelope.id.toLowerCase())) {
-              duplicates.push(envelope);
-              continue;
-            }
-            const handled = await this.inRecordScope(payload, async () => {
-              // In the record's span: what the handler publishes hangs below it.
-              const uow = this.unitOfWork(manager, envelope);
-              const context = new EventContext(envelope, positionOf(payload), uow, 1);
-              try {
-                await this.invoke(this.handlerOf(envelope), envelope, context);
-              } catch (error) {
-                failure = { index, error, at: new Date() };
-                throw error;
+        withHeldOutbox(
+          manager,
+          async () => {
+            contexts = [];
+            duplicates = [];
+            failure = undefined;
+            const fresh = await this.recordAllInInbox(manager, deliveries);
+            for (const [index, { payload, accepted: envelope }] of deliveries.entries()) {
+              if (!fresh.delete(envelope.id.toLowerCase())) {
+                duplicates.push(envelope);
+                continue;
               }
-              return context;
-            });
-            contexts.push(handled);
-          }
-        }),
+              const handled = await this.inRecordScope(payload, async () => {
+                // In the record's span: what the handler publishes hangs below it.
+                const uow = this.unitOfWork(manager, envelope);
+                const context = new EventContext(envelope, positionOf(payload), uow, 1);
+                try {
+                  await this.invoke(this.handlerOf(envelope), envelope, context);
+                } catch (error) {
+                  failure = { index, error, at: new Date() };
+                  throw error;
+                }
+                return context;
+              });
+              contexts.push(handled);
+            }
+          },
+          true,
+        ),
       );
     } catch (error) {
       this.log.warn(
@@ -494,17 +498,21 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
       handlerOptions(handler).transaction === 'on-demand'
         ? await this.processOnDemand(handler, envelope, position, attempt, (c) => (context = c))
         : await transaction(this.dataSource, (manager) =>
-            withHeldOutbox(manager, async () => {
-              // A retried transaction (deadlock) runs the handler again with a context of its own.
-              context = undefined;
-              if (!(await this.recordInInbox(manager, envelope, position))) {
-                return false;
-              }
-              const uow = this.unitOfWork(manager, envelope);
-              context = new EventContext(envelope, position, uow, attempt);
-              await this.invoke(handler, envelope, context);
-              return true;
-            }),
+            withHeldOutbox(
+              manager,
+              async () => {
+                // A retried transaction (deadlock) runs the handler again with a context of its own.
+                context = undefined;
+                if (!(await this.recordInInbox(manager, envelope, position))) {
+                  return false;
+                }
+                const uow = this.unitOfWork(manager, envelope);
+                context = new EventContext(envelope, position, uow, attempt);
+                await this.invoke(handler, envelope, context);
+                return true;
+              },
+              true,
+            ),
           );
     if (handled) {
       context?.runAfterCommit();

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { commitWithNextStatement } from '@app/database';
 
 /** One outbox row as the relay reads it back. */
 export interface OutboxRow {
@@ -22,10 +23,16 @@ class PendingRows {
     }
   }
 
-  /** One INSERT per table, whatever the number of rows: one statement, one NOTIFY (the trigger is per statement). */
-  async flush(manager: EntityManager): Promise<void> {
+  /**
+   * One INSERT per table, whatever the number of rows: one statement, one NOTIFY (the trigger is per statement).
+   * `commits`: the transaction commits right after, and its COMMIT goes with the last INSERT.
+   */
+  async flush(manager: EntityManager, commits: boolean): Promise<void> {
     for (const [table, rows] of this.byTable) {
       this.byTable.delete(table);
+      if (commits && this.byTable.size === 0) {
+        commitWithNextStatement(manager);
+      }
       await insertOutboxRows(manager, table, rows);
     }
   }
@@ -63,8 +70,16 @@ const pending = new WeakMap<EntityManager, PendingRows>();
  * before the caller commits. Only the code that owns the commit calls this, and it awaits the result before
  * committing: a row published through `manager` (by any UnitOfWork on it) is either in the transaction or the
  * work fails. Outside such a scope publish() writes its row at once.
+ *
+ * `commitsNext`: the caller commits as soon as this resolves, with nothing in between (the transaction() of
+ * @app/database around it, and nothing else). The last INSERT then carries the COMMIT, and resolves once the
+ * transaction committed.
  */
-export async function withHeldOutbox<T>(manager: EntityManager, work: () => Promise<T>): Promise<T> {
+export async function withHeldOutbox<T>(
+  manager: EntityManager,
+  work: () => Promise<T>,
+  commitsNext = false,
+): Promise<T> {
   if (pending.has(manager)) {
     return work();
   }
@@ -72,7 +87,7 @@ export async function withHeldOutbox<T>(manager: EntityManager, work: () => Prom
   pending.set(manager, rows);
   try {
     const result = await work();
-    await rows.flush(manager);
+    await rows.flush(manager, commitsNext);
     return result;
   } finally {
     pending.delete(manager);

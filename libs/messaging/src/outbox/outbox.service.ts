@@ -16,17 +16,18 @@ export class OutboxService {
 
   transaction<T>(work: (uow: UnitOfWork) => Promise<T>, causal: CausalContext = {}): Promise<T> {
     return transaction(this.dataSource, (manager) =>
-      withHeldOutbox(manager, () => work(this.unitOfWork(manager, causal))),
+      withHeldOutbox(manager, () => work(this.unitOfWork(manager, causal)), true),
     );
   }
 
   /**
    * For code that owns its transaction's commit but learns the causal context inside it (a claimed job): the rows
    * published through `manager` while `work` runs go in one INSERT when it ends. Call it inside the transaction and
-   * commit only after it resolved.
+   * commit only after it resolved. `commitsNext`: the transaction commits as soon as this resolves, nothing in
+   * between; the INSERT then carries the COMMIT (withHeldOutbox).
    */
-  holdingRows<T>(manager: EntityManager, work: () => Promise<T>): Promise<T> {
-    return withHeldOutbox(manager, work);
+  holdingRows<T>(manager: EntityManager, work: () => Promise<T>, commitsNext = false): Promise<T> {
+    return withHeldOutbox(manager, work, commitsNext);
   }
 
   unitOfWork(manager: EntityManager, causal: CausalContext = {}): UnitOfWork {

@@ -147,8 +147,9 @@ export class AppConfig {
   DATABASE_PREPARED_STATEMENTS: boolean = true;
 
   /**
-   * A transaction's BEGIN is held and sent with its first statement, one round trip instead of two (deferred-begin.ts
-   * in libs/database). Off only behind a pooler that does not pass several queries in one write through in order.
+   * A transaction's BEGIN is held and sent with its first statement, one round trip instead of two, and the COMMIT of
+   * one that ends with its held outbox rows goes with their INSERT (deferred-begin.ts in libs/database). Off only
+   * behind a pooler that does not pass several queries in one write through in order.
    */
   @IsBoolean()
   @Transform(toBoolean)
