@@ -27,8 +27,7 @@ export class OrderProgressService {
     }
     const { invoiceId, number, totalMinor, currency, dueAt } = invoice;
     await this.move(ctx, order, 'invoice.generated', `invoice ${invoice.number}`, {
-      kind: 'invoice',
-      detail: { invoiceId, number, totalMinor, currency, dueAt },
+      news: { kind: 'invoice', detail: { invoiceId, number, totalMinor, currency, dueAt } },
     });
   }
 
@@ -40,8 +39,7 @@ export class OrderProgressService {
     }
     const { paymentId, invoiceId, amountMinor, currency } = payment;
     const moved = await this.move(ctx, order, 'payment.received', undefined, {
-      kind: 'payment',
-      detail: { outcome: 'received', paymentId, invoiceId, amountMinor, currency },
+      news: { kind: 'payment', detail: { outcome: 'received', paymentId, invoiceId, amountMinor, currency } },
     });
     // Provisioning news may overtake the payment (the order is confirmed or provisioning already): it still confirms.
     // An order that is over confirms nothing: a completed one is being paid for its renewals (billing's
@@ -58,8 +56,10 @@ export class OrderProgressService {
   /** The build started: the order is provisioning, and names its service from now on. */
   async provisioningStarted(ctx: EventContext, build: EventData<'provisioning.started'>): Promise<void> {
     const order = await this.lock(ctx, ctx.tenantId, build.orderId);
-    if (order && (await this.move(ctx, order, 'provisioning.started', `node ${build.node}`))) {
-      await this.orders.setService(ctx.manager, order, build.serviceId);
+    if (order) {
+      await this.move(ctx, order, 'provisioning.started', `node ${build.node}`, {
+        serviceId: build.serviceId,
+      });
     }
   }
 
@@ -70,17 +70,20 @@ export class OrderProgressService {
    */
   async sagaCompleted(ctx: EventContext, saga: EventData<'saga.completed'>): Promise<void> {
     const order = await this.lock(ctx, ctx.tenantId, saga.orderId);
-    if (!order || !(await this.move(ctx, order, 'saga.completed'))) {
+    if (!order) {
       return;
     }
     // Instances started before saga.completed named the service: orders knows it from provisioning.started.
-    const serviceId = saga.serviceId ?? order.serviceId;
+    const serviceId = saga.serviceId ?? order.serviceId ?? undefined;
+    if (!(await this.move(ctx, order, 'saga.completed', undefined, { serviceId }))) {
+      return;
+    }
     if (!serviceId) {
+      // Thrown after the move: the transaction, the move with it, is rolled back and the event dead-lettered.
       throw new PermanentEventError(
         `saga.completed of order ${saga.orderId} names no service, and orders knows none`,
       );
     }
-    await this.orders.setService(ctx.manager, order, serviceId);
     await ctx.publish('order.completed', { orderId: saga.orderId, serviceId }, { subject: saga.orderId });
   }
 
@@ -113,8 +116,9 @@ export class OrderProgressService {
     order: Order,
     trigger: OrderTrigger,
     note?: string,
-    news?: News,
+    also: { news?: News; serviceId?: string } = {},
   ): Promise<boolean> {
+    const { news, serviceId } = also;
     const to = advance(order.status, trigger);
     if (!to) {
       if (news) {
@@ -123,7 +127,10 @@ export class OrderProgressService {
       return false;
     }
     const step = { eventType: ctx.envelope.type, eventId: ctx.envelope.id, note: note ?? null };
-    await this.orders.move(ctx.manager, order, to, step, news && takesNews(to, news) ? news : undefined);
+    await this.orders.move(ctx.manager, order, to, step, {
+      news: news && takesNews(to, news) ? news : undefined,
+      serviceId,
+    });
     ctx.afterCommit(() => this.stream.wake());
     return true;
   }

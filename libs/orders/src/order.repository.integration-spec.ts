@@ -48,11 +48,18 @@ describe(`${OrderRepository.name} locks`, () => {
     return order;
   };
 
-  /** The row as the transaction itself reads it, past the repository. */
+  /** The row as the transaction itself reads it, past the repository, and the kinds of its history lines. */
   const rowIn = async (manager: EntityManager, order: Order) => {
     const row = await manager.findOneByOrFail(Order, { id: order.id });
     return { status: row.status, serviceId: row.serviceId };
   };
+  const linesIn = async (manager: EntityManager, order: Order): Promise<string[]> =>
+    (
+      await manager.query<{ kind: string; status: string }[]>(
+        'SELECT kind, status FROM orders.order_step WHERE order_id = $1 ORDER BY id',
+        [order.id],
+      )
+    ).map((line) => `${line.kind} ${line.status}`);
 
   /** Counts the statements `manager`'s connection runs during `work`. */
   const statementsOf = async (manager: EntityManager, work: () => Promise<unknown>): Promise<number> => {
@@ -82,7 +89,13 @@ describe(`${OrderRepository.name} locks`, () => {
         throw new Error('order not found');
       }
       await orders.move(manager, first, 'awaiting_payment', {});
-      await orders.setService(manager, first, '00000000-0000-4000-8000-000000000001');
+      await orders.move(
+        manager,
+        first,
+        'awaiting_payment',
+        {},
+        { serviceId: '00000000-0000-4000-8000-000000000001' },
+      );
       let again: Order | null = null;
       const statements = await statementsOf(manager, async () => {
         again = await orders.lockForTenant(manager, order.tenantId, order.id);
@@ -129,7 +142,13 @@ describe(`${OrderRepository.name} locks`, () => {
     const step = fc.oneof(
       fc.record({ kind: fc.constant('lock' as const) }),
       fc.record({ kind: fc.constant('move' as const), status: fc.constantFrom(...STATUSES) }),
-      fc.record({ kind: fc.constant('service' as const), serviceId: fc.uuid({ version: 4 }) }),
+      // A move that names the service (provisioning.started, saga.completed), with or without news.
+      fc.record({
+        kind: fc.constant('service' as const),
+        status: fc.constantFrom(...STATUSES),
+        serviceId: fc.uuid({ version: 4 }),
+        news: fc.boolean(),
+      }),
       fc.record({ kind: fc.constant('note' as const) }),
     );
     await fc.assert(
@@ -141,6 +160,8 @@ describe(`${OrderRepository.name} locks`, () => {
           const expected = { status: order.status, serviceId: order.serviceId };
           await db
             .transaction(async (manager) => {
+              // Each move writes its status line (and its news), a note its news line, in the order's status then.
+              const lines = await linesIn(manager, order);
               for (const s of steps) {
                 const held = await orders.lockForTenant(manager, order.tenantId, order.id);
                 if (!held) {
@@ -148,11 +169,18 @@ describe(`${OrderRepository.name} locks`, () => {
                 }
                 if (s.kind === 'move') {
                   await orders.move(manager, held, s.status, {});
+                  lines.push(`status ${s.status}`);
                 } else if (s.kind === 'service') {
-                  await orders.setService(manager, held, s.serviceId);
+                  const news = s.news
+                    ? { kind: 'progress' as const, detail: { step: 'booting', percent: 90 } }
+                    : undefined;
+                  await orders.move(manager, held, s.status, {}, { serviceId: s.serviceId, news });
+                  lines.push(`status ${s.status}`, ...(s.news ? [`progress ${s.status}`] : []));
                 } else if (s.kind === 'note') {
                   await orders.note(manager, held, 'progress', { step: 'booting', percent: 90 }, {});
+                  lines.push(`progress ${held.status}`);
                 }
+                expect(await linesIn(manager, order)).toEqual(lines);
                 expect({ status: held.status, serviceId: held.serviceId }).toEqual(
                   await rowIn(manager, order),
                 );

@@ -113,20 +113,31 @@ export class OrderRepository {
     await manager.insert(OrderStep, { orderId: order.id, status: order.status, ...step });
   }
 
-  /** Moves a locked order to `status` and records the step, and the news that came with it, in one statement. */
+  /**
+   * Moves a locked order to `status` and records the step, and the news that came with it, in one statement; names
+   * the order's service when `serviceId` is given.
+   */
   async move(
     manager: EntityManager,
     order: Order,
     status: OrderStatus,
     step: Pick<Partial<OrderStep>, 'eventType' | 'eventId' | 'note'>,
-    news?: { kind: Exclude<OrderStepKind, 'status'>; detail: OrderStepDetail },
+    also: {
+      news?: { kind: Exclude<OrderStepKind, 'status'>; detail: OrderStepDetail };
+      serviceId?: string;
+    } = {},
   ): Promise<void> {
+    const { news, serviceId } = also;
     order.status = status;
     order.updatedAt = new Date();
+    if (serviceId !== undefined) {
+      order.serviceId = serviceId;
+    }
     await manager.query(
-      `WITH moved AS (UPDATE orders."order" SET status = $2, updated_at = $3 WHERE id = $1)
+      `WITH moved AS (UPDATE orders."order" SET status = $2, updated_at = $3, service_id = coalesce($7, service_id)
+                       WHERE id = $1)
        INSERT INTO orders.order_step (order_id, status, kind, detail, event_type, event_id, note)
-       VALUES ($1, $2, 'status', NULL, $4, $5, $6)${news ? `, ($1, $2, $7, $8::jsonb, $4, $5, NULL)` : ''}`,
+       VALUES ($1, $2, 'status', NULL, $4, $5, $6)${news ? `, ($1, $2, $8, $9::jsonb, $4, $5, NULL)` : ''}`,
       [
         order.id,
         status,
@@ -134,6 +145,7 @@ export class OrderRepository {
         step.eventType ?? null,
         step.eventId ?? null,
         step.note ?? null,
+        serviceId ?? null,
         ...(news ? [news.kind, JSON.stringify(news.detail)] : []),
       ],
     );
@@ -145,15 +157,13 @@ export class OrderRepository {
     order: Order,
     kind: Exclude<OrderStepKind, 'status'>,
     detail: OrderStepDetail,
-    step: Partial<OrderStep>,
+    step: Pick<Partial<OrderStep>, 'eventType' | 'eventId'>,
   ): Promise<void> {
-    await manager.insert(OrderStep, { orderId: order.id, status: order.status, kind, detail, ...step });
-  }
-
-  /** Names the service that fulfils a locked order. */
-  async setService(manager: EntityManager, order: Order, serviceId: string): Promise<void> {
-    order.serviceId = serviceId;
-    await manager.update(Order, { id: order.id, tenantId: order.tenantId }, { serviceId });
+    await manager.query(
+      `INSERT INTO orders.order_step (order_id, status, kind, detail, event_type, event_id)
+       VALUES ($1, $2, $3, $4::jsonb, $5, $6)`,
+      [order.id, order.status, kind, JSON.stringify(detail), step.eventType ?? null, step.eventId ?? null],
+    );
   }
 
   /**
