@@ -420,6 +420,83 @@ describe('order saga (monolith, real Kafka and PostgreSQL)', () => {
     await order.completedOnce();
   });
 
+  it('orders dead-letters a saga.completed naming no service it knows, keeps the order, and completes it on one that does', async () => {
+    // An order by hand in provisioning with no service, as if provisioning.started never reached orders.
+    const tenantId = randomUUID();
+    const orderId = uuidv7();
+    await db.query(
+      `INSERT INTO orders."order" (id, tenant_id, plan_id, region, image, hostname, billing_cycle, price_minor,
+         setup_fee_minor, currency, status, service_id, created_at, updated_at)
+       VALUES ($1, $2, $3, 'eu-central', 'debian-12', 'no-service.example.com', 'monthly', 1299, 0, 'EUR',
+         'provisioning', NULL, now(), now())`,
+      [orderId, tenantId, planId],
+    );
+    const completed = async (serviceId: string | null): Promise<string> => {
+      const id = uuidv7();
+      const sagaId = uuidv7();
+      const data: EventData<'saga.completed'> = {
+        sagaId,
+        orderId,
+        definition: 'vps-order',
+        definitionVersion: 1,
+        serviceId,
+      };
+      await app.get(EventProducer).send([
+        {
+          topic: `${prefix}saga.completed`,
+          ...encodeEnvelope({
+            id,
+            type: 'saga.completed',
+            specversion: '1.0',
+            source: 'saga',
+            time: new Date().toISOString(),
+            subject: sagaId,
+            version: 1,
+            tenantid: tenantId,
+            correlationid: uuidv7(),
+            data,
+          } as never),
+        },
+      ]);
+      return id;
+    };
+    const orderRow = async () =>
+      (
+        await db.query<{ status: string; service_id: string | null }[]>(
+          'SELECT status, service_id FROM orders."order" WHERE id = $1',
+          [orderId],
+        )
+      )[0];
+
+    const nameless = await completed(null);
+    const letter = await waitFor(async () => {
+      const rows: { dlq_consumer_group: string; dlq_error: string }[] = await db.query(
+        `SELECT dlq_consumer_group, dlq_error FROM audit.event_log WHERE event_id = $1 AND topic = $2`,
+        [nameless, `${prefix}saga.completed.dlq`],
+      );
+      return rows[0];
+    }, 'the nameless saga.completed in the DLQ');
+    expect(letter.dlq_consumer_group).toMatch(/orders/);
+    expect(letter.dlq_error).toMatch(/names no service, and orders knows none/);
+    // Rolled back with its move: still provisioning, no service, no history line, nothing published.
+    expect(await orderRow()).toEqual({ status: 'provisioning', service_id: null });
+    expect(await db.query('SELECT 1 FROM orders.order_step WHERE order_id = $1', [orderId])).toEqual([]);
+    expect((await orderEvents(db, orderId)).map((e) => e.type)).toEqual([]);
+
+    const serviceId = randomUUID();
+    await completed(serviceId);
+    await waitFor(
+      async () => ((await orderRow())?.status === 'completed' ? true : undefined),
+      'the order to complete',
+    );
+    expect(await orderRow()).toEqual({ status: 'completed', service_id: serviceId });
+    const published = await waitFor(async () => {
+      const events = await orderEvents(db, orderId);
+      return events.length > 0 ? events : undefined;
+    }, 'order.completed');
+    expect(published.map((e) => [e.type, e.data.serviceId])).toEqual([['order.completed', serviceId]]);
+  });
+
   it('an operator retry closes a saga stuck the old way: refund, cancel, mail; reconcile names it before, not after', async () => {
     const { token } = await shop.customer();
     const orderId = await placeOrder(token);
