@@ -2,14 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
-import { commitWithNextStatement, dataSourceOptions } from '@app/database';
+import { commitWithNextStatement, dataSourceOptions, queryAhead } from '@app/database';
 import { processTicks, read, TICKS_PER_SECOND } from './cpu.sample.js';
 
 /**
- * `npm run bench -- transactions`: what one handler-shaped transaction (inbox insert, state update, outbox insert,
- * through TypeORM on the pool the apps use) costs in CPU and wake-ups, in turns: BEGIN on its own ("own"), BEGIN held
- * for the first statement (DATABASE_DEFER_BEGIN, "held"), and held with the COMMIT carried by the outbox insert as the
- * apps' held outbox rows do ("carried"). Serial, back to back ("hot") and with a pause before each one
+ * `npm run bench -- transactions`: what one handler-shaped transaction (inbox insert, the order's advisory lock as the
+ * saga takes it, state update, outbox insert, through TypeORM on the pool the apps use) costs in CPU and wake-ups, in
+ * turns: BEGIN on its own ("own"), BEGIN held for the first statement (DATABASE_DEFER_BEGIN, "held"), held with the
+ * COMMIT carried by the outbox insert as the apps' held outbox rows do ("carried"), and carried with the lock sent
+ * ahead of the update (queryAhead, "ahead"). Serial, back to back ("hot") and with a pause before each one
  * ("from idle", as at a few orders per second, where every delivery finds both processes asleep).
  */
 
@@ -52,8 +53,8 @@ const isPostgres = (pid: string) => read(`/proc/${pid}/comm`)?.trim() === 'postg
 const isSelf = (pid: string) => Number(pid) === process.pid;
 
 /** How the transaction's BEGIN and COMMIT travel. */
-type Variant = 'own' | 'held' | 'carried';
-const VARIANTS: readonly Variant[] = ['own', 'held', 'carried'];
+type Variant = 'own' | 'held' | 'carried' | 'ahead';
+const VARIANTS: readonly Variant[] = ['own', 'held', 'carried', 'ahead'];
 
 interface Result {
   variant: Variant;
@@ -80,8 +81,14 @@ async function measure(url: string, variant: Variant, seconds: number, pauseMs: 
     while (performance.now() - began < seconds * 1_000) {
       await source.transaction(async (manager) => {
         await manager.query('INSERT INTO bench_tx.inbox VALUES ($1)', [randomUUID()]);
+        const lock = `SELECT pg_advisory_xact_lock(hashtextextended('bench.order:' || $1, 0))`;
+        if (variant === 'ahead') {
+          await queryAhead(manager, lock, [n % 1_000]);
+        } else {
+          await manager.query(lock, [n % 1_000]);
+        }
         await manager.query('UPDATE bench_tx.state SET n = n + 1 WHERE id = $1', [1 + (n % 1_000)]);
-        if (variant === 'carried') {
+        if (variant === 'carried' || variant === 'ahead') {
           commitWithNextStatement(manager);
         }
         await manager.query('INSERT INTO bench_tx.outbox (payload) VALUES ($1)', ['x'.repeat(400)]);

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type EntityManager, In } from 'typeorm';
+import { queryAhead } from '@app/database';
 import { AccountView } from './entities/account-view.entity.js';
 import { ParkedOrder } from './entities/parked-order.entity.js';
 import { PlanView } from './entities/plan-view.entity.js';
@@ -19,7 +20,7 @@ export class BillingViewsRepository {
    * without it an order could find no account while the account finds no parked order, and wait forever.
    */
   async lockAccount(manager: EntityManager, accountId: string): Promise<void> {
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('billing.account:' || $1, 0))`, [
+    await queryAhead(manager, `SELECT pg_advisory_xact_lock(hashtextextended('billing.account:' || $1, 0))`, [
       accountId,
     ]);
   }

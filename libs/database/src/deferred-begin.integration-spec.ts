@@ -3,8 +3,8 @@ import fc from 'fast-check';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from './data-source.options.js';
-import { commitWithNext, deferBegin } from './deferred-begin.js';
-import { commitWithNextStatement } from './transaction.js';
+import { commitWithNext, deferBegin, sendAhead } from './deferred-begin.js';
+import { commitWithNextStatement, queryAhead } from './transaction.js';
 
 // A held BEGIN on the real PostgreSQL the suites run against: what goes over the socket, and that transactions
 // commit, roll back and fail as they did with a BEGIN of its own.
@@ -245,6 +245,95 @@ describe('deferBegin (real PostgreSQL)', () => {
     expect(await rows(other)).toEqual([1, 2]);
   });
 
+  it('sends statements held ahead in the same write as the next one, which answers only for itself', async () => {
+    const client = await connect();
+    const other = await connect(false);
+    const writes = countWrites(client);
+    await client.query('START TRANSACTION');
+    expect(sendAhead(client, `INSERT INTO ${schema}.probe VALUES ($1)`, [1])).toBe(true);
+    expect(sendAhead(client, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [schema])).toBe(true);
+    expect(writes()).toBe(0);
+    const next = await client.query<{ n: number }>(`SELECT n FROM ${schema}.probe WHERE n >= $1`, [0]);
+    // BEGIN, both held statements and the SELECT went in one write; the SELECT ran after them and sees their row.
+    expect(writes()).toBe(1);
+    expect(next.rows).toEqual([{ n: 1 }]);
+    // The lock is held for the rest of the transaction.
+    const probe = `SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS free`;
+    expect((await other.query<{ free: boolean }>(probe, [schema])).rows).toEqual([{ free: false }]);
+    await client.query('COMMIT');
+    expect(writes()).toBe(2);
+    expect((await other.query<{ free: boolean }>(probe, [schema])).rows).toEqual([{ free: true }]);
+    expect(await rows(other)).toEqual([1]);
+    expect(sendAhead(other, 'SELECT 1', [])).toBe(false);
+  });
+
+  it('carries the COMMIT with the last statement held ahead: a transaction of held statements is one write', async () => {
+    const client = await connect();
+    const other = await connect(false);
+    const writes = countWrites(client);
+    await client.query('START TRANSACTION');
+    sendAhead(client, `INSERT INTO ${schema}.probe VALUES ($1)`, [1]);
+    sendAhead(client, `INSERT INTO ${schema}.probe VALUES ($1)`, ['2']);
+    expect((await client.query('COMMIT')).command).toBe('COMMIT');
+    expect(writes()).toBe(1);
+    expect(await rows(other)).toEqual([1, 2]);
+    // After a statement of its own: two writes, the second one the held INSERT with the COMMIT.
+    await client.query('START TRANSACTION');
+    await client.query(`INSERT INTO ${schema}.probe VALUES ($1)`, [3]);
+    sendAhead(client, `INSERT INTO ${schema}.probe VALUES ($1)`, [4]);
+    await client.query('COMMIT');
+    expect(writes()).toBe(3);
+    expect(await rows(other)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('fails the next statement, or the COMMIT, with the error of a held statement that failed; nothing stays', async () => {
+    const client = await connect();
+    await client.query('START TRANSACTION');
+    await client.query(`INSERT INTO ${schema}.probe VALUES ($1)`, [1]);
+    sendAhead(client, `INSERT INTO ${schema}.probe VALUES ($1)`, [1]);
+    await expect(client.query('SELECT $1::int AS v', [1])).rejects.toMatchObject({ code: '23505' });
+    await client.query('ROLLBACK');
+    expect(await rows(client)).toEqual([]);
+
+    await client.query('START TRANSACTION');
+    await client.query(`INSERT INTO ${schema}.probe VALUES ($1)`, [2]);
+    sendAhead(client, `INSERT INTO ${schema}.probe VALUES ($1)`, [2]);
+    await expect(client.query('COMMIT')).rejects.toMatchObject({ code: '23505' });
+    await client.query('ROLLBACK');
+    expect(await rows(client)).toEqual([]);
+
+    // Behind a statement that cannot carry them (no parameters) they go first, each on its own, with the same error.
+    await client.query('START TRANSACTION');
+    await client.query(`INSERT INTO ${schema}.probe VALUES ($1)`, [3]);
+    sendAhead(client, `INSERT INTO ${schema}.probe VALUES ($1)`, [3]);
+    await expect(client.query(`INSERT INTO ${schema}.probe VALUES (4)`)).rejects.toMatchObject({
+      code: '23505',
+    });
+    await client.query('ROLLBACK');
+    expect(await rows(client)).toEqual([]);
+  });
+
+  it('drops held statements unsent at ROLLBACK, and lets a ROLLBACK TO SAVEPOINT undo one that failed', async () => {
+    const client = await connect();
+    const writes = countWrites(client);
+    await client.query('START TRANSACTION');
+    await client.query(`INSERT INTO ${schema}.probe VALUES ($1)`, [1]);
+    sendAhead(client, `INSERT INTO ${schema}.probe VALUES ($1)`, [2]);
+    await client.query('ROLLBACK');
+    expect(writes()).toBe(2);
+    expect(await rows(client)).toEqual([]);
+
+    await client.query('START TRANSACTION');
+    await client.query(`INSERT INTO ${schema}.probe VALUES ($1)`, [5]);
+    await client.query('SAVEPOINT held');
+    sendAhead(client, `INSERT INTO ${schema}.probe VALUES ($1)`, [5]);
+    sendAhead(client, `INSERT INTO ${schema}.probe VALUES ($1)`, [6]);
+    await client.query('ROLLBACK TO SAVEPOINT held');
+    sendAhead(client, `INSERT INTO ${schema}.probe VALUES ($1)`, [7]);
+    await client.query('COMMIT');
+    expect(await rows(client)).toEqual([5, 7]);
+  });
+
   it('keeps concurrent TypeORM transactions on a shared pool apart: committed rows stay, the rest do not', async () => {
     const source = new DataSource({
       ...dataSourceOptions({ url, poolSize: 3, logging: false }),
@@ -261,6 +350,8 @@ describe('deferBegin (real PostgreSQL)', () => {
               // 'ahead': the last INSERT carries the COMMIT (commitWithNextStatement), as the outbox's does.
               end: fc.constantFrom('commit', 'ahead', 'rollback', 'fail', 'empty'),
               delayMs: fc.nat(3),
+              // Inserts held to go ahead of the next statement (queryAhead), as locks and notes are.
+              held: fc.boolean(),
             }),
             { minLength: 1, maxLength: 12 },
           ),
@@ -268,14 +359,19 @@ describe('deferBegin (real PostgreSQL)', () => {
             await source.query(`TRUNCATE ${schema}.probe`);
             const committed: number[] = [];
             await Promise.all(
-              transactions.map(async ({ inserts, end, delayMs }) => {
+              transactions.map(async ({ inserts, end, delayMs, held }) => {
                 const mine = end === 'empty' ? [] : Array.from({ length: inserts + 1 }, () => ++next);
                 const work = source.transaction(async (manager) => {
                   for (const [i, n] of mine.entries()) {
                     if (end === 'ahead' && i === mine.length - 1) {
                       expect(commitWithNextStatement(manager)).toBe(true);
                     }
-                    await manager.query(`INSERT INTO ${schema}.probe VALUES ($1)`, [n]);
+                    const insert = `INSERT INTO ${schema}.probe VALUES ($1)`;
+                    if (held && !(end === 'ahead' && i === mine.length - 1)) {
+                      await queryAhead(manager, insert, [n]);
+                    } else {
+                      await manager.query(insert, [n]);
+                    }
                     await new Promise((resolve) => setTimeout(resolve, delayMs));
                   }
                   if (end === 'fail') {

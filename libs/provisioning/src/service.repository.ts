@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { transaction } from '@app/database';
+import { queryAhead, transaction } from '@app/database';
 import type { ServiceState } from './build.state.js';
 import { BuildJob } from './entities/build-job.entity.js';
 import { SealedSecret } from './entities/sealed-secret.entity.js';
@@ -31,9 +31,11 @@ export class ServiceRepository {
    * service travel on different topics, so they can be handled at the same moment; neither may miss the other.
    */
   async serialize(manager: EntityManager, serviceId: string): Promise<void> {
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('provisioning.service:' || $1, 0))`, [
-      serviceId,
-    ]);
+    await queryAhead(
+      manager,
+      `SELECT pg_advisory_xact_lock(hashtextextended('provisioning.service:' || $1, 0))`,
+      [serviceId],
+    );
   }
 
   lock(manager: EntityManager, id: string): Promise<ServiceRecord | null> {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { SagaStatus } from '@app/contracts';
+import { EntityRows, queryAhead } from '@app/database';
 import { SagaInstance } from './entities/saga-instance.entity.js';
 import type { HistoryEntry } from './saga-console.view.js';
 import { historyInsert } from './saga-history.repository.js';
@@ -44,7 +45,12 @@ function instanceParameters(instance: SagaInstance): unknown[] {
 
 @Injectable()
 export class SagaRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  /** The instance as the saga's handlers lock it, read without a query builder (three times per order). */
+  private readonly rows: EntityRows<SagaInstance>;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    this.rows = new EntityRows(dataSource, SagaInstance);
+  }
 
   /** One page of instances, newest first (ids are UUIDv7). */
   list(filter: SagaFilter): Promise<SagaInstance[]> {
@@ -103,17 +109,16 @@ export class SagaRepository {
     manager: EntityManager,
     orderId: string,
   ): Promise<{ instance: SagaInstance; parked: boolean; views: KnownViews } | null> {
-    const { entities, raw } = await manager
-      .createQueryBuilder(SagaInstance, 'i')
-      .addSelect('EXISTS (SELECT 1 FROM saga.parked_event p WHERE p.order_id = i.order_id)', 'parked')
-      .addSelect(INSTANCE_VIEWS.account, 'account')
-      .addSelect(INSTANCE_VIEWS.plan, 'plan')
-      .where('i.order_id = :orderId', { orderId })
-      .setLock('pessimistic_write', undefined, ['i'])
-      .getRawAndEntities<{ parked: boolean } & ViewRow>();
-    const instance = entities[0];
-    const row = raw[0];
-    return instance ? { instance, parked: row?.parked === true, views: knownViews(row) } : null;
+    const [row] = await manager.query<({ parked: boolean } & ViewRow & Record<string, unknown>)[]>(
+      `SELECT ${this.rows.columns('i')},
+              EXISTS (SELECT 1 FROM saga.parked_event p WHERE p.order_id = i.order_id) AS parked,
+              ${INSTANCE_VIEWS.account} AS account, ${INSTANCE_VIEWS.plan} AS plan
+         FROM saga.instance i WHERE i.order_id = $1 FOR UPDATE OF i`,
+      [orderId],
+    );
+    return row
+      ? { instance: this.rows.entity(row), parked: row.parked === true, views: knownViews(row) }
+      : null;
   }
 
   /**
@@ -184,6 +189,8 @@ export class SagaRepository {
    * the start had already looked for parked events.
    */
   async lockOrder(manager: EntityManager, orderId: string): Promise<void> {
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('saga.order:' || $1, 0))`, [orderId]);
+    await queryAhead(manager, `SELECT pg_advisory_xact_lock(hashtextextended('saga.order:' || $1, 0))`, [
+      orderId,
+    ]);
   }
 }

@@ -148,7 +148,9 @@ export class AppConfig {
 
   /**
    * A transaction's BEGIN is held and sent with its first statement, one round trip instead of two, and the COMMIT of
-   * one that ends with its held outbox rows goes with their INSERT (deferred-begin.ts in libs/database). Off only
+   * one that ends with its held outbox rows goes with their INSERT; a statement whose answer the code does not wait
+   * for (queryAhead: an order's advisory lock, a history line) goes with the next one (deferred-begin.ts in
+   * libs/database). Off only
    * behind a pooler that does not pass several queries in one write through in order.
    */
   @IsBoolean()
