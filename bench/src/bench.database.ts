@@ -12,6 +12,8 @@ export interface DatabaseActivity {
   writes: number;
   /** Executions so far per statement (pg_stat_statements' queryid), when that extension is loaded. */
   statements?: Map<string, StatementCount>;
+  /** Requests the apps sent to the brokers so far, by Kafka API (their platforma_kafka_requests counters). */
+  kafkaRequests?: Map<string, number>;
 }
 
 export interface StatementCount {
@@ -23,6 +25,8 @@ export interface StatementCount {
 export class BenchDatabase {
   readonly pool: pg.Pool;
   private statementsCounted = false;
+  /** The apps' GET /metrics, read with every activity() for their Kafka request counters. */
+  private metricsUrls: string[] = [];
 
   constructor(url: string) {
     this.pool = new pg.Pool({ connectionString: url, max: 4 });
@@ -82,7 +86,34 @@ export class BenchDatabase {
       rollbacks: Number(row?.rollbacks ?? 0),
       writes: Number(row?.writes ?? 0),
       statements: await this.statements(),
+      kafkaRequests: await this.kafkaRequests(),
     };
+  }
+
+  /** The apps whose Kafka requests activity() counts (each one's GET /metrics). */
+  countKafkaRequests(metricsUrls: string[]): void {
+    this.metricsUrls = metricsUrls;
+  }
+
+  /** platforma_kafka_requests_total of every app, summed by API; undefined if an app does not answer. */
+  private async kafkaRequests(): Promise<Map<string, number> | undefined> {
+    if (this.metricsUrls.length === 0) {
+      return undefined;
+    }
+    const byApi = new Map<string, number>();
+    for (const url of this.metricsUrls) {
+      const response = await fetch(url).catch(() => undefined);
+      if (!response?.ok) {
+        return undefined;
+      }
+      for (const match of (await response.text()).matchAll(
+        /^platforma_kafka_requests_total\{([^}]*)\} (\S+)/gm,
+      )) {
+        const api = /api="([^"]*)"/.exec(match[1] ?? '')?.[1] ?? 'unknown';
+        byApi.set(api, (byApi.get(api) ?? 0) + Number(match[2]));
+      }
+    }
+    return byApi;
   }
 
   /**

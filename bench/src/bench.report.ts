@@ -85,6 +85,25 @@ ${lines.join('\n')}
     .join('');
 }
 
+/** Each step's requests to the brokers per order, by Kafka API (the apps' own counters): the other round trips. */
+function kafkaCensusSection(steps: Omit<StepResult, 'orderIds'>[]): string {
+  const counted = steps.flatMap((s) =>
+    s.database.kafkaRequests ? [{ rate: s.rate, c: s.database.kafkaRequests }] : [],
+  );
+  if (counted.length === 0) {
+    return '\nKafka requests per order: not counted (an app did not answer GET /metrics).\n';
+  }
+  return `
+Kafka requests per order (the apps' platforma_kafka_requests counters, less the idle system's):
+${counted
+  .map(
+    ({ rate, c }) =>
+      `- at ${rate} orders/s: ${c.perOrder} (${c.byApi.map((a) => `${a.api} ${a.perOrder}`).join(', ')})`,
+  )
+  .join('\n')}
+`;
+}
+
 export function markdown(report: BenchReport, chartFile: string): string {
   const { baselines: b, reconciliation: r } = report;
   const rows = report.steps.map(
@@ -128,7 +147,7 @@ ${report.settings.idleRowWritesPerSecond} row writes/s): counts of work, not tim
 
 ${marginalLine(report.cpuMsPerOrderMarginal)}
 ${idleLine(report.idleCpu)}
-${censusSection(report.steps)}
+${censusSection(report.steps)}${kafkaCensusSection(report.steps)}
 
 Baselines in the same run:
 - Kafka, one record per produce request (acks=all, ${b.kafkaHop.inFlight} in flight): ${b.kafkaHop.recordsPerSecond} records/s,

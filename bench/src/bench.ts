@@ -15,7 +15,14 @@ import { BenchDatabase } from './bench.database.js';
 import { summarize } from './latency.histogram.js';
 import { MailSink } from './mail-sink.js';
 import { writeReport, type BenchReport } from './bench.report.js';
-import { runStep, statementRates, type StepPlan, type StepResult, type Tenant } from './load.step.js';
+import {
+  kafkaRequestRates,
+  runStep,
+  statementRates,
+  type StepPlan,
+  type StepResult,
+  type Tenant,
+} from './load.step.js';
 import { monolithRouter, splitRouter, StorefrontClient } from './storefront.client.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -87,6 +94,7 @@ async function main(): Promise<void> {
   try {
     const ports = split ? SOURCE_MODULES.map(portOf) : [port];
     await Promise.all(ports.map((p, n) => waitReady(`http://127.0.0.1:${p}/health/ready`, processes[n])));
+    db.countKafkaRequests(ports.map((p) => `http://127.0.0.1:${p}/metrics`));
     const adminToken = await client.token(process.env.BOOTSTRAP_ADMIN_API_KEY ?? '');
     const planId = await client.publishPlan(adminToken);
     const tenants: Tenant[] = [];
@@ -127,6 +135,7 @@ async function main(): Promise<void> {
       commitsPerSecond: (idleAfter.commits - idleBefore.commits) / IDLE_SECONDS,
       rowWritesPerSecond: (idleAfter.writes - idleBefore.writes) / IDLE_SECONDS,
       statementsPerSecond: statementRates(idleBefore, idleAfter, IDLE_SECONDS),
+      kafkaRequestsPerSecond: kafkaRequestRates(idleBefore, idleAfter, IDLE_SECONDS),
     };
     log(
       `idle: ${idle.commitsPerSecond.toFixed(1)} commits/s, ${idle.rowWritesPerSecond.toFixed(1)} row writes/s` +

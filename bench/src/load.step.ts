@@ -25,6 +25,14 @@ export interface DatabaseRates {
   rowWritesPerSecond: number;
   /** Executions per second of each statement (pg_stat_statements), when counted. */
   statementsPerSecond?: Map<string, number>;
+  /** Kafka requests per second by API (the apps' platforma_kafka_requests), when the apps answer GET /metrics. */
+  kafkaRequestsPerSecond?: Map<string, number>;
+}
+
+/** Requests to the brokers per order accepted, less the idle system's, by Kafka API (most first). */
+export interface KafkaRequestCensus {
+  perOrder: number;
+  byApi: { api: string; perOrder: number }[];
 }
 
 /** Statements executed per order accepted, less the idle system's (pg_stat_statements; absent when not loaded). */
@@ -53,6 +61,46 @@ export function statementRates(
     rates.set(id, (calls - (before.statements.get(id)?.calls ?? 0)) / seconds);
   }
   return rates;
+}
+
+/** Kafka requests per second by API between two readings. */
+export function kafkaRequestRates(
+  before: DatabaseActivity,
+  after: DatabaseActivity,
+  seconds: number,
+): Map<string, number> | undefined {
+  if (!before.kafkaRequests || !after.kafkaRequests) {
+    return undefined;
+  }
+  const rates = new Map<string, number>();
+  for (const [api, count] of after.kafkaRequests) {
+    rates.set(api, (count - (before.kafkaRequests.get(api) ?? 0)) / seconds);
+  }
+  return rates;
+}
+
+function kafkaRequestCensus(
+  start: DatabaseActivity,
+  end: DatabaseActivity,
+  idle: Map<string, number> | undefined,
+  seconds: number,
+  orders: number,
+): KafkaRequestCensus | undefined {
+  const rates = kafkaRequestRates(start, end, seconds);
+  if (!rates || orders === 0) {
+    return undefined;
+  }
+  const byApi = [...rates]
+    .map(([api, rate]) => ({ api, count: (rate - (idle?.get(api) ?? 0)) * seconds }))
+    .filter((c) => c.count > 0)
+    .sort((a, b) => b.count - a.count);
+  return {
+    perOrder: perOrder(
+      byApi.reduce((n, c) => n + c.count, 0),
+      orders,
+    ),
+    byApi: byApi.map((c) => ({ api: c.api, perOrder: perOrder(c.count, orders) })),
+  };
 }
 
 function statementCensus(
@@ -113,6 +161,7 @@ export interface StepResult {
     rowWritesPerOrder: number;
     seconds: number;
     statements?: StatementCensus;
+    kafkaRequests?: KafkaRequestCensus;
   };
   sustained: boolean;
   reasons: string[];
@@ -288,6 +337,13 @@ export async function runStep(
         dbAtStart,
         dbAtEnd,
         plan.idle?.statementsPerSecond,
+        dbSeconds,
+        accepted.length,
+      ),
+      kafkaRequests: kafkaRequestCensus(
+        dbAtStart,
+        dbAtEnd,
+        plan.idle?.kafkaRequestsPerSecond,
         dbSeconds,
         accepted.length,
       ),

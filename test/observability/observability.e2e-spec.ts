@@ -345,6 +345,9 @@ describe('observability: one trace per order, Prometheus metrics (monolith, real
       sagaFailed: total(samples, 'platforma_saga_duration_seconds_count', { outcome: 'failed' }),
       sagaDurationSum: total(samples, 'platforma_saga_duration_seconds_sum'),
       stepFailures: total(samples, 'platforma_saga_step_failures_total'),
+      kafkaProduce: total(samples, 'platforma_kafka_requests_total', { api: 'Produce' }),
+      kafkaFetch: total(samples, 'platforma_kafka_requests_total', { api: 'Fetch' }),
+      kafkaOffsetCommit: total(samples, 'platforma_kafka_requests_total', { api: 'OffsetCommit' }),
     };
     for (const [name, value] of Object.entries(series)) {
       expect({ name, nonZero: value > 0 }).toEqual({ name, nonZero: true });

@@ -1,14 +1,18 @@
 import {
+  type AdminConfig,
   type ConsumerConfig,
+  type InstrumentationEvent,
   Kafka,
   type KafkaConfig,
   logLevel,
   type LogEntry,
+  type ProducerConfig,
   type SASLOptions,
 } from 'kafkajs';
 import { Logger } from '@nestjs/common';
 import type { KafkaSasl, MessagingSettings } from '../messaging.settings.js';
 import { instrumentKafkajs } from '../telemetry/kafkajs-instrumentation.js';
+import { messagingMetrics } from '../telemetry/messaging.metrics.js';
 
 const levels: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
   [logLevel.ERROR]: 'error',
@@ -80,9 +84,37 @@ function saslOptions({ mechanism, username, password }: KafkaSasl): SASLOptions 
   }
 }
 
+type RequestEvent = InstrumentationEvent<{ apiName: string; clientId: string }>;
+
+/** Counts each request a client sends (platforma_kafka_requests): how many round trips the brokers serve, by API. */
+function countRequest({ payload }: RequestEvent): void {
+  messagingMetrics().kafkaRequests.add(1, { api: payload.apiName, client: payload.clientId });
+}
+
+/** The kafkajs client whose consumers, producers and admins count their requests. */
+class CountingKafka extends Kafka {
+  override consumer(config: ConsumerConfig) {
+    const consumer = super.consumer(config);
+    consumer.on(consumer.events.REQUEST, countRequest);
+    return consumer;
+  }
+
+  override producer(config?: ProducerConfig) {
+    const producer = super.producer(config);
+    producer.on(producer.events.REQUEST, countRequest);
+    return producer;
+  }
+
+  override admin(config?: AdminConfig) {
+    const admin = super.admin(config);
+    admin.on(admin.events.REQUEST, countRequest);
+    return admin;
+  }
+}
+
 export function createKafka(settings: MessagingSettings, clientSuffix: string): Kafka {
   instrumentKafkajs();
-  return new Kafka(kafkaClientConfig(settings, clientSuffix));
+  return new CountingKafka(kafkaClientConfig(settings, clientSuffix));
 }
 
 /**

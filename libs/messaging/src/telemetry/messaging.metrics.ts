@@ -37,6 +37,7 @@ class MessagingMetrics {
   readonly inboxDuplicates: Counter;
   readonly deadLettered: Counter;
   readonly publishDelay: Histogram;
+  readonly kafkaRequests: Counter;
 
   constructor(provider: MeterProvider) {
     const meter = provider.getMeter('@app/messaging');
@@ -45,6 +46,10 @@ class MessagingMetrics {
     });
     this.deadLettered = meter.createCounter('platforma_dlq_records', {
       description: 'Records written to a dead-letter topic, by reason (malformed or rejected)',
+    });
+    this.kafkaRequests = meter.createCounter('platforma_kafka_requests', {
+      description:
+        'Requests sent to the brokers, by Kafka API (Produce, Fetch, OffsetCommit, …) and client id',
     });
     this.publishDelay = meter.createHistogram('platforma_outbox_publish_delay_seconds', {
       description: 'Time from the outbox insert to the broker acknowledging the record',
