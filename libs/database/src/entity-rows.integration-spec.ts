@@ -109,6 +109,13 @@ describe('EntityRows (real PostgreSQL)', () => {
           expect(read).toBeInstanceOf(Probe);
           expect(read).toEqual(await source.manager.findOneByOrFail(Probe, { id }));
           expect(read).toEqual(stored);
+          // Two entities from one row, each under its own label.
+          const [pair] = await source.query<Record<string, unknown>[]>(
+            `SELECT ${rows.columns('a', 'a_')}, ${rows.columns('b', 'b_')}
+               FROM ${schema}.probe a JOIN ${schema}.probe b ON b.id = a.id WHERE a.id = $1`,
+            [id],
+          );
+          expect([rows.entity(pair ?? {}, 'a_'), rows.entity(pair ?? {}, 'b_')]).toEqual([stored, stored]);
         },
       ),
       { numRuns: 60 },

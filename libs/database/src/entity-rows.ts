@@ -16,26 +16,32 @@ export class EntityRows<T extends ObjectLiteral> {
     private readonly target: EntityTarget<T>,
   ) {}
 
-  /** The entity's columns for a SELECT list, each as `alias."column"` when an alias is given. */
-  columns(alias?: string): string {
-    const key = alias ?? '';
+  /**
+   * The entity's columns for a SELECT list, each as `alias."column"` when an alias is given, and named
+   * `"<label>column"` when a label is (to read two entities from one row: give each its own label).
+   */
+  columns(alias?: string, label?: string): string {
+    const key = `${alias ?? ''}/${label ?? ''}`;
     let list = this.lists.get(key);
     if (list === undefined) {
       const prefix = alias ? `${alias}.` : '';
       list = this.entityMetadata()
-        .columns.map((column) => `${prefix}"${column.databaseName}"`)
+        .columns.map(
+          (column) =>
+            `${prefix}"${column.databaseName}"${label ? ` AS "${label}${column.databaseName}"` : ''}`,
+        )
         .join(', ');
       this.lists.set(key, list);
     }
     return list;
   }
 
-  /** A row of such a SELECT as the entity. */
-  entity(row: Record<string, unknown>): T {
+  /** A row of such a SELECT as the entity (its columns under the label they were selected with). */
+  entity(row: Record<string, unknown>, label = ''): T {
     const metadata = this.entityMetadata();
     const entity = metadata.create(undefined, { fromDeserializer: true }) as T;
     for (const column of metadata.columns) {
-      const value = row[column.databaseName];
+      const value = row[`${label}${column.databaseName}`];
       if (value !== undefined) {
         column.setEntityValue(entity, this.dataSource.driver.prepareHydratedValue(value, column));
       }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { queryAhead, transaction } from '@app/database';
+import { EntityRows, queryAhead, transaction } from '@app/database';
 import type { ServiceState } from './build.state.js';
 import { BuildJob } from './entities/build-job.entity.js';
 import { SealedSecret } from './entities/sealed-secret.entity.js';
@@ -20,7 +20,14 @@ export interface AdminServiceFilter {
 /** All database I/O of the provisioning module; whatever a customer reads is scoped by tenant. */
 @Injectable()
 export class ServiceRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  /** A claimed build step's job and service, read in the claiming statement (without a query builder). */
+  private readonly jobRows: EntityRows<BuildJob>;
+  private readonly serviceRows: EntityRows<ServiceRecord>;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    this.jobRows = new EntityRows(dataSource, BuildJob);
+    this.serviceRows = new EntityRows(dataSource, ServiceRecord);
+  }
 
   inTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return transaction(this.dataSource, work);
@@ -118,8 +125,9 @@ export class ServiceRepository {
   async claimDueJob(
     manager: EntityManager,
   ): Promise<{ job: BuildJob; service: ServiceRecord; more: boolean } | null> {
-    const rows: { id: string; more: boolean }[] = await manager.query(
-      `SELECT j.id,
+    // FOR UPDATE returns the rows as they are once locked (their latest version), as a read after it would.
+    const rows: ({ more: boolean } & Record<string, unknown>)[] = await manager.query(
+      `SELECT ${this.jobRows.columns('j', 'j_')}, ${this.serviceRows.columns('s', 's_')},
               EXISTS (SELECT FROM provisioning.build_job o
                        WHERE o.status = 'running' AND o.run_after <= clock_timestamp() AND o.id <> j.id) AS more
          FROM provisioning.build_job j JOIN provisioning.service s ON s.id = j.service_id
@@ -131,9 +139,11 @@ export class ServiceRepository {
     if (!claimed) {
       return null;
     }
-    const job = await manager.findOneByOrFail(BuildJob, { id: claimed.id });
-    const service = await manager.findOneByOrFail(ServiceRecord, { id: job.serviceId });
-    return { job, service, more: claimed.more };
+    return {
+      job: this.jobRows.entity(claimed, 'j_'),
+      service: this.serviceRows.entity(claimed, 's_'),
+      more: claimed.more,
+    };
   }
 
   /**
