@@ -47,20 +47,27 @@ export interface StatementCensus {
 const CENSUS_TOP = 25;
 const STATEMENT_CHARS = 140;
 
+/** Per second, for each key counted at both readings or only the later one, how much its count grew. */
+function ratesBetween<K>(before: Map<K, number>, after: Map<K, number>, seconds: number): Map<K, number> {
+  const rates = new Map<K, number>();
+  for (const [key, count] of after) {
+    rates.set(key, (count - (before.get(key) ?? 0)) / seconds);
+  }
+  return rates;
+}
+
+const calls = (statements: Map<string, { calls: number }>): Map<string, number> =>
+  new Map([...statements].map(([id, { calls }]) => [id, calls]));
+
 /** Executions per second of each statement between two readings. */
 export function statementRates(
   before: DatabaseActivity,
   after: DatabaseActivity,
   seconds: number,
 ): Map<string, number> | undefined {
-  if (!before.statements || !after.statements) {
-    return undefined;
-  }
-  const rates = new Map<string, number>();
-  for (const [id, { calls }] of after.statements) {
-    rates.set(id, (calls - (before.statements.get(id)?.calls ?? 0)) / seconds);
-  }
-  return rates;
+  return before.statements && after.statements
+    ? ratesBetween(calls(before.statements), calls(after.statements), seconds)
+    : undefined;
 }
 
 /** Kafka requests per second by API between two readings. */
@@ -69,14 +76,9 @@ export function kafkaRequestRates(
   after: DatabaseActivity,
   seconds: number,
 ): Map<string, number> | undefined {
-  if (!before.kafkaRequests || !after.kafkaRequests) {
-    return undefined;
-  }
-  const rates = new Map<string, number>();
-  for (const [api, count] of after.kafkaRequests) {
-    rates.set(api, (count - (before.kafkaRequests.get(api) ?? 0)) / seconds);
-  }
-  return rates;
+  return before.kafkaRequests && after.kafkaRequests
+    ? ratesBetween(before.kafkaRequests, after.kafkaRequests, seconds)
+    : undefined;
 }
 
 function kafkaRequestCensus(

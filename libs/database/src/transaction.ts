@@ -34,9 +34,8 @@ export async function transaction<T>(
  * cannot (no transaction, or DATABASE_DEFER_BEGIN=false): the COMMIT then goes on its own.
  */
 export function commitWithNextStatement(manager: EntityManager): boolean {
-  const runner = manager.queryRunner as
-    { databaseConnection?: unknown; isTransactionActive?: boolean } | undefined;
-  return runner?.isTransactionActive === true && commitWithNext(runner.databaseConnection);
+  const connection = transactionConnection(manager);
+  return connection !== undefined && commitWithNext(connection);
 }
 
 /**
@@ -47,10 +46,16 @@ export function commitWithNextStatement(manager: EntityManager): boolean {
  * sent and awaited here.
  */
 export async function queryAhead(manager: EntityManager, sql: string, values: AheadValue[]): Promise<void> {
-  const runner = manager.queryRunner as
-    { databaseConnection?: unknown; isTransactionActive?: boolean } | undefined;
-  if (runner?.isTransactionActive === true && sendAhead(runner.databaseConnection, sql, values)) {
+  const connection = transactionConnection(manager);
+  if (connection !== undefined && sendAhead(connection, sql, values)) {
     return;
   }
   await manager.query(sql, values);
+}
+
+/** The pg client of `manager`'s open transaction; undefined outside one. */
+function transactionConnection(manager: EntityManager): unknown {
+  const runner = manager.queryRunner as
+    { databaseConnection?: unknown; isTransactionActive?: boolean } | undefined;
+  return runner?.isTransactionActive === true ? runner.databaseConnection : undefined;
 }
